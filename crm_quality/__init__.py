@@ -1,0 +1,1 @@
+"""crm-quality: standardizers, demo data and matching for the CRM data-quality warehouse."""
