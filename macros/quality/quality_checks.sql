@@ -1,0 +1,71 @@
+{#-
+    The catalog of data-quality checks: one entry per source_system × dimension × defect type ×
+    field. The check models generate their SQL from it and mart_defect_rate reports every
+    entry, with zero counts when nothing was checked, so an empty input still yields the grid.
+    `column` is the standardized column a check reads when it differs from the field name.
+-#}
+{% macro quality_checks() %}
+    {% set checks = [] %}
+    {% for source_system, id_field in [('crm', 'contact_id'), ('billing', 'account_id')] %}
+        {% do checks.append({
+            'source_system': source_system, 'quality_dimension': 'completeness', 'defect_type': 'missing',
+            'field': id_field, 'column': 'source_id', 'rule': id_field ~ ' is empty'}) %}
+        {% do checks.append({
+            'source_system': source_system, 'quality_dimension': 'uniqueness', 'defect_type': 'duplicate_id',
+            'field': id_field, 'column': 'source_id', 'rule': id_field ~ ' repeats the id of another row'}) %}
+        {% for field in var('required_fields') %}
+            {% do checks.append({
+                'source_system': source_system, 'quality_dimension': 'completeness', 'defect_type': 'missing',
+                'field': field, 'column': field, 'rule': field ~ ' is empty or a placeholder'}) %}
+        {% endfor %}
+    {% endfor %}
+    {% set validity_rules = {
+        'email': 'email is not a syntactically valid address',
+        'phone': 'phone is not a valid number for its country',
+        'country': 'country does not resolve to an ISO 3166-1 code',
+        'birth_date': 'birth_date is unparseable, in the future, before ' ~ var('min_birth_date')
+            ~ ' or over ' ~ var('max_age_years') ~ ' years ago',
+    } %}
+    {% for source_system in ['crm', 'billing'] %}
+        {% for field, rule in validity_rules.items() %}
+            {% do checks.append({
+                'source_system': source_system, 'quality_dimension': 'validity', 'defect_type': 'invalid',
+                'field': field, 'column': field, 'rule': rule}) %}
+        {% endfor %}
+    {% endfor %}
+    {% for field in ['created_at', 'updated_at'] %}
+        {% do checks.append({
+            'source_system': 'crm', 'quality_dimension': 'validity', 'defect_type': 'invalid',
+            'field': field, 'column': field, 'rule': field ~ ' is unparseable or in the future'}) %}
+    {% endfor %}
+    {% do checks.append({
+        'source_system': 'billing', 'quality_dimension': 'validity', 'defect_type': 'invalid',
+        'field': 'opened_at', 'column': 'created_at', 'rule': 'opened_at is unparseable or in the future'}) %}
+    {% for field in ['email', 'phone', 'country', 'birth_date'] %}
+        {% do checks.append({
+            'source_system': 'crm', 'quality_dimension': 'accuracy', 'defect_type': 'inaccurate',
+            'field': field, 'column': field,
+            'rule': 'valid ' ~ field ~ ' differs from every valid billing value of the same customer'}) %}
+    {% endfor %}
+    {% do checks.append({
+        'source_system': 'crm', 'quality_dimension': 'uniqueness', 'defect_type': 'duplicate',
+        'field': 'record', 'column': 'record_key',
+        'rule': 'another CRM record of the same customer survives (see the survivorship rules)'}) %}
+    {% do checks.append({
+        'source_system': 'crm', 'quality_dimension': 'timeliness', 'defect_type': 'stale',
+        'field': 'updated_at', 'column': 'updated_at',
+        'rule': 'not updated for more than ' ~ var('stale_after_days') ~ ' days'}) %}
+    {{ return(checks) }}
+{% endmacro %}
+
+{#- The catalog entries matching every given attribute, e.g. quality_checks_where(quality_dimension='validity'). -#}
+{% macro quality_checks_where(source_system=none, quality_dimension=none) %}
+    {% set selected = [] %}
+    {% for check in quality_checks() %}
+        {% if (source_system is none or check.source_system == source_system)
+            and (quality_dimension is none or check.quality_dimension == quality_dimension) %}
+            {% do selected.append(check) %}
+        {% endif %}
+    {% endfor %}
+    {{ return(selected) }}
+{% endmacro %}

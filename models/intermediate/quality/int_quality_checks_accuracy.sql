@@ -1,0 +1,61 @@
+-- Accuracy: a valid CRM value checked against the valid billing values of the same
+-- resolved customer. Checked only where both sides have a valid value; inaccurate when the
+-- CRM value matches none of them (a person may hold several billing accounts).
+with
+
+records as (
+
+    select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+crm_records as (
+
+    select * from records where source_system = 'crm'
+
+),
+
+billing_records as (
+
+    select * from records where source_system = 'billing'
+
+),
+
+checks as (
+
+    {%- for check in quality_checks_where(quality_dimension='accuracy') %}
+
+    select
+        crm_records.record_key,
+        crm_records.source_system,
+        crm_records.source_record_id,
+        crm_records.source_channel,
+        '{{ check.quality_dimension }}' as quality_dimension,
+        '{{ check.defect_type }}' as defect_type,
+        '{{ check.field }}' as field,
+        max(case when billing_records.{{ check.column }} = crm_records.{{ check.column }} then 1 else 0 end) = 0
+            as is_defective,
+        crm_records.{{ check.column }}_raw as raw_value,
+        '{{ check.rule }}' as rule
+
+    from crm_records
+    inner join billing_records
+        on
+            crm_records.customer_id = billing_records.customer_id
+            and billing_records.{{ check.column }} is not null
+    where crm_records.{{ check.column }} is not null
+    group by
+        crm_records.record_key,
+        crm_records.source_system,
+        crm_records.source_record_id,
+        crm_records.source_channel,
+        crm_records.{{ check.column }}_raw
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from checks

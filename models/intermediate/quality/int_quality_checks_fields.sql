@@ -1,0 +1,47 @@
+-- Completeness and validity: one row per record × catalog check, read from the status the
+-- standardizers gave each field. Validity is judged only where a value is present, so a
+-- missing value counts once (as missing), never also as invalid.
+with
+
+records as (
+
+    select * from {{ ref('int_person_records_standardized') }}
+
+),
+
+checks as (
+
+    {%- set field_checks = [] %}
+    {%- for check in quality_checks() if check.quality_dimension in ('completeness', 'validity')
+        and check.column != 'source_id' %}
+        {%- do field_checks.append(check) %}
+    {%- endfor %}
+    {%- for check in field_checks %}
+
+    select
+        record_key,
+        source_system,
+        source_record_id,
+        source_channel,
+        '{{ check.quality_dimension }}' as quality_dimension,
+        '{{ check.defect_type }}' as defect_type,
+        '{{ check.field }}' as field,
+        {{ check.column }}_status = '{{ check.defect_type }}' as is_defective,
+        {{ check.column }}_raw as raw_value,
+        '{{ check.rule }}' as rule
+
+    from records
+    where
+        source_system = '{{ check.source_system }}'
+        {%- if check.quality_dimension == 'validity' %}
+            and {{ check.column }}_status != 'missing'
+        {%- endif %}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from checks

@@ -1,0 +1,52 @@
+-- Record ids: a blank id is a completeness defect, an id repeated on another row a
+-- uniqueness defect. Every row is still kept and counted; the first row of a repeated id
+-- (by record id) is not the defect, the repeats are.
+with
+
+records as (
+
+    select * from {{ ref('int_person_records_standardized') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by source_system, source_id order by source_record_id) as id_occurrence
+
+    from records
+
+),
+
+checks as (
+
+    {%- for check in quality_checks() if check.column == 'source_id' %}
+
+    select
+        record_key,
+        source_system,
+        source_record_id,
+        source_channel,
+        '{{ check.quality_dimension }}' as quality_dimension,
+        '{{ check.defect_type }}' as defect_type,
+        '{{ check.field }}' as field,
+        {% if check.defect_type == 'missing' -%}
+            source_id is null
+        {%- else -%}
+            source_id is not null and id_occurrence > 1
+        {%- endif %} as is_defective,
+        source_id as raw_value,
+        '{{ check.rule }}' as rule
+
+    from ranked
+    where source_system = '{{ check.source_system }}'
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from checks

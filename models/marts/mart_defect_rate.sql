@@ -1,0 +1,202 @@
+-- Defect rate per source system × channel × dimension × defect type × field, with
+-- channel rollups (source_channel = 'all') and record-level rows (defect_type 'any',
+-- field 'record': records with at least one defect, per dimension and over all of them).
+-- Every catalog check appears in the 'all' rollup even when nothing was checked.
+with
+
+checks as (
+
+    select * from {{ ref('int_quality_checks') }}
+
+),
+
+records as (
+
+    select * from {{ ref('int_person_records_standardized') }}
+
+),
+
+catalog as (
+
+    {%- for check in quality_checks() %}
+    select
+        '{{ check.source_system }}' as source_system,
+        '{{ check.quality_dimension }}' as quality_dimension,
+        '{{ check.defect_type }}' as defect_type,
+        '{{ check.field }}' as field,
+        '{{ check.rule }}' as rule
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+record_grid as (
+
+    {%- for source_system in ['crm', 'billing'] %}
+    {%- for dimension in ['all', 'completeness', 'validity', 'accuracy', 'uniqueness', 'timeliness'] %}
+    select
+        '{{ source_system }}' as source_system,
+        '{{ dimension }}' as quality_dimension
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+field_by_channel as (
+
+    select
+        source_system,
+        source_channel,
+        quality_dimension,
+        defect_type,
+        field,
+        count(*) as records_checked,
+        sum(case when is_defective then 1 else 0 end) as defective_records
+
+    from checks
+    group by source_system, source_channel, quality_dimension, defect_type, field
+
+),
+
+field_all_channels as (
+
+    select
+        catalog.source_system,
+        'all' as source_channel,
+        catalog.quality_dimension,
+        catalog.defect_type,
+        catalog.field,
+        coalesce(sum(field_by_channel.records_checked), 0) as records_checked,
+        coalesce(sum(field_by_channel.defective_records), 0) as defective_records
+
+    from catalog
+    left join field_by_channel
+        on
+            catalog.source_system = field_by_channel.source_system
+            and catalog.quality_dimension = field_by_channel.quality_dimension
+            and catalog.defect_type = field_by_channel.defect_type
+            and catalog.field = field_by_channel.field
+    group by catalog.source_system, catalog.quality_dimension, catalog.defect_type, catalog.field
+
+),
+
+record_outcomes as (
+
+    -- Per record and dimension: was it checked, and did any check fail?
+    select
+        record_key,
+        source_system,
+        source_channel,
+        quality_dimension,
+        max(case when is_defective then 1 else 0 end) as is_defective
+
+    from checks
+    group by record_key, source_system, source_channel, quality_dimension
+
+),
+
+record_any as (
+
+    -- Every record counts as checked for 'all', even one no check applied to.
+    select
+        records.record_key,
+        records.source_system,
+        records.source_channel,
+        'all' as quality_dimension,
+        coalesce(max(record_outcomes.is_defective), 0) as is_defective
+
+    from records
+    left join record_outcomes on records.record_key = record_outcomes.record_key
+    group by records.record_key, records.source_system, records.source_channel
+
+),
+
+record_level as (
+
+    select * from record_outcomes
+    union all
+    select * from record_any
+
+),
+
+record_by_channel as (
+
+    select
+        source_system,
+        source_channel,
+        quality_dimension,
+        'any' as defect_type,
+        'record' as field,
+        count(*) as records_checked,
+        sum(is_defective) as defective_records
+
+    from record_level
+    group by source_system, source_channel, quality_dimension
+
+),
+
+record_all_channels as (
+
+    select
+        record_grid.source_system,
+        'all' as source_channel,
+        record_grid.quality_dimension,
+        'any' as defect_type,
+        'record' as field,
+        coalesce(sum(record_by_channel.records_checked), 0) as records_checked,
+        coalesce(sum(record_by_channel.defective_records), 0) as defective_records
+
+    from record_grid
+    left join record_by_channel
+        on
+            record_grid.source_system = record_by_channel.source_system
+            and record_grid.quality_dimension = record_by_channel.quality_dimension
+    group by record_grid.source_system, record_grid.quality_dimension
+
+),
+
+unioned as (
+
+    select * from field_by_channel
+    union all
+    select * from field_all_channels
+    union all
+    select * from record_by_channel
+    union all
+    select * from record_all_channels
+
+),
+
+final as (
+
+    select
+        unioned.source_system,
+        unioned.source_channel,
+        unioned.quality_dimension,
+        unioned.defect_type,
+        unioned.field,
+        cast(unioned.records_checked as bigint) as records_checked,
+        cast(unioned.defective_records as bigint) as defective_records,
+        cast({{ rate_pct('unioned.defective_records', 'unioned.records_checked') }} as decimal(9, 4))
+            as defect_rate_pct,
+        catalog.rule
+
+    from unioned
+    left join catalog
+        on
+            unioned.source_system = catalog.source_system
+            and unioned.quality_dimension = catalog.quality_dimension
+            and unioned.defect_type = catalog.defect_type
+            and unioned.field = catalog.field
+
+)
+
+select * from final

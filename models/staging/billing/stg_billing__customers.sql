@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'billing_customers') }}
+
+),
+
+renamed as (
+
+    select
+        {{ unique_record_id('account_id', [
+            'account_id', 'first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
+            'postal_code', 'country', 'birth_date', 'account_status', 'opened_at',
+        ]) }} as source_record_id,
+        nullif(trim(account_id), '') as account_id,
+        first_name as first_name_raw,
+        last_name as last_name_raw,
+        email as email_raw,
+        phone as phone_raw,
+        street_address as street_address_raw,
+        city as city_raw,
+        postal_code as postal_code_raw,
+        country as country_raw,
+        birth_date as birth_date_raw,
+        coalesce(nullif(lower(trim(account_status)), ''), 'unknown') as account_status,
+        opened_at as opened_at_raw
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'orders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ unique_record_id('order_id', ['order_id', 'account_id', 'order_date', 'amount', 'currency']) }}
+            as source_record_id,
+        nullif(trim(order_id), '') as order_id,
+        nullif(trim(account_id), '') as account_id,
+        order_date as order_date_raw,
+        amount as amount_raw,
+        {{ safe_cast("replace(trim(amount), ',', '.')", 'decimal(18, 2)') }} as amount,
+        upper(nullif(trim(currency), '')) as currency
+
+    from source
+
+)
+
+select * from renamed

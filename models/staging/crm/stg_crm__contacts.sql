@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'crm_contacts') }}
+
+),
+
+renamed as (
+
+    select
+        {{ unique_record_id('contact_id', [
+            'contact_id', 'source_channel', 'first_name', 'last_name', 'email', 'phone',
+            'street_address', 'city', 'postal_code', 'country', 'birth_date', 'company_name',
+            'created_at', 'updated_at',
+        ]) }} as source_record_id,
+        nullif(trim(contact_id), '') as contact_id,
+        coalesce(nullif(lower(trim(source_channel)), ''), 'unknown') as source_channel,
+        first_name as first_name_raw,
+        last_name as last_name_raw,
+        email as email_raw,
+        phone as phone_raw,
+        street_address as street_address_raw,
+        city as city_raw,
+        postal_code as postal_code_raw,
+        country as country_raw,
+        birth_date as birth_date_raw,
+        company_name as company_name_raw,
+        created_at as created_at_raw,
+        updated_at as updated_at_raw
+
+    from source
+
+)
+
+select * from renamed
