@@ -41,7 +41,8 @@ test: setup lint dbt-test pytest
 lint: setup
 	$(VENV)/bin/ruff check crm_quality python_checks models
 	$(VENV)/bin/ruff format --check crm_quality python_checks models
-	$(VENV)/bin/sqlfluff lint models tests
+	@mkdir -p target
+	CRM_DUCKDB_PATH=target/lint.duckdb $(VENV)/bin/sqlfluff lint models tests
 
 dbt-test: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)

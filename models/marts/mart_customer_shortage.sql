@@ -17,7 +17,12 @@ records as (
 
 customer_breakdowns as (
 
-    select 'overall' as breakdown, 'all' as breakdown_value, customer_id, is_actual_customer, is_in_crm
+    select
+        'overall' as breakdown,
+        'all' as breakdown_value,
+        customer_id,
+        is_actual_customer,
+        is_in_crm
     from customers
     union all
     select
@@ -43,10 +48,16 @@ record_breakdowns as (
 
     -- Raw rows as a naive count would see them: overall, by each row's own country, and by
     -- the activity of the customer a row belongs to.
-    select 'overall' as breakdown, 'all' as breakdown_value, source_system
+    select
+        'overall' as breakdown,
+        'all' as breakdown_value,
+        source_system
     from records
     union all
-    select 'country' as breakdown, coalesce(country, 'unknown') as breakdown_value, source_system
+    select
+        'country' as breakdown,
+        coalesce(country, 'unknown') as breakdown_value,
+        source_system
     from records
     union all
     select
@@ -89,11 +100,19 @@ record_counts as (
 grid as (
 
     -- The overall row exists even for empty input.
-    select 'overall' as breakdown, 'all' as breakdown_value
+    select
+        'overall' as breakdown,
+        'all' as breakdown_value
     union
-    select breakdown, breakdown_value from customer_counts
+    select
+        breakdown,
+        breakdown_value
+    from customer_counts
     union
-    select breakdown, breakdown_value from record_counts
+    select
+        breakdown,
+        breakdown_value
+    from record_counts
 
 ),
 

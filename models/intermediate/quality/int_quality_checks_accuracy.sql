@@ -11,13 +11,15 @@ records as (
 
 crm_records as (
 
-    select * from records where source_system = 'crm'
+    select * from records
+    where source_system = 'crm'
 
 ),
 
 billing_records as (
 
-    select * from records where source_system = 'billing'
+    select * from records
+    where source_system = 'billing'
 
 ),
 

@@ -14,7 +14,7 @@ checks as (
     {%- set field_checks = [] %}
     {%- for check in quality_checks() if check.quality_dimension in ('completeness', 'validity')
         and check.column != 'source_id' %}
-        {%- do field_checks.append(check) %}
+    {%- do field_checks.append(check) %}
     {%- endfor %}
     {%- for check in field_checks %}
 
@@ -34,7 +34,7 @@ checks as (
     where
         source_system = '{{ check.source_system }}'
         {%- if check.quality_dimension == 'validity' %}
-            and {{ check.column }}_status != 'missing'
+        and {{ check.column }}_status != 'missing'
         {%- endif %}
     {%- if not loop.last %}
 

@@ -32,9 +32,9 @@ checks as (
         '{{ check.defect_type }}' as defect_type,
         '{{ check.field }}' as field,
         {% if check.defect_type == 'missing' -%}
-            source_id is null
+        source_id is null
         {%- else -%}
-            source_id is not null and id_occurrence > 1
+        source_id is not null and id_occurrence > 1
         {%- endif %} as is_defective,
         source_id as raw_value,
         '{{ check.rule }}' as rule

@@ -16,7 +16,10 @@ records as (
 
 match_keys as (
 
-    select record_key, 'email' as match_rule, email as match_value
+    select
+        record_key,
+        'email' as match_rule,
+        email as match_value
     from records
     where email is not null
 

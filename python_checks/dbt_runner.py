@@ -1,0 +1,85 @@
+"""Run the dbt project against a given raw directory and warehouse file, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT = Path(sys.executable).with_name("dbt")
+AS_OF_DATE = "2026-06-30"
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """A finished dbt invocation and the warehouse it wrote."""
+
+    returncode: int
+    output: str
+    warehouse: Path
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+    def scalar(self, sql: str) -> object:
+        return self.query(sql)[0][0]
+
+
+def generate_demo(out_dir: Path, people: int, seed: int) -> dict:
+    """Generate demo data with the project's generator; returns its truth.json."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_quality.demo",
+            "--people",
+            str(people),
+            "--seed",
+            str(seed),
+            "--as-of",
+            AS_OF_DATE,
+            "--out",
+            str(out_dir),
+        ],
+        check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+    )
+    return json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
+
+
+def run_dbt(command: list[str], raw_dir: Path, work_dir: Path) -> DbtRun:
+    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = work_dir / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "CRM_RAW_DIR": str(raw_dir),
+        "CRM_DUCKDB_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    completed = subprocess.run(
+        [
+            str(DBT),
+            *command,
+            "--vars",
+            f'{{as_of_date: "{AS_OF_DATE}"}}',
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return DbtRun(completed.returncode, completed.stdout + completed.stderr, warehouse)
