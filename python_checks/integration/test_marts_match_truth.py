@@ -76,11 +76,24 @@ def test_other_defect_counts_closely(warehouse, truth, key):
 
 
 def test_duplicate_records_closely(warehouse, truth):
-    # Deterministic matching misses duplicates whose every key carries a typo; the
-    # probabilistic matcher closes that gap.
     found = crm_defects(warehouse, "uniqueness/duplicate/record")
-    assert found == pytest.approx(truth["crm_duplicate_records"], rel=0.25)
-    assert found <= truth["crm_duplicate_records"] * 1.03
+    assert found == pytest.approx(truth["crm_duplicate_records"], rel=0.03)
+
+
+def test_blank_and_repeated_contact_ids_are_counted(warehouse, truth):
+    assert crm_defects(warehouse, "completeness/missing/contact_id") == truth["defects"].get(
+        "completeness/missing_id/contact_id", 0
+    )
+    assert crm_defects(warehouse, "uniqueness/duplicate_id/contact_id") == truth["defects"].get(
+        "uniqueness/duplicate_id/contact_id", 0
+    )
+
+
+@pytest.mark.parametrize("field", ["email", "phone", "country", "birth_date"])
+def test_inaccurate_counts_closely(warehouse, truth, field):
+    key = f"accuracy/inaccurate/{field}"
+    expected = truth["defects"].get(key, 0)
+    assert crm_defects(warehouse, key) == pytest.approx(expected, rel=0.1, abs=2)
 
 
 def test_every_raw_row_reaches_xref(warehouse, truth):

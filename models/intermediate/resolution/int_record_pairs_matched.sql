@@ -1,6 +1,7 @@
 -- Links between records that belong to the same person. This is the one place entity
 -- resolution decides "same person"; clustering and every mart downstream only read the
--- links. Deterministic version: exact equality of standardized keys.
+-- links. Deterministic version: exact equality of standardized keys, each combining fields
+-- that different people (household members included) rarely share.
 --
 -- Each key value links every record to the smallest record carrying it (a star, not all
 -- pairs), which gives the same clusters in linear rather than quadratic work. Key values
@@ -41,6 +42,37 @@ match_keys as (
         first_name_key || '|' || last_name_key || '|' || phone as match_value
     from records
     where first_name_key is not null and last_name_key is not null and phone is not null
+
+    union all
+
+    -- Without the first name (often blank in the CRM): household members share phone, surname
+    -- and address but not a birth date, so the birth date keeps them apart.
+    select
+        record_key,
+        'phone_birth_date' as match_rule,
+        phone || '|' || cast(cast(birth_date as date) as {{ dbt.type_string() }}) as match_value
+    from records
+    where phone is not null and birth_date is not null
+
+    union all
+
+    select
+        record_key,
+        'surname_birth_date_postal_code' as match_rule,
+        last_name_key || '|' || cast(cast(birth_date as date) as {{ dbt.type_string() }}) || '|'
+        || country || '|' || postal_code as match_value
+    from records
+    where last_name_key is not null and birth_date is not null and country is not null and postal_code is not null
+
+    union all
+
+    select
+        record_key,
+        'first_name_birth_date_postal_code' as match_rule,
+        first_name_key || '|' || cast(cast(birth_date as date) as {{ dbt.type_string() }}) || '|'
+        || country || '|' || postal_code as match_value
+    from records
+    where first_name_key is not null and birth_date is not null and country is not null and postal_code is not null
 
     union all
 
