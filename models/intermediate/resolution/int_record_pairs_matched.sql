@@ -76,16 +76,19 @@ match_keys as (
 
     union all
 
+    -- Namesakes in one postal code are real; namesakes at one street address are one person.
     select
         record_key,
-        'name_postal_code' as match_rule,
-        first_name_key || '|' || last_name_key || '|' || country || '|' || postal_code as match_value
+        'name_address' as match_rule,
+        first_name_key || '|' || last_name_key || '|' || country || '|' || postal_code || '|'
+        || lower(replace(street_address, ' ', '')) as match_value
     from records
     where
         first_name_key is not null
         and last_name_key is not null
         and country is not null
         and postal_code is not null
+        and street_address is not null
 
 ),
 
