@@ -1,0 +1,325 @@
+"""Chunked assembly of the demo sources and their truth, and the file-writing entry point.
+
+Every random decision comes from a `random.Random` seeded with the run's seed and a
+purpose ('world', 'membership', 'billing-plan', 'billing', 'crm', 'orders', …), so the same
+arguments always give byte-identical files and one stream's changes leave the others alone.
+
+The world, who is a customer and what each billing account holds are cheap and decided
+first; rendering the CRM and the billing side is the expensive part. The two sides only
+share those early decisions, so they run in two processes that both replay the same world
+and each write their own files: twice as fast on two cores, identical bytes either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from crm_quality.demo import defects as dq
+from crm_quality.demo.phones import PhoneBook
+from crm_quality.demo.render import iso_date
+from crm_quality.demo.sources import (
+    BILLING_COLUMNS,
+    CRM_COLUMNS,
+    ORDER_COLUMNS,
+    AccountPlan,
+    BillingBuilder,
+    BillingPlanner,
+    CrmBuilder,
+    OrderBuilder,
+    SourceRecord,
+    opened_ordinal,
+)
+from crm_quality.demo.truth import (
+    TRUTH_DEFECT_COLUMNS,
+    TRUTH_RECORD_COLUMNS,
+    TruthTally,
+    household_key,
+    person_key,
+)
+from crm_quality.demo.world import Person, World
+from crm_quality.demo.writer import CsvTableWriter, open_table
+
+DEFAULT_AS_OF = date(2026, 6, 30)
+CUSTOMER_SHARE = 0.80  # people with at least one billing account
+CRM_COVERAGE = 0.88  # billing customers the CRM knows
+PROSPECT_SHARE = 0.15  # CRM people who are not (yet) customers
+CHUNK_PEOPLE = 20_000
+SYSTEMS = ("crm", "billing")
+PARALLEL_FROM_PEOPLE = 50_000  # below this, a second process costs more than it saves
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Arguments of one generation run."""
+
+    people: int
+    seed: int = 42
+    as_of: date = DEFAULT_AS_OF
+    fmt: str = "csv"
+    chunk_people: int = CHUNK_PEOPLE
+
+
+@dataclass
+class Chunk:
+    """People of one chunk and their finished source rows (ids, row numbers, defects)."""
+
+    people: list[Person]
+    billing: list[SourceRecord] = field(default_factory=list)
+    crm: list[SourceRecord] = field(default_factory=list)
+    orders: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+
+
+class DemoGenerator:
+    """Yields finished chunks for the requested systems; `tally` sums up their truth."""
+
+    def __init__(self, config: DemoConfig, systems: Sequence[str] = SYSTEMS) -> None:
+        if config.people < 1:
+            raise ValueError("people must be at least 1")
+        unknown = set(systems) - set(SYSTEMS)
+        if unknown:
+            raise ValueError(f"unknown systems {sorted(unknown)}")
+        self.config = config
+        self.systems = tuple(systems)
+        seed = config.seed
+        as_of = config.as_of.toordinal()
+        self.phones = PhoneBook()
+        self.world = World(seed, config.people, self.phones)
+        self.planner = BillingPlanner(seed, self.world, self.phones)
+        self.billing = BillingBuilder(seed, self.world, self.phones, as_of)
+        self.crm = CrmBuilder(seed, self.world, self.phones, as_of)
+        self.orders = OrderBuilder(seed, as_of)
+        self._membership = random.Random(f"{seed}/membership")
+        self._billing_order = random.Random(f"{seed}/billing-assembly")
+        self._crm_order = random.Random(f"{seed}/crm-assembly")
+        # Non-customers who are prospects, so prospects are PROSPECT_SHARE of CRM people.
+        in_crm = CUSTOMER_SHARE * CRM_COVERAGE
+        self._prospect_rate = min(
+            1.0, PROSPECT_SHARE / (1 - PROSPECT_SHARE) * in_crm / (1 - CUSTOMER_SHARE)
+        )
+        self.stale_before = iso_date(as_of - dq.STALE_AFTER_DAYS)
+        self.tally = TruthTally()
+        self._account_seq = 0
+        self._contact_seq = 0
+
+    def chunks(self) -> Iterator[Chunk]:
+        while True:
+            people = self.world.chunk(self.config.chunk_people)
+            if not people:
+                return
+            yield self._chunk(people)
+
+    def _chunk(self, people: list[Person]) -> Chunk:
+        tally = self.tally
+        membership = self._membership
+        plans: dict[int, list[AccountPlan]] = {}
+        for person in people:
+            person.is_customer = membership.random() < CUSTOMER_SHARE
+            coverage = CRM_COVERAGE if person.is_customer else self._prospect_rate
+            person.in_crm = membership.random() < coverage
+            if person.is_customer:
+                plans[person.person_id] = self.planner.plan(person)
+                tally.actual_customers += 1
+                if person.in_crm:
+                    tally.actual_customers_in_crm += 1
+                else:
+                    tally.missing_by_country[person.country] += 1
+            if person.in_crm:
+                tally.crm_persons += 1
+                tally.crm_prospects += not person.is_customer
+        tally.households = self.world.households
+
+        chunk = Chunk(people)
+        if "billing" in self.systems:
+            chunk.billing = [
+                record
+                for person in people
+                if person.is_customer
+                for record in self.billing.accounts(person, plans[person.person_id])
+            ]
+            self._billing_order.shuffle(chunk.billing)
+            self._number_billing(chunk.billing)
+            chunk.orders = self._orders(chunk.billing)
+        if "crm" in self.systems:
+            chunk.crm = [
+                record for person in people if person.in_crm for record in self.crm.contacts(person)
+            ]
+            self._crm_order.shuffle(chunk.crm)
+            self._number_crm(chunk.crm, plans)
+        return chunk
+
+    def _number_billing(self, billing: list[SourceRecord]) -> None:
+        """Assign account ids, row numbers and defects."""
+        tally = self.tally
+        for record in billing:
+            self._account_seq += 1
+            tally.billing_rows += 1
+            record.record_id = record.values[0] = f"A{self._account_seq:08d}"
+            record.row_number = tally.billing_rows
+            record.defects = dq.field_defects(record.states, None, None)
+            tally.billing_defects.update(record.defects)
+
+    def _orders(self, billing: list[SourceRecord]) -> list[tuple[str, str, str, str, str]]:
+        rows = []
+        for record in billing:
+            for day, amount, currency in self.orders.orders(
+                record.person.country, opened_ordinal(record)
+            ):
+                self.tally.order_rows += 1
+                order_id = f"O{self.tally.order_rows:09d}"
+                rows.append((order_id, record.record_id, iso_date(day), amount, currency))
+        return rows
+
+    def _number_crm(self, crm: list[SourceRecord], plans: dict[int, list[AccountPlan]]) -> None:
+        """Assign contact ids (a few empty or reused), row numbers and defects."""
+        tally = self.tally
+        rng = self._crm_order
+        issued: list[str] = []
+        seen_people: set[int] = set()
+        billing_values: dict[int, dict[str, set[str]]] = {}
+        for record in crm:
+            tally.crm_rows += 1
+            record.row_number = tally.crm_rows
+            person = record.person
+            known = None
+            if person.is_customer:
+                known = billing_values.get(person.person_id)
+                if known is None:
+                    known = self.planner.valid_values(person, plans[person.person_id])
+                    billing_values[person.person_id] = known
+            defects = dq.field_defects(record.states, known, self.stale_before)
+            if person.person_id in seen_people:
+                defects.append(("uniqueness", "duplicate", "record"))
+            seen_people.add(person.person_id)
+            roll = rng.random()
+            if roll < dq.MISSING_ID_RATE:
+                record.record_id = ""
+                defects.append(("completeness", "missing_id", "contact_id"))
+            elif roll < dq.MISSING_ID_RATE + dq.DUPLICATE_ID_RATE and issued:
+                record.record_id = issued[int(rng.random() * len(issued))]
+                defects.append(("uniqueness", "duplicate_id", "contact_id"))
+            else:
+                self._contact_seq += 1
+                record.record_id = f"C{self._contact_seq:08d}"
+                issued.append(record.record_id)
+            record.values[0] = record.record_id
+            record.defects = defects
+            tally.crm_defects.update(defects)
+
+
+def _truth_rows(system: str, records: list[SourceRecord]) -> tuple[list, list]:
+    record_rows = []
+    defect_rows = []
+    for record in records:
+        person = record.person
+        record_rows.append(
+            (
+                system,
+                record.row_number,
+                record.record_id,
+                person_key(person.person_id),
+                "false" if person.is_customer else "true",
+                household_key(person.household_id),
+            )
+        )
+        for dimension, defect_type, field_name in record.defects:
+            defect_rows.append(
+                (system, record.row_number, record.record_id, dimension, defect_type, field_name)
+            )
+    return record_rows, defect_rows
+
+
+def _part_path(out: Path, name: str, system: str) -> Path:
+    return out / f".{name}.{system}.part"
+
+
+def _write_system(config: DemoConfig, out: Path, system: str) -> TruthTally:
+    """Generate and write one system's tables and truth parts; return its tally."""
+    collecting = gc.isenabled()
+    # The generator builds no reference cycles; the cyclic collector would only rescan
+    # millions of live records (a third of the run time at 100k people).
+    gc.disable()
+    try:
+        generator = DemoGenerator(config, (system,))
+        if system == "crm":
+            tables = [open_table(out, "crm_contacts", CRM_COLUMNS, config.fmt)]
+        else:
+            tables = [
+                open_table(out, "billing_customers", BILLING_COLUMNS, config.fmt),
+                open_table(out, "orders", ORDER_COLUMNS, config.fmt),
+            ]
+        truth_records = CsvTableWriter(_part_path(out, "truth_records", system), ())
+        truth_defects = CsvTableWriter(_part_path(out, "truth_defects", system), ())
+        try:
+            for chunk in generator.chunks():
+                records = chunk.crm if system == "crm" else chunk.billing
+                tables[0].write([record.values for record in records])
+                if system == "billing":
+                    tables[1].write(chunk.orders)
+                record_rows, defect_rows = _truth_rows(system, records)
+                truth_records.write(record_rows)
+                truth_defects.write(defect_rows)
+        finally:
+            for table in (*tables, truth_records, truth_defects):
+                table.close()
+        return generator.tally
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def generate(
+    config: DemoConfig, out_dir: str | Path, workers: int | None = None
+) -> dict[str, object]:
+    """Write the demo sources and truth files into `out_dir`; return truth.json's content.
+
+    `workers` 2 renders CRM and billing in parallel processes, 1 one after the other; by
+    default 2 from PARALLEL_FROM_PEOPLE people on. The files are the same either way.
+    """
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if workers is None:
+        workers = 2 if config.people >= PARALLEL_FROM_PEOPLE else 1
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_write_system, config, out, system) for system in SYSTEMS]
+            crm_tally, billing_tally = (future.result() for future in futures)
+    else:
+        crm_tally, billing_tally = (_write_system(config, out, system) for system in SYSTEMS)
+
+    for name, columns in (
+        ("truth_records", TRUTH_RECORD_COLUMNS),
+        ("truth_defects", TRUTH_DEFECT_COLUMNS),
+    ):
+        CsvTableWriter(out / f"{name}.csv", columns).close()
+        with (out / f"{name}.csv").open("a", encoding="utf-8", newline="") as target:
+            for system in SYSTEMS:
+                part = _part_path(out, name, system)
+                with part.open(encoding="utf-8", newline="") as source:
+                    shutil.copyfileobj(source, target, 1 << 20)
+                part.unlink()
+
+    tally = TruthTally.combine(crm=crm_tally, billing=billing_tally)
+    summary = tally.summary(config.seed, config.people, config.as_of)
+    (out / "truth.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    elapsed = time.perf_counter() - started
+    print(
+        f"crm_contacts={tally.crm_rows} billing_customers={tally.billing_rows} "
+        f"orders={tally.order_rows} truth_records={tally.crm_rows + tally.billing_rows} "
+        f"truth_defects={sum(tally.crm_defects.values()) + sum(tally.billing_defects.values())} "
+        f"(people={config.people} seed={config.seed} format={config.fmt}) "
+        f"-> {out} in {elapsed:.1f}s"
+    )
+    return summary

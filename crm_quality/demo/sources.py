@@ -1,0 +1,442 @@
+"""Source-system records for true people: billing accounts, CRM contacts and orders.
+
+Each builder owns a random stream, decides per field whether the value arrives clean,
+missing, invalid or (CRM only) inaccurate, renders it with its system's untidiness and
+keeps the final state of every measured field for the truth files.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from crm_quality.demo import defects as dq
+from crm_quality.demo.defects import INACCURATE, INVALID, MISSING, OK, DefectRates, FieldState
+from crm_quality.demo.phones import PhoneBook, calling_code
+from crm_quality.demo.pools import COUNTRIES, CURRENCY, NICKNAMES, ORDER_MEDIAN
+from crm_quality.demo.render import BILLING_RENDER, CRM_RENDER, Renderer, iso_date
+from crm_quality.demo.world import FIRST_POOL, Person, Picker, World, pick
+
+CRM_COLUMNS = (
+    "contact_id",
+    "source_channel",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "postal_code",
+    "country",
+    "birth_date",
+    "company_name",
+    "created_at",
+    "updated_at",
+)
+BILLING_COLUMNS = (
+    "account_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "street_address",
+    "city",
+    "postal_code",
+    "country",
+    "birth_date",
+    "account_status",
+    "opened_at",
+)
+ORDER_COLUMNS = ("order_id", "account_id", "order_date", "amount", "currency")
+
+SECOND_ACCOUNT_SHARE = 0.05
+ACCOUNT_STATUSES = ("active", "closed", "suspended")
+ACCOUNT_STATUS_WEIGHTS = (0.82, 0.12, 0.06)
+# Orders per account: 0–15, most accounts order a few times.
+ORDER_COUNT_WEIGHTS = (12, 14, 13, 11, 9, 8, 7, 6, 5, 4, 3, 3, 2, 1, 1, 1)
+ORDER_YEARS = 5
+
+DUPLICATE_PERSON_SHARE = 0.10  # CRM people with 1–3 extra records
+EXTRA_RECORD_COUNTS = (1, 2, 3)
+EXTRA_RECORD_WEIGHTS = (0.70, 0.22, 0.08)
+CRM_HISTORY_DAYS = 3650  # contacts were created over the last ten years
+RECENTLY_TOUCHED_SHARE = 0.82
+
+_CJK_NAME_CHARS = {
+    country: tuple(sorted({ch for name in FIRST_POOL[country] for ch in name.native}))
+    for country in ("CN", "JP")
+}
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """One exported row of a person, its rendered values and the final state of each field."""
+
+    person: Person
+    values: list[str]  # the rendered row; its id (first column) is set on assembly
+    states: dict[str, FieldState]
+    record_id: str = ""
+    row_number: int = 0
+    defects: list[dq.Defect] = field(default_factory=list)
+
+
+def typo(rng: random.Random, name: str, country: str) -> str:
+    """One slip of the keyboard: a letter swapped, dropped, doubled or transposed."""
+    if country in _CJK_NAME_CHARS:
+        index = int(rng.random() * len(name))
+        replacement = pick(rng, _CJK_NAME_CHARS[country])
+        changed = name[:index] + replacement + name[index + 1 :]
+        return changed if changed != name else name + replacement
+    while True:
+        index = 1 + int(rng.random() * (len(name) - 1)) if len(name) > 1 else 0
+        roll = int(rng.random() * 4)
+        if roll == 0:
+            changed = name[:index] + pick(rng, "aeinorstl") + name[index + 1 :]
+        elif roll == 1 and len(name) > 2:
+            changed = name[:index] + name[index + 1 :]
+        elif roll == 2:
+            changed = name[:index] + name[index] + name[index:]
+        elif index + 1 < len(name):
+            changed = name[:index] + name[index + 1] + name[index] + name[index + 2 :]
+        else:
+            continue
+        if changed != name and changed.strip():
+            return changed
+
+
+def draw_outcomes(
+    rng: random.Random, thresholds: dict[str, tuple[float, float, float]], accuracy: bool
+) -> dict[str, str]:
+    """'ok', 'missing', 'invalid' or 'inaccurate' per measured field, one draw each."""
+    outcomes = {}
+    for field_name in dq.OUTCOME_FIELDS:
+        missing, invalid, inaccurate = thresholds[field_name]
+        roll = rng.random()
+        if roll >= (inaccurate if accuracy else invalid):
+            outcomes[field_name] = OK
+        elif roll < missing:
+            outcomes[field_name] = MISSING
+        elif roll < invalid:
+            outcomes[field_name] = INVALID
+        else:
+            outcomes[field_name] = INACCURATE
+    return outcomes
+
+
+@dataclass(slots=True)
+class AccountPlan:
+    """What one billing account will hold, decided before any rendering.
+
+    Plans come from their own random stream so the CRM side can know a person's valid
+    billing values (for accuracy) without rendering billing at all.
+    """
+
+    email: str
+    phone: str  # national number
+    outcomes: dict[str, str]
+
+
+class BillingPlanner:
+    """Decides accounts per customer: how many, which e-mail and phone, which defects."""
+
+    def __init__(self, seed: int, world: World, phones: PhoneBook) -> None:
+        self.rng = random.Random(f"{seed}/billing-plan")
+        self.world = world
+        self.phones = phones
+        self._thresholds = dq.outcome_thresholds(dq.BILLING_RATES)
+
+    def plan(self, person: Person) -> list[AccountPlan]:
+        """One account, or two (same name and birth date, maybe other e-mail or phone)."""
+        rng = self.rng
+        first = AccountPlan(person.email, person.phone, draw_outcomes(rng, self._thresholds, False))
+        plans = [first]
+        if rng.random() < SECOND_ACCOUNT_SHARE:
+            email, phone = person.email, person.phone
+            if rng.random() < 0.5:
+                email = self.world.alt_email(rng, person)
+            if rng.random() < 0.3:
+                phone = self.phones.mobile(rng, person.country)
+            plans.append(AccountPlan(email, phone, draw_outcomes(rng, self._thresholds, False)))
+        return plans
+
+    def valid_values(self, person: Person, plans: list[AccountPlan]) -> dict[str, set[str]]:
+        """The person's valid canonical billing values per accuracy field."""
+        values: dict[str, set[str]] = {}
+        for plan in plans:
+            outcomes = plan.outcomes
+            if outcomes["email"] == OK:
+                values.setdefault("email", set()).add(plan.email)
+            if outcomes["phone"] == OK:
+                values.setdefault("phone", set()).add(self.phones.e164(person.country, plan.phone))
+            if outcomes["country"] == OK:
+                values.setdefault("country", set()).add(person.country)
+            if outcomes["birth_date"] == OK:
+                values.setdefault("birth_date", set()).add(iso_date(person.birth))
+        return values
+
+
+class _Builder:
+    """Rendering of the contact fields shared by billing and CRM."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        renderer: Renderer,
+        world: World,
+        phones: PhoneBook,
+        as_of: int,
+    ) -> None:
+        self.rng = rng
+        self.render = renderer
+        self.world = world
+        self.phones = phones
+        self.as_of = as_of
+        self._calling_codes = {country: calling_code(country) for country in COUNTRIES}
+
+    def _name(self, value: str, outcome: str) -> tuple[str, FieldState]:
+        if outcome == MISSING or not value:
+            return self.render.missing(), (MISSING, None)
+        return self.render.text(value), (OK, value)
+
+    def contact_fields(
+        self,
+        person: Person,
+        outcomes: dict[str, str],
+        first: str,
+        last: str,
+        email: str | None,
+        phone: str | None,
+    ) -> tuple[list[str], dict[str, FieldState]]:
+        """An id slot, then rendered first_name … birth_date (billing order), and final states.
+
+        `email` or `phone` None means the record simply lacks it (a sparse duplicate).
+        """
+        rng = self.rng
+        render = self.render
+        country = person.country
+        states: dict[str, FieldState] = {}
+
+        outcome = outcomes["country"]
+        record_country: str | None = None
+        if outcome == MISSING:
+            country_text, states["country"] = render.missing(), (MISSING, None)
+        elif outcome == INVALID:
+            country_text, states["country"] = render.text(dq.invalid_country(rng)), (INVALID, None)
+        else:
+            record_country = country
+            if outcome == INACCURATE:
+                while record_country == country:
+                    record_country = pick(rng, COUNTRIES)
+            country_text, states["country"] = render.country(record_country), (OK, record_country)
+
+        first_text, states["first_name"] = self._name(first, outcomes["first_name"])
+        last_text, states["last_name"] = self._name(last, outcomes["last_name"])
+
+        outcome = outcomes["email"]
+        if outcome == MISSING or email is None:
+            email_text, states["email"] = render.missing(), (MISSING, None)
+        elif outcome == INVALID:
+            email_text, states["email"] = dq.invalid_email(rng, email), (INVALID, None)
+        else:
+            if outcome == INACCURATE:
+                email = self.world.email(rng, person)
+            email_text, states["email"] = render.email(email), (OK, email)
+
+        outcome = outcomes["phone"]
+        if outcome == MISSING or phone is None:
+            phone_text, states["phone"] = render.missing(), (MISSING, None)
+        elif outcome == INVALID:
+            regions = (country,) if record_country in (None, country) else (record_country, country)
+            phone_text = dq.invalid_phone(rng, self._calling_codes[country], phone, regions)
+            states["phone"] = (INVALID, None)
+        else:
+            if outcome == INACCURATE:
+                phone = self.phones.mobile(rng, country)
+            phone_text = render.phone(country, phone, record_country)
+            states["phone"] = (OK, self.phones.e164(country, phone))
+
+        outcome = outcomes["birth_date"]
+        birth = person.birth
+        if outcome == INVALID:
+            roll = rng.random()
+            if roll < 0.5:
+                birth_text = dq.unparseable_date(rng, birth)
+            elif roll < 0.75:  # in the future
+                birth_text = render.date(self.as_of + 1 + int(rng.random() * 3650))
+            else:  # before 1900: a century slip ('1885' for '1985') or the 1800s
+                birth_text = render.date(dq.implausible_birth_date(birth))
+            states["birth_date"] = (INVALID, None)
+        else:
+            if outcome == INACCURATE:
+                birth = dq.other_birth_date(rng, birth, self.as_of)
+            birth_text, states["birth_date"] = render.date(birth), (OK, iso_date(birth))
+
+        values = [
+            "",
+            first_text,
+            last_text,
+            email_text,
+            phone_text,
+            render.text(person.street),
+            render.text(person.city),
+            render.text(person.postal),
+            country_text,
+            birth_text,
+        ]
+        return values, states
+
+
+class BillingBuilder(_Builder):
+    """Billing accounts rendered from their plans by a stricter system."""
+
+    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+        rng = random.Random(f"{seed}/billing")
+        super().__init__(rng, Renderer(rng, BILLING_RENDER, phones), world, phones, as_of)
+        self._status = Picker(ACCOUNT_STATUSES, ACCOUNT_STATUS_WEIGHTS)
+
+    def accounts(self, person: Person, plans: list[AccountPlan]) -> list[SourceRecord]:
+        rng = self.rng
+        opened = self.as_of - 30 - int(rng.random() * 15 * 365)
+        records = []
+        for plan in plans:
+            values, states = self.contact_fields(
+                person,
+                plan.outcomes,
+                person.first.native,
+                person.last.native,
+                plan.email,
+                plan.phone,
+            )
+            values.append(self._status(rng))
+            values.append(iso_date(opened))
+            records.append(SourceRecord(person, values, states))
+            opened += int(rng.random() * (self.as_of - opened))  # a later second account
+        return records
+
+
+class CrmBuilder(_Builder):
+    """CRM contacts: channel-dependent quality, duplicates, stale and inaccurate records."""
+
+    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+        rng = random.Random(f"{seed}/crm")
+        super().__init__(rng, Renderer(rng, CRM_RENDER, phones), world, phones, as_of)
+        self._channel = Picker(dq.CHANNELS, dq.CHANNEL_WEIGHTS)
+        self._extra = Picker(EXTRA_RECORD_COUNTS, EXTRA_RECORD_WEIGHTS)
+        self._thresholds = {
+            channel: dq.outcome_thresholds(rates) for channel, rates in dq.CRM_RATES.items()
+        }
+        self.stale_cutoff = as_of - dq.STALE_AFTER_DAYS
+
+    def contacts(self, person: Person) -> list[SourceRecord]:
+        """The person's CRM records: one, or with 1–3 extra duplicates."""
+        extra = self._extra(self.rng) if self.rng.random() < DUPLICATE_PERSON_SHARE else 0
+        return [self._record(person, duplicate=index > 0) for index in range(1 + extra)]
+
+    def _record(self, person: Person, duplicate: bool) -> SourceRecord:
+        rng = self.rng
+        channel = self._channel(rng)
+        rates = dq.CRM_RATES[channel]
+        first, last = person.first.native, person.last.native
+        email: str | None = person.email
+        phone: str | None = person.phone
+        street, city, postal = person.street, person.city, person.postal
+        company = person.company if rng.random() < 0.85 else ""
+        if duplicate:
+            roll = rng.random()
+            if roll < 0.2:
+                first = typo(rng, first, person.country)
+            elif roll < 0.35:
+                last = typo(rng, last, person.country)
+            if first in NICKNAMES and rng.random() < 0.5:
+                first = pick(rng, NICKNAMES[first])
+            if rng.random() < 0.35:
+                email = self.world.alt_email(rng, person)
+            if rng.random() < 0.25:  # a sparse record: one thing never captured
+                dropped = pick(rng, ("email", "phone", "address", "company"))
+                if dropped == "email":
+                    email = None
+                elif dropped == "phone":
+                    phone = None
+                elif dropped == "address":
+                    street = city = postal = ""
+                else:
+                    company = ""
+        elif channel == "import" and rng.random() < 0.05:  # imported without street columns
+            street = postal = ""
+
+        outcomes = draw_outcomes(rng, self._thresholds[channel], person.is_customer)
+        values, states = self.contact_fields(person, outcomes, first, last, email, phone)
+        # Address fields are not measured: an absent one is simply empty.
+        values[5] = values[5] if street else ""
+        values[6] = values[6] if city else ""
+        values[7] = values[7] if postal else ""
+        created, updated = self._history(rates)
+        created_seconds = int(rng.random() * 86400)
+        updated_seconds = int(rng.random() * 86400)
+        if updated == created:
+            updated_seconds = max(updated_seconds, created_seconds)
+        if rng.random() < rates.invalid * dq.INVALID_WEIGHTS["updated_at"]:
+            updated_text = dq.unparseable_timestamp(rng, updated)
+            states["updated_at"] = (INVALID, None)
+        else:
+            updated_text = self.render.timestamp(updated, updated_seconds)
+            states["updated_at"] = (OK, iso_date(updated))
+        values[0:1] = ("", channel)
+        values.append(self.render.text(company))
+        values.append(self.render.timestamp(created, created_seconds))
+        values.append(updated_text)
+        return SourceRecord(person, values, states)
+
+    def _history(self, rates: DefectRates) -> tuple[int, int]:
+        """(created, updated) day ordinals; never on the staleness cutoff day itself."""
+        rng = self.rng
+        as_of, cutoff = self.as_of, self.stale_cutoff
+        if rng.random() < rates.stale:  # touched last long ago
+            created = cutoff - 1 - int(rng.random() * (CRM_HISTORY_DAYS - dq.STALE_AFTER_DAYS))
+            updated = created + int(rng.random() * (cutoff - created))
+        else:
+            created = as_of - int(rng.random() * CRM_HISTORY_DAYS)
+            if rng.random() < RECENTLY_TOUCHED_SHARE:
+                start = max(created, cutoff + 1)
+                updated = start + int(rng.random() * (as_of - start + 1))
+            else:
+                updated = min(as_of, created + int(rng.random() * 180))
+        if updated == cutoff:
+            updated += 1
+            created = min(created, updated)
+        return created, updated
+
+
+class OrderBuilder:
+    """Orders of a billing account over the five years before the as-of date."""
+
+    def __init__(self, seed: int, as_of: int) -> None:
+        self.rng = random.Random(f"{seed}/orders")
+        self.as_of = as_of
+        self.first_day = as_of - ORDER_YEARS * 365
+        self._count = Picker(range(len(ORDER_COUNT_WEIGHTS)), ORDER_COUNT_WEIGHTS)
+
+    def orders(self, country: str, opened: int) -> list[tuple[int, str, str]]:
+        """(date ordinal, amount, currency) per order, in date order."""
+        rng = self.rng
+        count = self._count(rng)
+        if not count:
+            return []
+        start = max(opened, self.first_day)
+        span = self.as_of - start + 1
+        currency = CURRENCY[country]
+        median = ORDER_MEDIAN[currency]
+        days = sorted(start + int(rng.random() * span) for _ in range(count))
+        orders = []
+        for day in days:
+            amount = median * math.exp(rng.gauss(0.0, 0.8))
+            text = f"{round(amount):d}.00" if currency == "JPY" else f"{amount:.2f}"
+            orders.append((day, text, currency))
+        return orders
+
+
+def opened_ordinal(record: SourceRecord) -> int:
+    """The account's opening day, read back from its rendered opened_at."""
+    return date.fromisoformat(record.values[-1]).toordinal()

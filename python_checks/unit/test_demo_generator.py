@@ -1,0 +1,582 @@
+"""The demo generator: deterministic files whose truth matches what is really in them.
+
+Values are checked with small reference standardizers written here (phonenumbers for
+phones), independent of the generator's own bookkeeping.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import phonenumbers
+import pytest
+
+from crm_quality.demo import DemoConfig, DemoGenerator, country_aliases, generate
+from crm_quality.demo import defects as dq
+from crm_quality.demo.__main__ import main
+from crm_quality.demo.sources import CRM_COLUMNS
+
+AS_OF = date(2026, 6, 30)
+PEOPLE = 4000
+SEED = 11
+
+
+# --- reference standardizers ------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
+ALIASES = {_key(spelling): code for spelling, code in country_aliases().items()}
+PLACEHOLDERS = {"", "null", "n/a", "-", "none"}
+EMAIL = re.compile(r"[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def is_placeholder(raw: str) -> bool:
+    return raw.strip().casefold() in PLACEHOLDERS
+
+
+def std_country(raw: str) -> str | None:
+    return ALIASES.get(_key(raw))
+
+
+def std_email(raw: str) -> str | None:
+    text = raw.strip().lower()
+    return text if EMAIL.fullmatch(text) else None
+
+
+def std_phone(raw: str, region: str | None) -> str | None:
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def std_date(raw: str) -> date | None:
+    text = raw.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").date()
+    except ValueError:
+        return None
+
+
+def std_birth_date(raw: str) -> date | None:
+    parsed = std_date(raw)
+    if parsed is None or parsed > AS_OF or parsed < date(1900, 1, 1):
+        return None
+    return parsed
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    generate(DemoConfig(PEOPLE, SEED), out, workers=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(demo_dir: Path) -> dict[str, object]:
+    return {
+        "crm": read_csv(demo_dir / "crm_contacts.csv"),
+        "billing": read_csv(demo_dir / "billing_customers.csv"),
+        "orders": read_csv(demo_dir / "orders.csv"),
+        "records": read_csv(demo_dir / "truth_records.csv"),
+        "defects": read_csv(demo_dir / "truth_defects.csv"),
+        "truth": json.loads((demo_dir / "truth.json").read_text(encoding="utf-8")),
+    }
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list:
+    """The same run in memory, with each record's final field states."""
+    return list(DemoGenerator(DemoConfig(PEOPLE, SEED)).chunks())
+
+
+def defects_by_row(files: dict, system: str) -> dict[int, set[tuple[str, str]]]:
+    found: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for row in files["defects"]:
+        if row["source_system"] == system:
+            found[int(row["row_number"])].add((row["defect_type"], row["field"]))
+    return found
+
+
+def person_of(files: dict, system: str) -> dict[int, str]:
+    return {
+        int(row["row_number"]): row["person_id"]
+        for row in files["records"]
+        if row["source_system"] == system
+    }
+
+
+# --- determinism ----------------------------------------------------------------------
+
+
+def _file_bytes(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path) -> None:
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        generate(DemoConfig(300, seed), tmp_path / name, workers=1)
+    first, again, other = (_file_bytes(tmp_path / name) for name in "abc")
+    assert first == again
+    assert sorted(first) == [
+        "billing_customers.csv",
+        "crm_contacts.csv",
+        "orders.csv",
+        "truth.json",
+        "truth_defects.csv",
+        "truth_records.csv",
+    ]
+    assert all(first[name] != other[name] for name in first)
+
+
+def test_parallel_processes_and_hash_seeds_do_not_change_the_bytes(tmp_path: Path) -> None:
+    generate(DemoConfig(300, 9), tmp_path / "serial", workers=1)
+    generate(DemoConfig(300, 9), tmp_path / "parallel", workers=2)
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    command = [sys.executable, "-m", "crm_quality.demo", "--people", "300", "--seed", "9"]
+    subprocess.run([*command, "--out", str(tmp_path / "cli")], check=True, env=env)
+    serial = _file_bytes(tmp_path / "serial")
+    assert _file_bytes(tmp_path / "parallel") == serial
+    assert _file_bytes(tmp_path / "cli") == serial
+
+
+def test_cli_prints_a_one_line_summary(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    arguments = ["--people", "200", "--seed", "3", "--out", str(tmp_path), "--as-of", "2025-12-31"]
+    assert main(arguments) == 0
+    line = capsys.readouterr().out.strip()
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert "\n" not in line
+    assert f"crm_contacts={truth['crm_rows']}" in line
+    assert f"orders={truth['order_rows']}" in line
+    assert truth["as_of_date"] == "2025-12-31"
+
+
+def test_parquet_holds_the_same_rows_as_csv(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    generate(DemoConfig(200, 4), tmp_path / "csv", workers=1)
+    generate(DemoConfig(200, 4, fmt="parquet"), tmp_path / "parquet", workers=1)
+    for name in ("crm_contacts", "billing_customers", "orders"):
+        table = pq.read_table(tmp_path / "parquet" / f"{name}.parquet")
+        rows = read_csv(tmp_path / "csv" / f"{name}.csv")
+        assert table.to_pylist() == rows
+    assert (tmp_path / "csv" / "truth.json").read_bytes() == (
+        tmp_path / "parquet" / "truth.json"
+    ).read_bytes()
+
+
+# --- truth.json against the files -----------------------------------------------------
+
+
+def test_truth_counts_match_the_files(files: dict) -> None:
+    truth, records = files["truth"], files["records"]
+    crm_people = [row["person_id"] for row in records if row["source_system"] == "crm"]
+    billing_people = {row["person_id"] for row in records if row["source_system"] == "billing"}
+    assert truth["people"] == PEOPLE
+    assert truth["crm_rows"] == len(files["crm"]) == len(crm_people)
+    assert truth["billing_rows"] == len(files["billing"]) == len(records) - len(crm_people)
+    assert truth["order_rows"] == len(files["orders"])
+    assert truth["actual_customers"] == len(billing_people)
+    assert truth["actual_customers_in_crm"] == len(billing_people & set(crm_people))
+    assert (
+        truth["missing_customers"] == truth["actual_customers"] - truth["actual_customers_in_crm"]
+    )
+    assert sum(truth["missing_by_country"].values()) == truth["missing_customers"]
+    assert truth["crm_persons"] == len(set(crm_people))
+    assert truth["crm_prospects"] == len(set(crm_people) - billing_people)
+    assert truth["crm_duplicate_records"] == len(crm_people) - len(set(crm_people))
+    assert truth["shortage_rate_pct"] == round(
+        truth["missing_customers"] / truth["actual_customers"] * 100, 4
+    )
+    assert truth["naive_shortage_rate_pct"] == round(
+        (truth["billing_rows"] - truth["crm_rows"]) / truth["billing_rows"] * 100, 4
+    )
+    households = {row["household_id"] for row in records if row["household_id"]}
+    assert truth["households"] >= len(households) > 0
+
+    for system, key in (("crm", "defects"), ("billing", "billing_defects")):
+        counted = Counter(
+            f"{row['quality_dimension']}/{row['defect_type']}/{row['field']}"
+            for row in files["defects"]
+            if row["source_system"] == system
+        )
+        assert truth[key] == dict(sorted(counted.items()))
+
+
+def test_truth_rows_point_at_the_written_rows(files: dict) -> None:
+    crm_ids = [row["contact_id"] for row in files["crm"]]
+    billing_ids = [row["account_id"] for row in files["billing"]]
+    for row in files["records"] + files["defects"]:
+        ids = crm_ids if row["source_system"] == "crm" else billing_ids
+        assert ids[int(row["row_number"]) - 1] == row["source_record_id"]
+    prospects = {row["person_id"] for row in files["records"] if row["is_prospect"] == "true"}
+    assert prospects
+    assert not any(
+        row["person_id"] in prospects
+        for row in files["records"]
+        if row["source_system"] == "billing"
+    )
+
+
+def test_world_shape_follows_the_configured_shares(files: dict) -> None:
+    truth = files["truth"]
+    assert 0.76 < truth["actual_customers"] / PEOPLE < 0.84
+    assert 0.09 < truth["shortage_rate_pct"] / 100 < 0.15
+    assert 0.12 < truth["crm_prospects"] / truth["crm_persons"] < 0.18
+    assert 0.10 < truth["crm_duplicate_records"] / truth["crm_persons"] < 0.18
+    billing_people = Counter(
+        row["person_id"] for row in files["records"] if row["source_system"] == "billing"
+    )
+    second_accounts = sum(count > 1 for count in billing_people.values()) / len(billing_people)
+    assert 0.03 < second_accounts < 0.07
+    assert set(truth["missing_by_country"]) <= set(ALIASES.values())
+    assert max(truth["missing_by_country"], key=truth["missing_by_country"].get) in ("DE", "US")
+
+
+# --- people and households ------------------------------------------------------------
+
+
+def test_households_share_surname_address_and_landline_but_are_different_people(
+    chunks: list,
+) -> None:
+    households = defaultdict(list)
+    people = [person for chunk in chunks for person in chunk.people]
+    for person in people:
+        if person.household_id:
+            households[person.household_id].append(person)
+    share = sum(len(members) for members in households.values()) / len(people)
+    assert 0.05 < share < 0.11
+    for members in households.values():
+        assert 2 <= len(members) <= 4
+        assert len({(p.last, p.street, p.postal, p.city, p.phone, p.country) for p in members}) == 1
+        assert len({p.first.native for p in members}) == len(members)
+        assert len({p.birth for p in members}) == len(members)
+        assert len({p.email for p in members}) == len(members)
+        assert len({p.person_id for p in members}) == len(members)
+    emails = [person.email for person in people]
+    assert len(set(emails)) == len(emails)
+    singles_phones = [person.phone for person in people if not person.household_id]
+    assert len(set(singles_phones)) == len(singles_phones)
+
+
+def test_households_look_alike_in_the_exported_rows(files: dict) -> None:
+    """Members' clean billing rows share surname, street and landline; names and births differ.
+
+    A member's second account may carry another (mobile) number, so phones must overlap.
+    """
+    member_of = {
+        int(row["row_number"]): (row["household_id"], row["person_id"])
+        for row in files["records"]
+        if row["source_system"] == "billing" and row["household_id"]
+    }
+    defects = defects_by_row(files, "billing")
+    households: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for number, row in enumerate(files["billing"], start=1):
+        if number in member_of and not defects[number]:
+            household, person = member_of[number]
+            households[household][person].append(row)
+    compared = 0
+    for members in households.values():
+        if len(members) < 2:
+            continue
+        compared += 1
+        rows = [row for person_rows in members.values() for row in person_rows]
+        assert len({row["last_name"].strip().casefold() for row in rows}) == 1
+        assert len({_key(row["street_address"]) for row in rows}) == 1
+        phones = [
+            {std_phone(row["phone"], std_country(row["country"])) for row in person_rows}
+            for person_rows in members.values()
+        ]
+        assert set.intersection(*phones)
+        firsts = [{row["first_name"].strip().casefold() for row in r} for r in members.values()]
+        births = [{std_birth_date(row["birth_date"]) for row in r} for r in members.values()]
+        assert len(set.union(*firsts)) == len(members)
+        assert len(set.union(*births)) == len(members)
+    assert compared > 10
+
+
+def test_names_are_written_in_their_locale(files: dict) -> None:
+    names = {row["first_name"].strip() for row in files["billing"]} | {
+        row["last_name"].strip() for row in files["billing"]
+    }
+    assert {"王", "伟"} & names or any("\u4e00" <= ch <= "\u9fff" for ch in "".join(names))
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in "".join(names))
+    assert any(name in names for name in ("José", "Müller", "François", "Zoë", "Zoé"))
+    accented = [name for name in names if not name.isascii() and name[0].isascii()]
+    assert len(accented) > 20
+
+
+# --- values and their rendering -------------------------------------------------------
+
+
+def test_billing_phones_without_defects_are_valid_numbers(files: dict) -> None:
+    defects = defects_by_row(files, "billing")
+    checked = 0
+    for number, row in enumerate(files["billing"], start=1):
+        if ("missing", "phone") in defects[number] or ("invalid", "phone") in defects[number]:
+            continue
+        region = std_country(row["country"])
+        text = row["phone"].strip()
+        if text.startswith("00"):
+            text = "+" + text[2:]
+        parsed = phonenumbers.parse(text, region)
+        assert phonenumbers.is_valid_number(parsed), row["phone"]
+        checked += 1
+    assert checked > 0.97 * len(files["billing"])
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def test_every_rendered_value_standardizes_to_its_true_state(chunks: list) -> None:
+    """Messy rendering never changes a value; missing and invalid values really are."""
+    crm_index = {name: CRM_COLUMNS.index(name) for name in CRM_COLUMNS}
+    billing_index = {name: index - 1 for name, index in crm_index.items() if 2 <= index <= 10}
+    checked = Counter()
+    for chunk in chunks:
+        for records, index in ((chunk.crm, crm_index), (chunk.billing, billing_index)):
+            for record in records:
+                raw = {name: record.values[position] for name, position in index.items()}
+                states = record.states
+                country = std_country(raw["country"])
+                standardized = {
+                    "first_name": raw["first_name"].strip() or None,
+                    "last_name": raw["last_name"].strip() or None,
+                    "email": std_email(raw["email"]),
+                    "phone": std_phone(raw["phone"], country),
+                    "country": country,
+                    "birth_date": _iso(std_birth_date(raw["birth_date"])),
+                }
+                if "updated_at" in states:
+                    standardized["updated_at"] = _iso(std_date(raw["updated_at"]))
+                for field, (kind, value) in states.items():
+                    if kind == dq.MISSING:
+                        assert is_placeholder(raw[field]), (field, raw[field])
+                    elif kind == dq.INVALID:
+                        assert not is_placeholder(raw[field]), (field, raw[field])
+                        assert standardized[field] is None, (field, raw[field])
+                    elif field in ("first_name", "last_name"):
+                        assert not is_placeholder(raw[field])
+                        written = " ".join(raw[field].split())
+                        assert written.upper().casefold() == value.upper().casefold()
+                    else:
+                        assert standardized[field] == value, (field, raw[field], value)
+                    checked[kind] += 1
+    assert checked[dq.OK] > 40_000 and checked[dq.MISSING] > 500 and checked[dq.INVALID] > 300
+
+
+def test_messy_formats_all_occur(files: dict) -> None:
+    crm = files["crm"]
+    phones = [row["phone"].strip() for row in crm]
+    phone_patterns = {
+        "e164": r"\+\d{8,15}",
+        "international": r"\+\d{1,3} [\d -]+",
+        "dashed": r"00\d{1,3}-[\d-]+",
+        "us_national": r"\(\d{3}\) \d{3}-\d{4}",
+        "trunk_national": r"0\d{1,4} [\d ]+",
+        "digits": r"0?\d{9,11}",
+    }
+    for name, pattern in phone_patterns.items():
+        assert any(re.fullmatch(pattern, phone) for phone in phones), name
+
+    countries = Counter(row["country"] for row in crm)
+    stripped = {value.strip() for value in countries}
+    assert {"DE", "DEU", "Germany", "Deutschland", "Allemagne", "USA", "U.S."} <= stripped
+    assert {"United States of America", "中国", "日本"} <= stripped
+    assert {value.casefold() for value in stripped} >= {"españa", "schweiz"}
+    assert any(value != value.strip() for value in countries)
+    assert any(value.strip().islower() and len(value.strip()) > 3 for value in countries)
+    assert any(value.strip().isupper() and len(value.strip()) > 3 for value in countries)
+
+    births = [row["birth_date"].strip() for row in crm]
+    for pattern in (r"\d{4}-\d{2}-\d{2}", r"\d{2}\.\d{2}\.\d{4}", r"\d{4}/\d{2}/\d{2}"):
+        assert sum(bool(re.fullmatch(pattern, value)) for value in births) > 50, pattern
+    stamps = [row["created_at"] for row in crm] + [row["updated_at"] for row in crm]
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", value) for value in stamps)
+    assert any(re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", value) for value in stamps)
+    assert any(re.fullmatch(r"\d{4}/\d{2}/\d{2}", value) for value in stamps)
+
+    emails = [row["email"] for row in crm]
+    assert any(value != value.strip() for value in emails)
+    assert any(value.strip().isupper() for value in emails if "@" in value)
+    names = [row["first_name"] for row in crm] + [row["last_name"] for row in crm]
+    assert any(value.isupper() and len(value) > 3 for value in names)
+    assert any(value != value.strip() for value in names)
+    streets = [row["street_address"] for row in crm]
+    assert any("  " in value.strip() for value in streets + names + list(countries))
+    tokens = {value.strip() for value in emails + phones + names if is_placeholder(value)}
+    assert {"", "-"} <= tokens
+    assert {token.casefold() for token in tokens} >= {"null", "n/a", "none"}
+    assert any(token not in ("", "-") and not token.isupper() for token in tokens)
+    assert any("," in row["company_name"] for row in crm)
+
+
+def test_source_channels_and_orders_look_right(files: dict) -> None:
+    channels = Counter(row["source_channel"] for row in files["crm"])
+    assert set(channels) == set(dq.CHANNELS)
+    currencies = {"EUR", "USD", "GBP", "CNY", "JPY", "CHF"}
+    account_ids = {row["account_id"] for row in files["billing"]}
+    per_account = Counter(row["account_id"] for row in files["orders"])
+    assert max(per_account.values()) <= 15
+    first_day = AS_OF - timedelta(days=5 * 365)
+    for row in files["orders"]:
+        assert row["account_id"] in account_ids
+        assert row["currency"] in currencies
+        assert re.fullmatch(r"\d+\.\d{2}", row["amount"]) and float(row["amount"]) > 0
+        assert first_day <= date.fromisoformat(row["order_date"]) <= AS_OF
+    assert {row["account_status"] for row in files["billing"]} == {"active", "closed", "suspended"}
+
+
+# --- defects --------------------------------------------------------------------------
+
+
+def test_contact_id_defects_are_what_they_claim(files: dict) -> None:
+    defects = defects_by_row(files, "crm")
+    seen: set[str] = set()
+    missing = duplicated = 0
+    for number, row in enumerate(files["crm"], start=1):
+        contact_id = row["contact_id"]
+        if ("missing_id", "contact_id") in defects[number]:
+            assert contact_id == ""
+            missing += 1
+        elif ("duplicate_id", "contact_id") in defects[number]:
+            assert contact_id in seen
+            duplicated += 1
+        else:
+            assert contact_id and contact_id not in seen
+        seen.add(contact_id)
+    assert missing > 0 and duplicated > 0
+
+
+def test_duplicate_records_are_every_record_after_a_persons_first(files: dict) -> None:
+    defects = defects_by_row(files, "crm")
+    persons = person_of(files, "crm")
+    seen: set[str] = set()
+    for number in range(1, len(files["crm"]) + 1):
+        assert (("duplicate", "record") in defects[number]) == (persons[number] in seen)
+        seen.add(persons[number])
+
+
+def test_stale_means_a_readable_updated_at_older_than_730_days(files: dict) -> None:
+    defects = defects_by_row(files, "crm")
+    cutoff = AS_OF - timedelta(days=730)
+    stale = 0
+    for number, row in enumerate(files["crm"], start=1):
+        updated = std_date(row["updated_at"])
+        assert (("invalid", "updated_at") in defects[number]) == (updated is None)
+        is_stale = updated is not None and updated < cutoff
+        assert (("stale", "updated_at") in defects[number]) == is_stale
+        assert updated is None or updated != cutoff  # never on the boundary day
+        stale += is_stale
+    assert 0.1 < stale / len(files["crm"]) < 0.3
+
+
+def test_inaccurate_means_valid_but_unlike_every_valid_billing_value(files: dict) -> None:
+    billing_persons = person_of(files, "billing")
+    billing_values: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for number, row in enumerate(files["billing"], start=1):
+        for field, value in _accuracy_values(row).items():
+            if value is not None:
+                billing_values[billing_persons[number]][field].add(value)
+    crm_persons = person_of(files, "crm")
+    defects = defects_by_row(files, "crm")
+    flagged = Counter()
+    for number, row in enumerate(files["crm"], start=1):
+        known = billing_values.get(crm_persons[number])
+        for field, value in _accuracy_values(row).items():
+            expected = bool(known and known[field] and value is not None)
+            expected = expected and value not in known[field]
+            assert (("inaccurate", field) in defects[number]) == expected, (field, row)
+            flagged[field] += expected
+    assert all(flagged[field] > 5 for field in dq.ACCURACY_FIELDS)
+
+
+def _accuracy_values(row: dict[str, str]) -> dict[str, object]:
+    country = std_country(row["country"])
+    return {
+        "email": std_email(row["email"]),
+        "phone": std_phone(row["phone"], country),
+        "country": country,
+        "birth_date": std_birth_date(row["birth_date"]),
+    }
+
+
+def test_defect_counts_follow_the_configured_rates(files: dict) -> None:
+    truth = files["truth"]
+    channels = Counter(row["source_channel"] for row in files["crm"])
+
+    def expected(kind: str, field: str) -> float:
+        weights = {"missing": dq.MISSING_WEIGHTS, "invalid": dq.INVALID_WEIGHTS}[kind]
+        return sum(
+            count * getattr(dq.CRM_RATES[channel], kind) * weights[field]
+            for channel, count in channels.items()
+        )
+
+    for field in ("first_name", "last_name", "country"):
+        observed = truth["defects"].get(f"completeness/missing/{field}", 0)
+        assert 0.65 * expected("missing", field) < observed < 1.4 * expected("missing", field)
+    for field in ("email", "phone"):  # sparse duplicates add to the injected gaps
+        observed = truth["defects"][f"completeness/missing/{field}"]
+        assert 0.8 * expected("missing", field) < observed < 1.9 * expected("missing", field)
+    for field in dq.VALIDITY_FIELDS:
+        observed = truth["defects"][f"validity/invalid/{field}"]
+        assert 0.65 * expected("invalid", field) < observed < 1.4 * expected("invalid", field)
+
+    billing_rows = truth["billing_rows"]
+    billing_missing = sum(
+        count for key, count in truth["billing_defects"].items() if "/missing/" in key
+    )
+    rate = dq.BILLING_RATES.missing * sum(dq.MISSING_WEIGHTS.values())
+    assert billing_missing < 2.5 * rate * billing_rows
+    assert sum(truth["billing_defects"].values()) < 0.2 * sum(truth["defects"].values())
+    assert not any(key.startswith(("accuracy", "timeliness")) for key in truth["billing_defects"])
+
+
+def test_invalid_values_use_the_documented_shapes() -> None:
+    import random
+
+    rng = random.Random(1)
+    for _ in range(200):
+        assert std_email(dq.invalid_email(rng, "jose.garcia84@gmail.com")) is None
+        raw = dq.invalid_phone(rng, "49", "15123456789", ("DE",))
+        assert std_phone(raw, "DE") is None and std_phone(raw, None) is None
+        assert std_country(dq.invalid_country(rng)) is None
+        assert std_date(dq.unparseable_date(rng, date(1985, 3, 7).toordinal())) is None
+        assert std_date(dq.unparseable_timestamp(rng, date(2024, 1, 31).toordinal())) is None
+    wrong = dq.other_birth_date(rng, date(1985, 3, 7).toordinal(), AS_OF.toordinal())
+    assert date.fromordinal(wrong) != date(1985, 3, 7)
+    assert date.fromordinal(dq.implausible_birth_date(date(2003, 2, 28).toordinal())).year < 1900
