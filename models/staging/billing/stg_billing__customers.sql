@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'billing_customers') }}
+    select * from {{ ref('base_billing__customers') }}
+    where not _is_quarantined
 
 ),
 
@@ -13,6 +14,8 @@ renamed as (
             'account_id', 'first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
             'postal_code', 'country', 'birth_date', 'account_status', 'opened_at',
         ]) }} as source_record_id,
+        _row_number as source_row_number,
+        _load_issue as load_issue,
         nullif(trim(account_id), '') as account_id,
         first_name as first_name_raw,
         last_name as last_name_raw,

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'orders') }}
+    select * from {{ ref('base_billing__orders') }}
+    where not _is_quarantined
 
 ),
 
@@ -11,6 +12,8 @@ renamed as (
     select
         {{ unique_record_id('order_id', ['order_id', 'account_id', 'order_date', 'amount', 'currency']) }}
             as source_record_id,
+        _row_number as source_row_number,
+        _load_issue as load_issue,
         nullif(trim(order_id), '') as order_id,
         nullif(trim(account_id), '') as account_id,
         order_date as order_date_raw,

@@ -2,7 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'crm_contacts') }}
+    select * from {{ ref('base_crm__contacts') }}
+    where not _is_quarantined
 
 ),
 
@@ -14,6 +15,8 @@ renamed as (
             'street_address', 'city', 'postal_code', 'country', 'birth_date', 'company_name',
             'created_at', 'updated_at',
         ]) }} as source_record_id,
+        _row_number as source_row_number,
+        _load_issue as load_issue,
         nullif(trim(contact_id), '') as contact_id,
         coalesce(nullif(lower(trim(source_channel)), ''), 'unknown') as source_channel,
         first_name as first_name_raw,
