@@ -55,6 +55,30 @@
         'source_system': 'crm', 'quality_dimension': 'timeliness', 'defect_type': 'stale',
         'field': 'updated_at', 'column': 'updated_at',
         'rule': 'not updated for more than ' ~ var('stale_after_days') ~ ' days'}) %}
+    {% for source_system in ['crm', 'billing', 'orders'] %}
+        {% do checks.append({
+            'source_system': source_system, 'quality_dimension': 'validity', 'defect_type': 'unparseable',
+            'field': 'record', 'column': 'record',
+            'rule': 'the raw row could not be parsed as a CSV row and was quarantined'}) %}
+    {% endfor %}
+    {% set order_checks = [
+        ('completeness', 'missing', 'order_id', 'order_id is empty'),
+        ('uniqueness', 'duplicate_id', 'order_id', 'order_id repeats the id of another row'),
+        ('completeness', 'missing', 'account_id', 'account_id is empty'),
+        ('validity', 'invalid', 'account_id', 'account_id matches no billing account'),
+        ('completeness', 'missing', 'order_date', 'order_date is empty'),
+        ('validity', 'invalid', 'order_date', 'order_date is unparseable, in the future or before '
+            ~ var('min_birth_date')),
+        ('completeness', 'missing', 'amount', 'amount is empty'),
+        ('validity', 'invalid', 'amount', 'amount is not a number or is negative'),
+        ('completeness', 'missing', 'currency', 'currency is empty'),
+        ('validity', 'invalid', 'currency', 'currency is not an ISO 4217 code'),
+    ] %}
+    {% for dimension, defect_type, field, rule in order_checks %}
+        {% do checks.append({
+            'source_system': 'orders', 'quality_dimension': dimension, 'defect_type': defect_type,
+            'field': field, 'column': field, 'rule': rule}) %}
+    {% endfor %}
     {{ return(checks) }}
 {% endmacro %}
 

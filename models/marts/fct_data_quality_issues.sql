@@ -25,7 +25,7 @@ final as (
         checks.quality_dimension,
         checks.defect_type,
         checks.field,
-        checks.raw_value,
+        {{ neutralize_formula("checks.raw_value") }} as raw_value,
         checks.rule
 
     from checks

@@ -10,12 +10,6 @@ checks as (
 
 ),
 
-records as (
-
-    select * from {{ ref('int_person_records_standardized') }}
-
-),
-
 catalog as (
 
     {%- for check in quality_checks() %}
@@ -34,7 +28,7 @@ catalog as (
 
 record_grid as (
 
-    {%- for source_system in ['crm', 'billing'] %}
+    {%- for source_system in ['crm', 'billing', 'orders'] %}
     {%- for dimension in ['all', 'completeness', 'validity', 'accuracy', 'uniqueness', 'timeliness'] %}
     select
         '{{ source_system }}' as source_system,
@@ -105,17 +99,16 @@ record_outcomes as (
 
 record_any as (
 
-    -- Every record counts as checked for 'all', even one no check applied to.
+    -- Every record has at least one check (its id and parseability are always checked).
     select
-        records.record_key,
-        records.source_system,
-        records.source_channel,
+        record_key,
+        source_system,
+        source_channel,
         'all' as quality_dimension,
-        coalesce(max(record_outcomes.is_defective), 0) as is_defective
+        max(is_defective) as is_defective
 
-    from records
-    left join record_outcomes on records.record_key = record_outcomes.record_key
-    group by records.record_key, records.source_system, records.source_channel
+    from record_outcomes
+    group by record_key, source_system, source_channel
 
 ),
 

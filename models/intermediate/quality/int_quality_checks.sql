@@ -32,6 +32,18 @@ timeliness_checks as (
 
 ),
 
+order_checks as (
+
+    select * from {{ ref('int_quality_checks_orders') }}
+
+),
+
+raw_row_checks as (
+
+    select * from {{ ref('int_quality_checks_raw_rows') }}
+
+),
+
 unioned as (
 
     select * from record_id_checks
@@ -43,6 +55,10 @@ unioned as (
     select * from uniqueness_checks
     union all
     select * from timeliness_checks
+    union all
+    select * from order_checks
+    union all
+    select * from raw_row_checks
 
 )
 

@@ -12,8 +12,8 @@ records as (
 checks as (
 
     {%- set field_checks = [] %}
-    {%- for check in quality_checks() if check.quality_dimension in ('completeness', 'validity')
-        and check.column != 'source_id' %}
+    {%- for check in quality_checks() if check.source_system in ('crm', 'billing')
+        and check.defect_type in ('missing', 'invalid') and check.column != 'source_id' %}
     {%- do field_checks.append(check) %}
     {%- endfor %}
     {%- for check in field_checks %}

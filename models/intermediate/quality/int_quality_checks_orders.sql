@@ -1,0 +1,83 @@
+-- Orders: ids present and unique, the account known to billing, and date, amount and
+-- currency present and valid. Validity is judged only where a value is present.
+{%- set checks_by_key = {
+    'completeness/missing/order_id': ('true', 'order_id is null', 'order_id'),
+    'uniqueness/duplicate_id/order_id': ('true', 'order_id is not null and id_occurrence > 1', 'order_id'),
+    'completeness/missing/account_id': ('true', 'account_id is null', 'account_id'),
+    'validity/invalid/account_id': ('account_id is not null', 'not has_billing_account', 'account_id'),
+    'completeness/missing/order_date': ('true', "order_date_status = 'missing'", 'order_date_raw'),
+    'validity/invalid/order_date': (
+        "order_date_status != 'missing'",
+        "order_date_status = 'invalid' or cast(order_date as date) < cast('" ~ var('min_birth_date') ~ "' as date)",
+        'order_date_raw',
+    ),
+    'completeness/missing/amount': ('true', "nullif(trim(amount_raw), '') is null", 'amount_raw'),
+    'validity/invalid/amount': ("nullif(trim(amount_raw), '') is not null", 'amount is null or amount < 0', 'amount_raw'),
+    'completeness/missing/currency': ('true', 'currency is null', 'currency'),
+    'validity/invalid/currency': ('currency is not null', 'not is_known_currency', 'currency'),
+} %}
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_standardized') }}
+
+),
+
+billing_accounts as (
+
+    select distinct account_id from {{ ref('stg_billing__customers') }}
+    where account_id is not null
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+enriched as (
+
+    select
+        orders.*,
+        'orders:' || orders.source_record_id as record_key,
+        billing_accounts.account_id is not null as has_billing_account,
+        currencies.currency_code is not null as is_known_currency,
+        row_number() over (partition by orders.order_id order by orders.source_record_id) as id_occurrence
+
+    from orders
+    left join billing_accounts on orders.account_id = billing_accounts.account_id
+    left join currencies on orders.currency = currencies.currency_code
+
+),
+
+checks as (
+
+    {%- for check in quality_checks_where(source_system='orders') if check.field != 'record' %}
+    {%- set applies, defective, raw_column = checks_by_key[
+        check.quality_dimension ~ '/' ~ check.defect_type ~ '/' ~ check.field] %}
+
+    select
+        record_key,
+        'orders' as source_system,
+        source_record_id,
+        'billing' as source_channel,
+        '{{ check.quality_dimension }}' as quality_dimension,
+        '{{ check.defect_type }}' as defect_type,
+        '{{ check.field }}' as field,
+        coalesce({{ defective }}, false) as is_defective,
+        cast({{ raw_column }} as {{ dbt.type_string() }}) as raw_value,
+        '{{ check.rule }}' as rule
+
+    from enriched
+    where {{ applies }}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+)
+
+select * from checks
