@@ -30,9 +30,7 @@ class _DisjointSet:
         self._parent[root_right] = root_left
 
 
-def cluster_records(
-    record_keys: Iterable[str], links: Iterable[tuple[str, str]]
-) -> pd.DataFrame:
+def cluster_records(record_keys: Iterable[str], links: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """Group records joined by links into clusters.
 
     Returns one row per record key with `cluster_id` (the smallest member key, so a cluster
