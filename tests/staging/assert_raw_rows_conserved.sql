@@ -37,7 +37,10 @@ quarantined as (
         '{{ table_name }}' as raw_table,
         (select count(*) from {{ ref(base_model) }}) as rows_read,
         (select count(*) from {{ ref(staging_model) }}) as rows_staged,
-        (select count(*) from quarantined where file_name = '{{ table_name }}.csv') as rows_quarantined,
+        (
+            select count(*) from quarantined
+            where file_name = '{{ table_name }}.csv'
+        ) as rows_quarantined,
         (select count(distinct row_number) from {{ table_name }}_rows) as distinct_row_numbers,
         (select coalesce(max(row_number), 0) from {{ table_name }}_rows) as max_row_number
 
