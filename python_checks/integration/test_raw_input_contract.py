@@ -77,6 +77,6 @@ def test_extra_column_is_ignored(tmp_path):
         "\n".join([lines[0] + ",loyalty_tier"] + [line + ",gold" for line in lines[1:]]) + "\n",
         encoding="utf-8",
     )
-    run = run_dbt(["run", "--select", "stg_billing__customers"], raw, tmp_path / "build")
+    run = run_dbt(["run", "--select", "+stg_billing__customers"], raw, tmp_path / "build")
     assert run.returncode == 0, run.output[-4000:]
     assert run.scalar("select count(*) from stg_billing__customers") == len(lines) - 1
