@@ -17,6 +17,8 @@ DEMO_AS_OF := 2026-06-30
 DEMO_PEOPLE := 3000
 DEMO_SEED := 42
 TEST_DIR := target/test-data
+# The self-contained HTML data-quality report `make build` writes.
+REPORT := reports/data_quality_report.html
 
 .PHONY: setup build test lint dbt-test pytest demo-data clean
 
@@ -34,6 +36,7 @@ build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
 	$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
 	$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH)
+	$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT)
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 test: setup lint dbt-test pytest
@@ -59,3 +62,52 @@ demo-data: setup
 
 clean:
 	rm -rf target logs warehouse $(TEST_DIR)
+
+## browser-deps: headless Chromium for the report's browser test (Debian; run as root).
+.PHONY: browser-deps
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# --- Entity resolution (docs/entity_resolution.md) ---------------------------------------
+ER_DIR := target/entity-resolution
+ER_MODEL := crm_quality/matching/models/person_model.json
+# Training data: generated (seeded), unless TRAIN_RAW_DIR names exports of your own.
+TRAIN_PEOPLE := 20000
+TRAIN_SEED := 11
+TRAIN_RAW_DIR ?=
+ACCURACY_PEOPLE := 20000
+ACCURACY_SEED := 20261126
+# About a million CRM contacts (998,810), with their billing accounts and orders.
+BENCH_PEOPLE := 1060000
+BENCH_SEED := 20261127
+# e.g. `make bench BENCH_MEMORY_LIMIT=3GB BENCH_OUT=benchmarks/results_memory_limit_3gb`
+BENCH_MEMORY_LIMIT ?=
+BENCH_OUT ?= benchmarks/results
+
+.PHONY: train-model accuracy bench
+
+## train-model: retrain the matching model ($(ER_MODEL)); deterministic for the same data.
+train-model: setup
+	rm -rf $(ER_DIR)/train && mkdir -p $(ER_DIR)/train
+	$(if $(TRAIN_RAW_DIR),,$(PY) -m crm_quality.demo --people $(TRAIN_PEOPLE) --seed $(TRAIN_SEED) \
+		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
+	CRM_RAW_DIR=$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw) CRM_DUCKDB_PATH=$(ER_DIR)/train/warehouse.duckdb \
+		$(DBT) build --select +int_person_records_standardized --exclude-resource-type test unit_test \
+		--vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/train/target
+	$(PY) -m crm_quality.matching train --warehouse $(ER_DIR)/train/warehouse.duckdb --out $(ER_MODEL)
+
+## accuracy: build on 20,000 generated people; pair P/R/F1, shortage and duplicate errors -> benchmarks/accuracy.md
+accuracy: setup
+	rm -rf $(ER_DIR)/accuracy && mkdir -p $(ER_DIR)/accuracy
+	$(PY) -m crm_quality.demo --people $(ACCURACY_PEOPLE) --seed $(ACCURACY_SEED) \
+		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/accuracy/raw
+	CRM_RAW_DIR=$(ER_DIR)/accuracy/raw CRM_DUCKDB_PATH=$(ER_DIR)/accuracy/warehouse.duckdb \
+		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/accuracy/target
+	$(PY) -m crm_quality.matching accuracy --warehouse $(ER_DIR)/accuracy/warehouse.duckdb \
+		--raw $(ER_DIR)/accuracy/raw --out benchmarks/accuracy
+
+## bench: full dbt build on ~1M CRM contacts; time per stage, records/s, peak RSS -> benchmarks/results.md
+bench: setup
+	$(PY) benchmarks/run_benchmark.py --people $(BENCH_PEOPLE) --seed $(BENCH_SEED) \
+		--work $(ER_DIR)/bench --out $(BENCH_OUT) \
+		$(if $(BENCH_MEMORY_LIMIT),--memory-limit $(BENCH_MEMORY_LIMIT))

@@ -40,11 +40,26 @@ def lookups_from_frames(**frames: pd.DataFrame) -> Lookups:
     return Lookups.from_frames(*tables)
 
 
+def with_text_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding only text (or nothing) as pandas `str` columns.
+
+    DuckDB types an object column by its values: an empty or all-null one becomes NULL, which
+    breaks the marts' contracts on empty input. A `str` column is always VARCHAR.
+    """
+    text_columns = {
+        column: "str"
+        for column in frame.columns
+        if frame[column].dtype == object
+        and frame[column].map(lambda value: value is None or isinstance(value, str)).all()
+    }
+    return frame.astype(text_columns) if text_columns else frame
+
+
 def standardize_person_records(
     records: pd.DataFrame, lookups: Lookups, as_of: date
 ) -> pd.DataFrame:
     """CRM and billing person records with every field standardized beside its raw value."""
-    people = standardize_people(records, lookups, as_of)
+    people = standardize_people(with_text_dtypes(records), lookups, as_of)
     for column in ("created_at", "updated_at"):
         parsed, status = standardize_timestamp_column(people[f"{column}_raw"], lookups, as_of)
         people[column] = parsed
@@ -54,8 +69,8 @@ def standardize_person_records(
 
 def standardize_orders(orders: pd.DataFrame, lookups: Lookups, as_of: date) -> pd.DataFrame:
     """Orders with the order date parsed; amounts are cast in staging."""
+    orders = with_text_dtypes(orders)
     parsed, status = standardize_date_column(orders["order_date_raw"], lookups, as_of)
-    orders = orders.copy()
     orders["order_date"] = parsed
     orders["order_date_status"] = status
     return orders

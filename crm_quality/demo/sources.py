@@ -18,38 +18,12 @@ from crm_quality.demo.phones import PhoneBook, calling_code
 from crm_quality.demo.pools import COUNTRIES, CURRENCY, NICKNAMES, ORDER_MEDIAN
 from crm_quality.demo.render import BILLING_RENDER, CRM_RENDER, Renderer, iso_date
 from crm_quality.demo.world import FIRST_POOL, Person, Picker, World, pick
+from crm_quality.ingest.contract import RAW_CONTRACT
 
-CRM_COLUMNS = (
-    "contact_id",
-    "source_channel",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "postal_code",
-    "country",
-    "birth_date",
-    "company_name",
-    "created_at",
-    "updated_at",
-)
-BILLING_COLUMNS = (
-    "account_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "street_address",
-    "city",
-    "postal_code",
-    "country",
-    "birth_date",
-    "account_status",
-    "opened_at",
-)
-ORDER_COLUMNS = ("order_id", "account_id", "order_date", "amount", "currency")
+# The demo writes exactly the raw input contract the warehouse reads.
+CRM_COLUMNS = RAW_CONTRACT["crm_contacts"]
+BILLING_COLUMNS = RAW_CONTRACT["billing_customers"]
+ORDER_COLUMNS = RAW_CONTRACT["orders"]
 
 SECOND_ACCOUNT_SHARE = 0.05
 ACCOUNT_STATUSES = ("active", "closed", "suspended")

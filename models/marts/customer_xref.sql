@@ -1,4 +1,5 @@
--- One row per source record (CRM contact or billing account) with its resolved customer.
+-- One row per source record (CRM contact or billing account) with its resolved customer and
+-- how strongly it is tied to it.
 with
 
 records as (
@@ -16,7 +17,8 @@ final as (
         source_id,
         source_channel,
         customer_id,
-        cluster_size,
+        cast(cluster_size as bigint) as cluster_size,
+        cast(match_probability as double) as match_probability,
         survivor_rank = 1 as is_surviving_record
 
     from records

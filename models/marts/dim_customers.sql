@@ -1,22 +1,17 @@
--- One row per resolved customer: a golden record plus where the customer is known.
--- Survivorship per field: the first valid value by billing before CRM, then each
--- system's survivor rank (most recently updated, most complete).
+-- One row per resolved customer: the golden record, where each of its values came from, and
+-- where the customer is known. Survivorship (docs/entity_resolution.md), per field, takes the
+-- first valid value (a standardized value is null unless valid) in the field's order:
+--   legal name and birth date: billing accounts before CRM records (billing is authoritative);
+--   e-mail, phone and address: CRM records before billing (customers keep them current there);
+--   within a system, the most recently updated record first, then the smallest record key.
+-- `<field>_source_record_key` names the record each value came from.
+{%- set identity_fields = ['first_name', 'last_name', 'birth_date'] %}
+{%- set contact_fields = ['email', 'phone', 'street_address', 'city', 'postal_code', 'country'] %}
 with
 
 records as (
 
     select * from {{ ref('int_person_records_resolved') }}
-
-),
-
-prioritized as (
-
-    -- Billing is authoritative; within a system, the survivor rank decides.
-    select
-        *,
-        case when source_system = 'billing' then 0 else 1 end * 1000000 + survivor_rank as golden_priority
-
-    from records
 
 ),
 
@@ -58,20 +53,17 @@ golden as (
 
     select
         customer_id,
-        {%- for field in ['first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
-                          'postal_code', 'country'] %}
-        {{ first_value_by(field, 'golden_priority') }}
-            as {{ field }},
+        {%- for field in identity_fields + contact_fields %}
+        {%- set priority = 'identity_priority' if field in identity_fields else 'contact_priority' %}
+        {{ first_value_by(field, priority) }} as {{ field }},
+        {{ first_value_by('case when ' ~ field ~ ' is not null then record_key end', priority) }}
+            as {{ field }}_source_record_key,
         {%- endfor %}
-        cast(
-            {{ first_value_by('birth_date', 'golden_priority') }}
-            as date
-        ) as birth_date,
         count(*) as record_count,
         cast(sum(case when source_system = 'billing' then 1 else 0 end) as bigint) as billing_account_count,
         cast(sum(case when source_system = 'crm' then 1 else 0 end) as bigint) as crm_record_count
 
-    from prioritized
+    from records
     group by customer_id
 
 ),
@@ -88,7 +80,7 @@ final as (
         golden.city,
         golden.postal_code,
         golden.country,
-        golden.birth_date,
+        cast(golden.birth_date as date) as birth_date,
         golden.billing_account_count > 0 as is_actual_customer,
         golden.crm_record_count > 0 as is_in_crm,
         golden.record_count,
@@ -104,7 +96,10 @@ final as (
                 >= {{ dbt.dateadd('day', -1 * var('active_customer_days'), as_of_date()) }}
                 then 'active'
             else 'lapsed'
-        end as customer_activity
+        end as customer_activity,
+        {%- for field in identity_fields + contact_fields %}
+        golden.{{ field }}_source_record_key{% if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from golden
     left join customer_orders on golden.customer_id = customer_orders.customer_id

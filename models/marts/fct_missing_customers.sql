@@ -1,5 +1,9 @@
--- One row per actual customer the CRM lacks, with the best-known contact details and
--- the last order: the worklist for data collection.
+-- One row per actual customer the CRM lacks, with the best-known contact details, the last
+-- order, and why the CRM lacks them:
+--   near_miss: a CRM record scored at or above `er_near_miss_min_probability` against one of
+--     the customer's billing accounts but below the match threshold: probably the customer,
+--     recorded too differently to link. A defect to repair (the nearest record is named).
+--   never_captured: no CRM record anywhere near: the worklist for data collection.
 with
 
 customers as (
@@ -11,6 +15,12 @@ customers as (
 records as (
 
     select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+pairs as (
+
+    select * from {{ ref('int_record_pairs_scored') }}
 
 ),
 
@@ -27,27 +37,86 @@ accounts as (
 
 ),
 
-final as (
+missing as (
 
     select
-        customers.customer_id,
-        customers.first_name,
-        customers.last_name,
-        customers.email,
-        customers.phone,
-        customers.street_address,
-        customers.city,
-        customers.postal_code,
-        customers.country,
-        accounts.billing_account_ids,
-        customers.billing_account_count,
-        customers.order_count,
-        customers.last_order_date,
-        customers.customer_activity
+        customers.*,
+        accounts.billing_account_ids
 
     from customers
     inner join accounts on customers.customer_id = accounts.customer_id
     where customers.is_actual_customer and not customers.is_in_crm
+
+),
+
+billing_to_crm as (
+
+    -- Candidate pairs between a billing account and a CRM record, billing side first.
+    select
+        record_key_l as billing_record_key,
+        record_key_r as crm_record_key,
+        match_probability
+    from pairs
+    where source_system_l = 'billing' and source_system_r = 'crm'
+    union all
+    select
+        record_key_r as billing_record_key,
+        record_key_l as crm_record_key,
+        match_probability
+    from pairs
+    where source_system_l = 'crm' and source_system_r = 'billing'
+
+),
+
+ranked_crm as (
+
+    -- Per missing customer, its CRM candidates from the strongest down.
+    select
+        billing_records.customer_id,
+        crm_records.source_record_id as crm_record_id,
+        billing_to_crm.match_probability,
+        row_number() over (
+            partition by billing_records.customer_id
+            order by billing_to_crm.match_probability desc, billing_to_crm.crm_record_key asc
+        ) as nearness_rank
+
+    from billing_to_crm
+    inner join records as billing_records on billing_to_crm.billing_record_key = billing_records.record_key
+    inner join records as crm_records on billing_to_crm.crm_record_key = crm_records.record_key
+    where billing_to_crm.match_probability >= {{ var('er_near_miss_min_probability') }}
+
+),
+
+nearest_crm as (
+
+    select * from ranked_crm
+    where nearness_rank = 1
+
+),
+
+final as (
+
+    select
+        missing.customer_id,
+        missing.first_name,
+        missing.last_name,
+        missing.email,
+        missing.phone,
+        missing.street_address,
+        missing.city,
+        missing.postal_code,
+        missing.country,
+        missing.billing_account_ids,
+        missing.billing_account_count,
+        missing.order_count,
+        missing.last_order_date,
+        missing.customer_activity,
+        case when nearest_crm.customer_id is null then 'never_captured' else 'near_miss' end as missing_reason,
+        nearest_crm.crm_record_id as nearest_crm_record_id,
+        cast(nearest_crm.match_probability as double) as nearest_crm_match_probability
+
+    from missing
+    left join nearest_crm on missing.customer_id = nearest_crm.customer_id
 
 )
 

@@ -1,6 +1,12 @@
 -- Customer shortage (客户欠缺): actual customers (distinct people in billing) that the CRM
 -- lacks, overall and per breakdown. The naive rate on raw row counts sits beside it only
 -- to show how far it is from the resolved figure.
+--
+-- How sure the headline is: the same rate had entity resolution clustered at the
+-- conservative and at the lenient match threshold (er_conservative_match_threshold,
+-- er_lenient_match_threshold). An alternative cluster takes its country and activity from
+-- the resolved customer of its smallest record. shortage_rate_low_pct and
+-- shortage_rate_high_pct are the lowest and highest of the three rates.
 with
 
 customers as (
@@ -12,6 +18,96 @@ customers as (
 records as (
 
     select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+alternative_customers as (
+
+    {%- for clustering in ['conservative', 'lenient'] %}
+    select
+        '{{ clustering }}' as clustering,
+        {{ clustering }}_customer_id as alternative_customer_id,
+        max(case when source_system = 'billing' then 1 else 0 end) = 1 as is_actual_customer,
+        max(case when source_system = 'crm' then 1 else 0 end) = 1 as is_in_crm
+    from records
+    group by {{ clustering }}_customer_id
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+alternative_attributed as (
+
+    select
+        alternative_customers.*,
+        customers.country,
+        customers.customer_activity
+
+    from alternative_customers
+    inner join records as anchor_records on alternative_customers.alternative_customer_id = anchor_records.record_key
+    inner join customers on anchor_records.customer_id = customers.customer_id
+
+),
+
+alternative_breakdowns as (
+
+    select
+        clustering,
+        'overall' as breakdown,
+        'all' as breakdown_value,
+        is_actual_customer,
+        is_in_crm
+    from alternative_attributed
+    union all
+    select
+        clustering,
+        'country' as breakdown,
+        coalesce(country, 'unknown') as breakdown_value,
+        is_actual_customer,
+        is_in_crm
+    from alternative_attributed
+    union all
+    select
+        clustering,
+        'customer_activity' as breakdown,
+        customer_activity as breakdown_value,
+        is_actual_customer,
+        is_in_crm
+    from alternative_attributed
+    where is_actual_customer
+
+),
+
+alternative_counts as (
+
+    select
+        clustering,
+        breakdown,
+        breakdown_value,
+        sum(case when is_actual_customer then 1 else 0 end) as actual_customers,
+        sum(case when is_actual_customer and not is_in_crm then 1 else 0 end) as missing_customers
+
+    from alternative_breakdowns
+    group by clustering, breakdown, breakdown_value
+
+),
+
+alternative_rates as (
+
+    select
+        breakdown,
+        breakdown_value,
+        max(
+            case when clustering = 'conservative' then {{ rate_pct('missing_customers', 'actual_customers') }} end
+        ) as conservative_shortage_rate_pct,
+        max(
+            case when clustering = 'lenient' then {{ rate_pct('missing_customers', 'actual_customers') }} end
+        ) as lenient_shortage_rate_pct
+
+    from alternative_counts
+    group by breakdown, breakdown_value
 
 ),
 
@@ -116,7 +212,7 @@ grid as (
 
 ),
 
-final as (
+headline as (
 
     select
         grid.breakdown,
@@ -146,6 +242,42 @@ final as (
         on grid.breakdown = customer_counts.breakdown and grid.breakdown_value = customer_counts.breakdown_value
     left join record_counts
         on grid.breakdown = record_counts.breakdown and grid.breakdown_value = record_counts.breakdown_value
+
+),
+
+final as (
+
+    select
+        headline.breakdown,
+        headline.breakdown_value,
+        headline.actual_customers,
+        headline.crm_customers,
+        headline.missing_customers,
+        headline.shortage_rate_pct,
+        cast(
+            least(
+                headline.shortage_rate_pct,
+                alternative_rates.conservative_shortage_rate_pct,
+                alternative_rates.lenient_shortage_rate_pct
+            ) as decimal(9, 4)
+        ) as shortage_rate_low_pct,
+        cast(
+            greatest(
+                headline.shortage_rate_pct,
+                alternative_rates.conservative_shortage_rate_pct,
+                alternative_rates.lenient_shortage_rate_pct
+            ) as decimal(9, 4)
+        ) as shortage_rate_high_pct,
+        headline.crm_only_customers,
+        headline.billing_records,
+        headline.crm_records,
+        headline.naive_shortage_rate_pct
+
+    from headline
+    left join alternative_rates
+        on
+            headline.breakdown = alternative_rates.breakdown
+            and headline.breakdown_value = alternative_rates.breakdown_value
 
 )
 

@@ -1,12 +1,14 @@
-"""Clustering of record links into customers."""
+"""Clustering of record links, and of scored pairs at thresholds, into customers."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_quality.matching import cluster_records
+from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 
 
 def as_dict(frame) -> dict[str, tuple[str, int]]:
@@ -59,3 +61,79 @@ def test_cluster_ids_do_not_depend_on_link_order(record_keys, data):
         members = [k for k, (c, _) in forward.items() if c == cluster_id]
         assert cluster_id == min(members) and size == len(members)
         assert key in members
+
+
+# --- Clustering scored pairs at several thresholds ------------------------------------------
+
+
+def scored(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["record_key_l", "record_key_r", "match_probability"])
+
+
+def test_each_threshold_gets_its_own_clusters_and_strongest_links():
+    pairs = scored([("a", "b", 0.95), ("b", "c", 0.6), ("d", "e", 0.99), ("a", "f", 0.2)])
+    result = cluster_pairs_at_thresholds(
+        ["f", "e", "d", "c", "b", "a"], pairs, {"strict": 0.9, "loose": 0.5}
+    ).set_index("record_key")
+    assert result["strict_cluster_id"].to_dict() == {
+        "a": "a", "b": "a", "c": "c", "d": "d", "e": "d", "f": "f"
+    }  # fmt: skip
+    assert result["loose_cluster_id"].to_dict() == {
+        "a": "a", "b": "a", "c": "a", "d": "d", "e": "d", "f": "f"
+    }  # fmt: skip
+    assert result["loose_cluster_size"].to_dict() == {
+        "a": 3, "b": 3, "c": 3, "d": 2, "e": 2, "f": 1
+    }  # fmt: skip
+    strongest = result["strict_match_probability"]
+    assert strongest["a"] == 0.95 and strongest["b"] == 0.95 and strongest["d"] == 0.99
+    assert pd.isna(strongest["c"]) and pd.isna(strongest["f"])
+    assert result.loc["c", "loose_match_probability"] == 0.6
+
+
+def test_a_pair_exactly_at_the_threshold_links():
+    result = cluster_pairs_at_thresholds(["x", "y"], scored([("x", "y", 0.9)]), {"t": 0.9})
+    assert list(result["t_cluster_id"]) == ["x", "x"]
+
+
+def test_a_scored_pair_naming_an_unknown_record_is_an_error():
+    with pytest.raises(KeyError):
+        cluster_pairs_at_thresholds(["a"], scored([("a", "zz", 0.99)]), {"t": 0.5})
+
+
+def reference_clusters(record_keys, links) -> dict[str, str]:
+    """Naive connected components: repeatedly merge until nothing changes."""
+    label = {key: key for key in record_keys}
+    changed = True
+    while changed:
+        changed = False
+        for left, right in links:
+            low = min(label[left], label[right])
+            for key in (left, right):
+                if label[key] != low:
+                    label = {k: (low if v == label[key] else v) for k, v in label.items()}
+                    changed = True
+    return label
+
+
+@given(keys, st.data())
+def test_thresholds_refine_clusters_and_match_a_naive_reference(record_keys, data):
+    pairs = data.draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(record_keys),
+                st.sampled_from(record_keys),
+                st.floats(min_value=0, max_value=1),
+            )
+        )
+    )
+    frame = scored(pairs)
+    result = cluster_pairs_at_thresholds(record_keys, frame, {"low": 0.3, "high": 0.8})
+    for name, threshold in (("low", 0.3), ("high", 0.8)):
+        links = [(left, right) for left, right, p in pairs if p >= threshold]
+        expected = reference_clusters(record_keys, links)
+        assert (
+            dict(zip(result["record_key"], result[f"{name}_cluster_id"], strict=True)) == expected
+        )
+    # Every cluster at the higher threshold lies inside one cluster at the lower one.
+    nested = result.groupby("high_cluster_id")["low_cluster_id"].nunique()
+    assert (nested == 1).all()

@@ -1,10 +1,35 @@
-from crm_quality.matching import cluster_records
+# Every record with its cluster: connected components of the scored pairs at the headline
+# match threshold, and at a conservative and a lenient one for the shortage's bounds.
+from crm_quality.matching.duckdb_backend import cluster_records_at_thresholds, config_value
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    records = dbt.ref("int_person_records_standardized").project("record_key").df()
-    links = dbt.ref("int_record_pairs_matched").project("record_key_l, record_key_r").df()
-    return cluster_records(
-        records["record_key"], zip(links["record_key_l"], links["record_key_r"], strict=True)
+    thresholds = {
+        "headline": config_value(dbt.config.get("er_match_threshold"), float, 0.9),
+        "conservative": config_value(
+            dbt.config.get("er_conservative_match_threshold"), float, 0.99
+        ),
+        "lenient": config_value(dbt.config.get("er_lenient_match_threshold"), float, 0.5),
+    }
+    clusters = cluster_records_at_thresholds(
+        dbt.ref("int_person_records_standardized"),
+        dbt.ref("int_record_pairs_scored"),
+        thresholds,
     )
+    return clusters.rename(
+        columns={
+            "headline_cluster_id": "cluster_id",
+            "headline_cluster_size": "cluster_size",
+            "headline_match_probability": "match_probability",
+        }
+    )[
+        [
+            "record_key",
+            "cluster_id",
+            "cluster_size",
+            "match_probability",
+            "conservative_cluster_id",
+            "lenient_cluster_id",
+        ]
+    ]

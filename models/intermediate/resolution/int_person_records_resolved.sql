@@ -1,6 +1,11 @@
--- Every person record with its resolved customer and its survivorship rank among the
--- records of the same source system in that customer. Rank 1 is the surviving record:
--- the most recently updated, then the most complete, then the smallest record id.
+-- Every person record with its resolved customer, how strongly it is linked into it, and
+-- its ranks for survivorship (docs/entity_resolution.md):
+--   survivor_rank: among the customer's records of the same system, 1 survives (the most
+--     recently updated, then the most complete, then the smallest record id);
+--   identity_priority: order for legal name and birth date (billing is authoritative:
+--     billing accounts first, then CRM records, each most recently updated first);
+--   contact_priority: order for e-mail, phone and address (the CRM is where customers
+--     update them: CRM records first, most recently updated first, then billing).
 with
 
 records as (
@@ -21,6 +26,10 @@ joined as (
         records.*,
         clusters.cluster_id as customer_id,
         clusters.cluster_size,
+        clusters.match_probability,
+        clusters.conservative_cluster_id as conservative_customer_id,
+        clusters.lenient_cluster_id as lenient_customer_id,
+        coalesce(records.updated_at, records.created_at) as last_touched_at,
         (
             {%- for field in ['first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
                               'postal_code', 'country', 'birth_date'] %}
@@ -41,10 +50,24 @@ ranked as (
         row_number() over (
             partition by customer_id, source_system
             order by
-                coalesce(updated_at, created_at) desc nulls last,
+                last_touched_at desc nulls last,
                 valid_field_count desc,
                 source_record_id asc
-        ) as survivor_rank
+        ) as survivor_rank,
+        row_number() over (
+            partition by customer_id
+            order by
+                case when source_system = 'billing' then 0 else 1 end,
+                last_touched_at desc nulls last,
+                record_key asc
+        ) as identity_priority,
+        row_number() over (
+            partition by customer_id
+            order by
+                case when source_system = 'crm' then 0 else 1 end,
+                last_touched_at desc nulls last,
+                record_key asc
+        ) as contact_priority
 
     from joined
 

@@ -1,0 +1,80 @@
+"""Command line: train the matching model, or measure a build's accuracy against truth.
+
+    python -m crm_quality.matching train --warehouse W.duckdb [--out MODEL.json] [--seed N]
+    python -m crm_quality.matching accuracy --warehouse W.duckdb --raw RAW_DIR --out PREFIX
+
+`train` reads int_person_records_standardized from a built warehouse (read-only) and runs
+Splink on an in-memory DuckDB. `accuracy` writes PREFIX.json and PREFIX.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from splink import DuckDBAPI
+
+from crm_quality.matching.accuracy import accuracy_report, render_markdown
+from crm_quality.matching.duckdb_backend import matching_features
+from crm_quality.matching.model import DEFAULT_MODEL_PATH, save_model
+from crm_quality.matching.training import DEFAULT_SEED, train_model
+
+DEFAULT_MAX_KEY_GROUP_SIZE = 20
+
+
+def _train(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with duckdb.connect(str(args.warehouse), read_only=True) as warehouse:
+        records = warehouse.table("int_person_records_standardized")
+        features = matching_features(records, args.max_key_group_size)
+    model = train_model(DuckDBAPI(), features, seed=args.seed)
+    path = save_model(model, args.out)
+    print(
+        f"trained on {features.num_rows} records (seed {args.seed}) in "
+        f"{time.perf_counter() - started:.1f}s -> {path}"
+    )
+    return 0
+
+
+def _accuracy(args: argparse.Namespace) -> int:
+    report = accuracy_report(args.warehouse, args.raw, thresholds=args.thresholds)
+    prefix = Path(args.out)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    prefix.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    prefix.with_suffix(".md").write_text(render_markdown(report), "utf-8")
+    print(render_markdown(report))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crm_quality.matching")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train the model on a built warehouse")
+    train.add_argument("--warehouse", type=Path, required=True)
+    train.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
+    train.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    train.add_argument("--max-key-group-size", type=int, default=DEFAULT_MAX_KEY_GROUP_SIZE)
+    train.set_defaults(run=_train)
+
+    accuracy = commands.add_parser("accuracy", help="measure a build against generator truth")
+    accuracy.add_argument("--warehouse", type=Path, required=True)
+    accuracy.add_argument("--raw", type=Path, required=True, help="the generated data (truth)")
+    accuracy.add_argument("--out", type=Path, required=True, help="output prefix (.json, .md)")
+    accuracy.add_argument(
+        "--thresholds",
+        type=lambda text: [float(value) for value in text.split(",")],
+        default=[0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995],
+    )
+    accuracy.set_defaults(run=_accuracy)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

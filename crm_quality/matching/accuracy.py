@@ -1,0 +1,301 @@
+"""Accuracy of resolved clusters against known truth (the demo generator's truth files).
+
+Pair metrics count record pairs: a predicted pair is two records in the same cluster, a true
+pair two records of the same person. Both sets are counted per task: CRM deduplication
+(CRM × CRM), billing deduplication (billing × billing) and CRM ↔ billing linkage
+(CRM × billing). Everything is computed from group sizes, so no pair is ever materialised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from crm_quality.matching.clusters import cluster_pairs_at_thresholds
+
+TASKS: Mapping[str, tuple[str, str]] = {
+    "crm_dedup": ("crm", "crm"),
+    "billing_dedup": ("billing", "billing"),
+    "crm_billing_link": ("crm", "billing"),
+}
+
+
+@dataclass(frozen=True)
+class PairMetrics:
+    """Pair counts and the precision, recall and F1 they give."""
+
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            **asdict(self),
+            "precision": round(self.precision, 6),
+            "recall": round(self.recall, 6),
+            "f1": round(self.f1, 6),
+        }
+
+
+def read_truth_records(raw_dir: str | Path) -> pd.DataFrame:
+    """truth_records.csv keyed like the warehouse (`record_key`), ambiguous CRM ids left out.
+
+    A CRM row with a blank contact_id, or an id another row repeats, cannot be joined to the
+    warehouse by id (the warehouse suffixes them with '#n'), so every such row is dropped.
+    """
+    truth = pd.read_csv(Path(raw_dir) / "truth_records.csv", dtype=str, keep_default_na=False)
+    ids = truth["source_record_id"]
+    repeated = truth.duplicated(["source_system", "source_record_id"], keep=False)
+    truth = truth[(ids != "") & ~repeated]
+    return pd.DataFrame(
+        {
+            "record_key": truth["source_system"] + ":" + truth["source_record_id"],
+            "source_system": truth["source_system"],
+            "person_id": truth["person_id"],
+            "household_id": truth["household_id"],
+        }
+    ).reset_index(drop=True)
+
+
+def _pairs_within(counts: pd.DataFrame, left: str, right: str) -> int:
+    """Pairs inside groups with `counts[left]` and `counts[right]` members of each system."""
+    if left == right:
+        sizes = counts[left]
+        return int((sizes * (sizes - 1) // 2).sum())
+    return int((counts[left] * counts[right]).sum())
+
+
+def _system_counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    counts = frame.groupby([*keys, "source_system"]).size().unstack(fill_value=0)
+    for system in ("crm", "billing"):
+        if system not in counts.columns:
+            counts[system] = 0
+    return counts
+
+
+def pair_metrics(clusters: pd.DataFrame, truth: pd.DataFrame) -> dict[str, PairMetrics]:
+    """Pair precision, recall and F1 per task for clusters (record_key, cluster_id).
+
+    Only records present in both the clusters and the truth count.
+    """
+    joined = truth.merge(clusters[["record_key", "cluster_id"]], on="record_key", how="inner")
+    by_person = _system_counts(joined, ["person_id"])
+    by_cluster = _system_counts(joined, ["cluster_id"])
+    by_both = _system_counts(joined, ["cluster_id", "person_id"])
+    return {
+        task: PairMetrics(
+            true_pairs=_pairs_within(by_person, left, right),
+            predicted_pairs=_pairs_within(by_cluster, left, right),
+            correct_pairs=_pairs_within(by_both, left, right),
+        )
+        for task, (left, right) in TASKS.items()
+    }
+
+
+def household_merges(clusters: pd.DataFrame, truth: pd.DataFrame) -> int:
+    """Clusters holding records of two or more members of the same household."""
+    joined = truth[truth["household_id"] != ""].merge(
+        clusters[["record_key", "cluster_id"]], on="record_key"
+    )
+    people = joined.groupby(["cluster_id", "household_id"])["person_id"].nunique()
+    return int((people > 1).sum())
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _metrics_row(metrics: Mapping[str, PairMetrics]) -> dict[str, dict[str, float | int]]:
+    return {task: value.as_dict() for task, value in metrics.items()}
+
+
+def _missing_reason_truth(
+    connection: duckdb.DuckDBPyConnection, truth: pd.DataFrame
+) -> dict[str, dict[str, int]]:
+    """Per missing_reason: how many of those customers truly have CRM records (matcher misses)."""
+    rows = connection.sql(
+        """
+        select missing.missing_reason, xref.record_key, missing.customer_id
+        from fct_missing_customers as missing
+        inner join customer_xref as xref on missing.customer_id = xref.customer_id
+        """
+    ).df()
+    in_crm = set(truth.loc[truth["source_system"] == "crm", "person_id"])
+    persons = truth.set_index("record_key")["person_id"]
+    rows["person_id"] = rows["record_key"].map(persons)
+    rows["truly_in_crm"] = rows["person_id"].isin(in_crm)
+    by_customer = rows.groupby(["missing_reason", "customer_id"])["truly_in_crm"].any()
+    summary: dict[str, dict[str, int]] = {}
+    for reason, flags in by_customer.groupby(level=0):
+        summary[str(reason)] = {
+            "customers": int(flags.size),
+            "truly_in_crm": int(flags.sum()),
+        }
+    return summary
+
+
+def accuracy_report(
+    warehouse: str | Path, raw_dir: str | Path, thresholds: list[float]
+) -> dict[str, object]:
+    """Accuracy of a built warehouse against the generator's truth in `raw_dir`."""
+    truth = read_truth_records(raw_dir)
+    summary = json.loads((Path(raw_dir) / "truth.json").read_text("utf-8"))
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        clusters = connection.sql(
+            "select record_key, cluster_id from int_person_records_clustered"
+        ).df()
+        pairs = connection.sql(
+            "select record_key_l, record_key_r, match_probability from int_record_pairs_scored"
+        ).to_arrow_table()
+        overall = (
+            connection.sql(
+                """
+            select actual_customers, missing_customers, shortage_rate_pct,
+                shortage_rate_low_pct, shortage_rate_high_pct
+            from mart_customer_shortage where breakdown = 'overall'
+            """
+            )
+            .df()
+            .iloc[0]
+        )
+        duplicates = int(
+            connection.execute(
+                "select count(*) - count(distinct customer_id) from customer_xref "
+                "where source_system = 'crm'"
+            ).fetchall()[0][0]
+        )
+        missing_reasons = _missing_reason_truth(connection, truth)
+
+    sweep = {}
+    keys = clusters["record_key"]
+    for threshold in thresholds:
+        at = cluster_pairs_at_thresholds(keys, pairs, {"t": threshold})
+        at = at.rename(columns={"t_cluster_id": "cluster_id"})
+        sweep[f"{threshold:g}"] = {
+            **_metrics_row(pair_metrics(at, truth)),
+            "household_merges": household_merges(at, truth),
+            "largest_cluster": int(at["t_cluster_size"].max()) if len(at) else 0,
+        }
+
+    true_rate = float(summary["shortage_rate_pct"])
+    rate = float(overall["shortage_rate_pct"])
+    low, high = float(overall["shortage_rate_low_pct"]), float(overall["shortage_rate_high_pct"])
+    true_duplicates = int(summary["crm_duplicate_records"])
+    return {
+        "dataset": {
+            "people": summary["people"],
+            "seed": summary["seed"],
+            "crm_rows": summary["crm_rows"],
+            "billing_rows": summary["billing_rows"],
+        },
+        "headline": {
+            **_metrics_row(pair_metrics(clusters, truth)),
+            "household_merges": household_merges(clusters, truth),
+        },
+        "shortage": {
+            "shortage_rate_pct": _rounded(rate),
+            "true_shortage_rate_pct": _rounded(true_rate),
+            "error_pct_points": _rounded(rate - true_rate),
+            "shortage_rate_low_pct": _rounded(low),
+            "shortage_rate_high_pct": _rounded(high),
+            "truth_within_bounds": bool(low <= true_rate <= high),
+            "missing_customers": int(overall["missing_customers"]),
+            "true_missing_customers": int(summary["missing_customers"]),
+        },
+        "duplicates": {
+            "crm_duplicate_records": duplicates,
+            "true_crm_duplicate_records": true_duplicates,
+            "relative_error": _rounded((duplicates - true_duplicates) / true_duplicates, 6)
+            if true_duplicates
+            else None,
+        },
+        "missing_reasons": missing_reasons,
+        "threshold_sweep": sweep,
+    }
+
+
+def render_markdown(report: Mapping[str, object]) -> str:
+    """The report as a short Markdown page."""
+    dataset = report["dataset"]
+    headline = report["headline"]
+    shortage = report["shortage"]
+    duplicates = report["duplicates"]
+    lines = [
+        "# Entity resolution accuracy",
+        "",
+        f"Generated data: {dataset['people']:,} people (seed {dataset['seed']}), "
+        f"{dataset['crm_rows']:,} CRM rows, {dataset['billing_rows']:,} billing rows. "
+        "Pairs counted from clusters against the generator's truth "
+        "(`python -m crm_quality.matching accuracy`, `make accuracy`).",
+        "",
+        "## As built (headline threshold)",
+        "",
+        "| task | precision | recall | F1 | true pairs | predicted pairs |",
+        "|---|---|---|---|---|---|",
+    ]
+    for task in TASKS:
+        row = headline[task]
+        lines.append(
+            f"| {task} | {row['precision']:.4f} | {row['recall']:.4f} | {row['f1']:.4f} "
+            f"| {row['true_pairs']:,} | {row['predicted_pairs']:,} |"
+        )
+    lines += [
+        "",
+        f"Household merges (clusters holding two members of one household): "
+        f"{headline['household_merges']}.",
+        "",
+        "| figure | warehouse | truth | error |",
+        "|---|---|---|---|",
+        f"| shortage rate (%) | {shortage['shortage_rate_pct']:.4f} "
+        f"| {shortage['true_shortage_rate_pct']:.4f} "
+        f"| {shortage['error_pct_points']:+.4f} points |",
+        f"| shortage bounds (%) | {shortage['shortage_rate_low_pct']:.4f} – "
+        f"{shortage['shortage_rate_high_pct']:.4f} | within: {shortage['truth_within_bounds']} | |",
+        f"| missing customers | {shortage['missing_customers']:,} "
+        f"| {shortage['true_missing_customers']:,} | |",
+        f"| CRM duplicate records | {duplicates['crm_duplicate_records']:,} "
+        f"| {duplicates['true_crm_duplicate_records']:,} "
+        f"| {100 * (duplicates['relative_error'] or 0):+.2f} % |",
+        "",
+        "Missing customers by reason (and how many of them truly have a CRM record):",
+        "",
+        "| reason | customers | truly in the CRM |",
+        "|---|---|---|",
+    ]
+    for reason, row in report["missing_reasons"].items():
+        lines.append(f"| {reason} | {row['customers']:,} | {row['truly_in_crm']:,} |")
+    lines += [
+        "",
+        "## By clustering threshold",
+        "",
+        "| threshold | CRM dedup P / R / F1 | CRM↔billing P / R / F1 "
+        "| billing dedup F1 | household merges | largest cluster |",
+        "|---|---|---|---|---|---|",
+    ]
+    for threshold, row in report["threshold_sweep"].items():
+        dedup, link = row["crm_dedup"], row["crm_billing_link"]
+        lines.append(
+            f"| {threshold} | {dedup['precision']:.4f} / {dedup['recall']:.4f} / "
+            f"{dedup['f1']:.4f} | {link['precision']:.4f} / {link['recall']:.4f} / "
+            f"{link['f1']:.4f} | {row['billing_dedup']['f1']:.4f} | {row['household_merges']} "
+            f"| {row['largest_cluster']} |"
+        )
+    return "\n".join(lines) + "\n"

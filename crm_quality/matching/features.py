@@ -1,0 +1,57 @@
+"""The columns entity resolution compares, derived from standardized person records.
+
+Written as plain SQL expressions (string functions and casts that DuckDB and Spark SQL both
+accept) so every engine prepares the same input. Only valid standardized values reach
+matching: a field the standardizer judged missing or invalid is null here, and a null never
+counts as agreement or disagreement.
+"""
+
+from __future__ import annotations
+
+# Output column -> SQL expression over int_person_records_standardized.
+FEATURE_EXPRESSIONS: dict[str, str] = {
+    "record_key": "record_key",
+    "source_system": "source_system",
+    "first_name_key": "first_name_key",
+    "last_name_key": "last_name_key",
+    "email": "email",
+    "phone": "phone",
+    # Case, spaces and commas vary between systems ('30 CHURCH LANE', 'Via Roma, 8').
+    "street_key": "nullif(lower(replace(replace(street_address, ' ', ''), ',', '')), '')",
+    "postal_key": "nullif(upper(replace(postal_code, ' ', '')), '')",
+    "city_key": "lower(city)",
+    "birth_date": "cast(birth_date as date)",
+    "birth_year": "cast(substr(cast(cast(birth_date as date) as string), 1, 4) as int)",
+    "birth_month": "cast(substr(cast(cast(birth_date as date) as string), 6, 2) as int)",
+    "birth_day": "cast(substr(cast(cast(birth_date as date) as string), 9, 2) as int)",
+    # 'MM-DD' and its day/month swap 'DD-MM', for transposed and year-slipped birth dates.
+    "birth_month_day": "substr(cast(cast(birth_date as date) as string), 6, 5)",
+    "birth_day_month": (
+        "substr(cast(cast(birth_date as date) as string), 9, 2) || '-' || "
+        "substr(cast(cast(birth_date as date) as string), 6, 2)"
+    ),
+}
+
+FEATURE_COLUMNS: tuple[str, ...] = tuple(FEATURE_EXPRESSIONS)
+
+
+# Identifiers that many records share (info@ inboxes, a switchboard number) identify no one,
+# and as blocking keys they would pair every record with every other: above this many
+# records a value is treated as missing.
+SHARED_KEY_COLUMNS: tuple[str, ...] = ("email", "phone")
+
+
+def feature_select_sql(max_key_group_size: int | None = None) -> str:
+    """The select list that turns standardized records into matching input.
+
+    With `max_key_group_size`, an e-mail or phone carried by more records than that is null.
+    """
+    columns = []
+    for name, expression in FEATURE_EXPRESSIONS.items():
+        if max_key_group_size is not None and name in SHARED_KEY_COLUMNS:
+            expression = (
+                f"case when count(*) over (partition by {expression}) <= "
+                f"{int(max_key_group_size)} then {expression} end"
+            )
+        columns.append(expression if expression == name else f"{expression} as {name}")
+    return ",\n    ".join(columns)

@@ -1,0 +1,181 @@
+"""Build the report: queries → figures → one page.
+
+Usage: python -m crm_quality.report --warehouse warehouse/crm_quality.duckdb \
+    --out reports/data_quality_report.html
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from crm_quality.report import figures, queries
+from crm_quality.report.render import figure_html, html_table, page, section
+
+TITLE = "CRM customer-data quality report"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f} %"
+
+
+def _headline_cards(headline: dict[str, object]) -> str:
+    cards = [
+        (
+            "Customer shortage (客户欠缺率)",
+            _pct(headline["shortage_rate_pct"]),
+            f"{headline['missing_customers']} of {headline['actual_customers']} actual customers "
+            "are missing from the CRM",
+        ),
+        (
+            "CRM defect rate (缺陷率)",
+            _pct(headline["defect_rate_pct"]),
+            f"{headline['defective_crm_records']} of {headline['crm_records']} CRM records have "
+            "at least one defect",
+        ),
+    ]
+    return (
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div>{html.escape(label)}</div>'
+            f'<div class="value">{html.escape(value)}</div>'
+            f'<div class="meta">{html.escape(note)}</div></div>'
+            for label, value, note in cards
+        )
+        + "</div>"
+    )
+
+
+def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -> str:
+    """The report's HTML, read from the warehouse behind `connection`."""
+    trend = queries.headline_trend(connection)
+    anomalies = queries.latest_anomalies(connection)
+    results = queries.latest_test_results(connection)
+    failing = results[results["status"].isin(["warn", "fail", "error"])]
+    monitors = results[results["is_monitor"].fillna(False).astype(bool)]
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    intro = (
+        f'<p class="meta">Generated {generated}'
+        + (f" from <code>{html.escape(source_name)}</code>" if source_name else "")
+        + f"; {queries.build_count(connection)} build(s) in the quality history."
+        " Aggregates only: no names, emails or phone numbers.</p>"
+    )
+    sections = [
+        section(
+            "headline",
+            "Headline",
+            [
+                _headline_cards(queries.headline(connection)),
+                figure_html(figures.trend_figure(trend), "figure-trend")
+                if not trend.empty
+                else '<p class="empty">No build recorded in the quality history yet.</p>',
+            ],
+        ),
+        section(
+            "defects-by-field",
+            "Defect rate by field and dimension",
+            [
+                figure_html(
+                    figures.field_heatmap_figure(queries.defect_rate_by_field(connection)),
+                    "figure-field-heatmap",
+                )
+            ],
+        ),
+        section(
+            "defects-by-channel",
+            "Defect rate by source channel",
+            [
+                figure_html(
+                    figures.channel_figure(queries.defect_rate_by_channel(connection)),
+                    "figure-channels",
+                )
+            ],
+        ),
+        section(
+            "duplicate-clusters",
+            "Largest duplicate clusters",
+            [
+                figure_html(
+                    figures.clusters_figure(queries.largest_duplicate_clusters(connection)),
+                    "figure-clusters",
+                )
+            ],
+        ),
+        section(
+            "missing-by-country",
+            "Missing customers by country",
+            [
+                figure_html(
+                    figures.missing_country_figure(
+                        queries.missing_customers_by_country(connection)
+                    ),
+                    "figure-missing-countries",
+                )
+            ],
+        ),
+        section(
+            "anomalies",
+            "Latest anomalies",
+            [
+                html_table(
+                    anomalies,
+                    {
+                        "run_started_at": "build",
+                        "metric": "metric",
+                        "breakdown_value": "breakdown",
+                        "value": "value",
+                        "baseline_median": "baseline median",
+                        "allowed_departure": "allowed ±",
+                        "robust_z": "robust z",
+                    },
+                    "No anomaly in the quality history.",
+                )
+            ],
+        ),
+        section(
+            "monitors",
+            "Failing monitors and tests (latest build)",
+            [
+                html_table(
+                    failing,
+                    {
+                        "test_name": "test",
+                        "tested_model": "model",
+                        "status": "status",
+                        "failures": "failures",
+                        "measured_pct": "measured %",
+                        "warn_pct": "warn above %",
+                        "error_pct": "error above %",
+                    },
+                    "Every monitor and test passed in the latest build."
+                    if queries.recorded_test_runs(connection)
+                    else "No test results recorded yet.",
+                ),
+                "<h3>All monitors</h3>",
+                html_table(
+                    monitors,
+                    {
+                        "test_name": "monitor",
+                        "status": "status",
+                        "measured_pct": "measured %",
+                        "warn_pct": "warn above %",
+                        "error_pct": "error above %",
+                    },
+                    "No monitor results recorded yet.",
+                ),
+            ],
+        ),
+    ]
+    return page(TITLE, intro, sections)
+
+
+def write_report(warehouse: Path, out: Path) -> Path:
+    """Write the report of `warehouse` to `out` (directories created) and return its path."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        document = build_report(connection, source_name=warehouse.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document, encoding="utf-8")
+    return out

@@ -1,0 +1,42 @@
+{#-
+    Columns of the two tables the on-run-end hook appends to. The models that declare the tables
+    and the hook that creates them when missing both read this list, so they cannot drift apart.
+-#}
+{% macro monitoring_history_columns(table_name) %}
+    {%- set columns = {
+        'fct_test_results_history': [
+            ('run_id', 'varchar'),
+            ('run_started_at', 'timestamp'),
+            ('test_unique_id', 'varchar'),
+            ('test_name', 'varchar'),
+            ('test_type', 'varchar'),
+            ('tested_model', 'varchar'),
+            ('column_name', 'varchar'),
+            ('status', 'varchar'),
+            ('failures', 'bigint'),
+            ('severity', 'varchar'),
+            ('warn_if', 'varchar'),
+            ('error_if', 'varchar'),
+            ('is_monitor', 'boolean'),
+            ('measured_numerator', 'bigint'),
+            ('measured_denominator', 'bigint'),
+            ('measured_pct', 'double'),
+            ('warn_pct', 'double'),
+            ('error_pct', 'double'),
+            ('message', 'varchar'),
+            ('execution_seconds', 'double'),
+            ('failures_relation', 'varchar'),
+        ],
+        'fct_test_failures_history': [
+            ('run_id', 'varchar'),
+            ('run_started_at', 'timestamp'),
+            ('test_unique_id', 'varchar'),
+            ('test_name', 'varchar'),
+            ('tested_model', 'varchar'),
+            ('status', 'varchar'),
+            ('failure_row_number', 'bigint'),
+            ('failing_row', 'varchar'),
+        ],
+    } -%}
+    {{ return(columns[table_name]) }}
+{% endmacro %}

@@ -1,0 +1,39 @@
+-- Orders with what their checks need, computed once (a table, so the ten checks of
+-- int_quality_checks_orders scan it instead of re-running the joins and the window).
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_standardized') }}
+
+),
+
+billing_accounts as (
+
+    select distinct account_id from {{ ref('stg_billing__customers') }}
+    where account_id is not null
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+enriched as (
+
+    select
+        orders.*,
+        'orders:' || orders.source_record_id as record_key,
+        billing_accounts.account_id is not null as has_billing_account,
+        currencies.currency_code is not null as is_known_currency,
+        row_number() over (partition by orders.order_id order by orders.source_record_id) as id_occurrence
+
+    from orders
+    left join billing_accounts on orders.account_id = billing_accounts.account_id
+    left join currencies on orders.currency = currencies.currency_code
+
+)
+
+select * from enriched

@@ -1,0 +1,177 @@
+"""Shared builds for the monitoring and report integration tests (this module holds no tests).
+
+One warehouse receives BASELINE_SEEDS builds of independently generated datasets (natural
+variation between builds) and then one build of a dataset whose missing-email rate is tripled.
+The sequence runs once per pytest session, whichever test module asks first.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, generate_demo
+
+PEOPLE = 1500
+# As many baseline builds as var anomaly_min_history, so that the last build is judged.
+BASELINE_SEEDS = (101, 102, 103, 104, 105, 106, 107)
+ANOMALOUS_SEED = 108
+MISSING_EMAIL_FACTOR = 3
+
+HISTORY_ROWS_OF_RUN = """
+    select metric, breakdown, breakdown_value, numerator, denominator, value
+    from mart_data_quality_history
+    where run_id = ?
+    order by metric, breakdown, breakdown_value
+"""
+
+
+@dataclass
+class Build:
+    """One dbt invocation on the shared warehouse and what it left behind."""
+
+    seed: int
+    returncode: int
+    output: str
+    invocation_id: str
+    history_runs: int
+    history_rows: int
+    # This build's rows of mart_data_quality_history, as they were right after the build.
+    own_history: list[tuple]
+    # dbt's status of every test of the build, by unique_id.
+    test_statuses: dict[str, str]
+
+
+@dataclass
+class HistoryBuilds:
+    """The shared warehouse and its builds, oldest first."""
+
+    warehouse: Path
+    raw_dirs: list[Path]
+    builds: list[Build] = field(default_factory=list)
+
+    def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return connection.execute(sql, parameters or []).fetchall()
+
+
+def dbt(
+    command: list[str], raw_dir: Path, work_dir: Path, extra_vars: dict | None = None
+) -> subprocess.CompletedProcess:
+    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb with the test as-of date."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "CRM_RAW_DIR": str(raw_dir),
+        "CRM_DUCKDB_PATH": str(work_dir / "warehouse.duckdb"),
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    variables = {"as_of_date": AS_OF_DATE, **(extra_vars or {})}
+    return subprocess.run(
+        [
+            str(DBT),
+            *command,
+            "--vars",
+            json.dumps(variables),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def multiply_missing_emails(crm_contacts: Path, missing: int, factor: int, seed: int) -> int:
+    """Blank emails of present-email rows until `missing` becomes `missing × factor`.
+
+    `missing` is the generator's truth count of CRM records missing an email (blank or a
+    placeholder). Returns how many emails were blanked.
+    """
+    with crm_contacts.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    present = [index for index, row in enumerate(rows) if "@" in (row["email"] or "")]
+    to_blank = missing * (factor - 1)
+    for index in random.Random(seed).sample(present, to_blank):
+        rows[index]["email"] = ""
+    with crm_contacts.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return to_blank
+
+
+def _build(history: HistoryBuilds, seed: int, raw_dir: Path, work_dir: Path) -> Build:
+    results_file = work_dir / "target" / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    completed = dbt(["build"], raw_dir, work_dir)
+    if not results_file.exists():
+        output = completed.stdout + completed.stderr
+        raise RuntimeError(f"dbt build of seed {seed} ran nothing:\n{output[-4000:]}")
+    run_results = json.loads(results_file.read_text())
+    invocation_id = run_results["metadata"]["invocation_id"]
+    runs, rows = history.query(
+        "select count(distinct run_id), count(*) from mart_data_quality_history"
+    )[0]
+    return Build(
+        seed=seed,
+        returncode=completed.returncode,
+        output=completed.stdout + completed.stderr,
+        invocation_id=invocation_id,
+        history_runs=runs,
+        history_rows=rows,
+        own_history=history.query(HISTORY_ROWS_OF_RUN, [invocation_id]),
+        test_statuses={
+            result["unique_id"]: result["status"]
+            for result in run_results["results"]
+            if result["unique_id"].startswith("test.")
+        },
+    )
+
+
+_SHARED: HistoryBuilds | None = None
+_FAILURE: Exception | None = None
+
+
+def shared_history(tmp_path_factory) -> HistoryBuilds:
+    """The session's history warehouse, built on first use (and not retried if that failed)."""
+    global _SHARED, _FAILURE
+    if _FAILURE is not None:
+        raise _FAILURE
+    if _SHARED is None:
+        try:
+            _SHARED = _build_history(tmp_path_factory)
+        except Exception as failure:
+            _FAILURE = failure
+            raise
+    return _SHARED
+
+
+def _build_history(tmp_path_factory) -> HistoryBuilds:
+    root = tmp_path_factory.mktemp("monitoring-history")
+    work_dir = root / "build"
+    history = HistoryBuilds(warehouse=work_dir / "warehouse.duckdb", raw_dirs=[])
+    for seed in (*BASELINE_SEEDS, ANOMALOUS_SEED):
+        raw_dir = root / f"raw-{seed}"
+        truth = generate_demo(raw_dir, people=PEOPLE, seed=seed)
+        if seed == ANOMALOUS_SEED:
+            missing = truth["defects"]["completeness/missing/email"]
+            multiply_missing_emails(
+                raw_dir / "crm_contacts.csv", missing, MISSING_EMAIL_FACTOR, seed
+            )
+        history.raw_dirs.append(raw_dir)
+        history.builds.append(_build(history, seed, raw_dir, work_dir))
+    return history

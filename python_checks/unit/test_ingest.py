@@ -1,0 +1,110 @@
+"""The raw-file reader: every row kept, repaired or quarantined, never lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crm_quality.ingest import RAW_CONTRACT, RawInputError, load_raw_file, read_raw_csv
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COLUMNS = ["id", "name", "city"]
+
+
+def write(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "people.csv"
+    path.write_bytes(data)
+    return path
+
+
+def test_contract_matches_the_dbt_sources():
+    declared = {}
+    for path in (REPO_ROOT / "models" / "staging").glob("*/_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]:
+            for table in source["tables"]:
+                declared[table["name"]] = tuple(column["name"] for column in table["columns"])
+    assert declared == RAW_CONTRACT
+
+
+def test_messy_file_rows_are_kept_repaired_or_quarantined(tmp_path):
+    path = write(
+        tmp_path,
+        b"\xef\xbb\xbfid,Name ,city\r\n"
+        b'1,"x\ny",a\r\n'
+        b"2,z\x00w,b\n"
+        b'3,"unbalanced,c\n'
+        b"4,ok,d\n"
+        b"5,too,many,fields\n"
+        b"6,caf\xe9,e\n"
+        b"7,few\n"
+        b"\n"
+        b'8,"q ""quoted""",f\n',
+    )
+    frame = read_raw_csv(path, COLUMNS)
+    kept = frame[~frame["_is_quarantined"]]
+    assert list(kept["id"]) == ["1", "2", "4", "6", "8"]
+    assert list(kept["name"]) == ["x\ny", "zw", "ok", "café", 'q "quoted"']
+    assert list(kept["_load_issue"].fillna("")) == [
+        "",
+        "nul_bytes_removed",
+        "",
+        "non_utf8_bytes_decoded_as_latin1",
+        "",
+    ]
+    quarantined = frame[frame["_is_quarantined"]]
+    assert list(quarantined["_line_number"]) == [5, 7, 9]
+    assert list(quarantined["_quarantine_reason"]) == [
+        "unbalanced quotes",
+        "expected 3 fields, found 4",
+        "expected 3 fields, found 2",
+    ]
+    assert list(quarantined["_raw_text"]) == ['3,"unbalanced,c', "5,too,many,fields", "7,few"]
+    assert list(frame["_row_number"]) == list(range(1, 9))
+
+
+def test_missing_column_is_named(tmp_path):
+    with pytest.raises(RawInputError, match="missing contract column\\(s\\): city"):
+        read_raw_csv(write(tmp_path, b"id,name\n1,a\n"), COLUMNS)
+    with pytest.raises(RawInputError, match="missing contract column\\(s\\): city"):
+        load_raw_file(duckdb.connect(), write(tmp_path, b"id,name\n1,a\n"), COLUMNS)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(RawInputError, match="'nothing.csv' not found"):
+        load_raw_file(duckdb.connect(), tmp_path / "nothing.csv", COLUMNS)
+
+
+def test_clean_file_takes_the_fast_reader_and_agrees_with_the_forgiving_one(tmp_path):
+    path = write(tmp_path, b'id,name,city,extra\n1,"a, b",x,1\n2,,y,2\n\n3,"c\nd",z,3\n')
+    connection = duckdb.connect()
+    fast = load_raw_file(connection, path, COLUMNS)
+    assert isinstance(fast, duckdb.DuckDBPyRelation)
+    slow = read_raw_csv(path, COLUMNS)
+    assert fast.project("id, name, city, _row_number").fetchall() == [
+        tuple(None if value != value else value for value in row)
+        for row in slow[["id", "name", "city", "_row_number"]].itertuples(index=False)
+    ]
+
+
+cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(st.lists(st.lists(cells, min_size=3, max_size=3), max_size=20))
+def test_any_well_quoted_rows_round_trip(tmp_path_factory, rows):
+    def quote(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"'
+
+    body = "".join(",".join(quote(cell) for cell in row) + "\n" for row in rows)
+    path = write(tmp_path_factory.mktemp("rt"), ("id,name,city\n" + body).encode("utf-8"))
+    frame = read_raw_csv(path, COLUMNS)
+    assert not frame["_is_quarantined"].any()
+    got = [
+        [value if isinstance(value, str) else "" for value in row] for row in frame[COLUMNS].values
+    ]
+    expected = [[cell.replace("\x00", "").replace("\r\n", "\n") for cell in row] for row in rows]
+    assert got == expected

@@ -1,0 +1,107 @@
+"""The glue the dbt Python models call: Splink on a cursor of the warehouse, cleaned up."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from crm_quality.matching.duckdb_backend import (
+    cluster_records_at_thresholds,
+    config_value,
+    score_record_pairs,
+)
+from crm_quality.matching.prediction import pair_table_schema
+
+COLUMNS = [
+    "record_key",
+    "source_system",
+    "first_name_key",
+    "last_name_key",
+    "email",
+    "phone",
+    "street_address",
+    "postal_code",
+    "city",
+    "birth_date",
+]
+
+
+def standardized(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["birth_date"] = pd.to_datetime(frame["birth_date"])
+    return frame
+
+
+ROWS = [
+    ("billing:A1", "billing", "anna", "muller", "a@x.de", "+4930123", "Weg 1", "10115", "Berlin",
+     "1980-03-05"),
+    ("crm:C1", "crm", "anna", "muller", "a@x.de", "+4930123", "Weg 1", "10115", "Berlin",
+     "1980-03-05"),
+    ("crm:C2", "crm", "peter", "schmidt", "p@y.de", "+4940999", "Allee 9", "20095", "Hamburg",
+     "1971-07-01"),
+]  # fmt: skip
+
+
+@pytest.fixture()
+def session():
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def test_config_values_arrive_as_text_from_vars():
+    assert config_value("0.9", float) == 0.9
+    assert config_value("True", bool) is True and config_value("false", bool) is False
+    assert config_value("", str) is None and config_value(None, int, 20) == 20
+    assert config_value("None", float, 0.5) == 0.5
+
+
+def test_pairs_are_scored_and_no_working_table_is_left(session):
+    session.register("records_frame", standardized(ROWS))
+    session.execute("create table records as select * from records_frame")
+    pairs = score_record_pairs(
+        session, session.table("records"), min_match_probability=0.01, max_key_group_size=20
+    )
+    assert pairs.column_names == pair_table_schema().names
+    scored = pairs.to_pandas().set_index(["record_key_l", "record_key_r"])
+    assert scored.loc[("billing:A1", "crm:C1"), "match_probability"] > 0.999
+    assert ("crm:C1", "crm:C2") not in scored.index
+    leftovers = session.execute(
+        "select schema_name from duckdb_schemas() where schema_name like 'er_scratch%' "
+        "union all select table_name from duckdb_tables() where table_name like '%splink%'"
+    ).fetchall()
+    assert leftovers == []
+    assert session.execute("select current_schema()").fetchone()[0] == "main"
+
+
+def test_fewer_than_two_records_give_an_empty_pair_table(session):
+    session.register("records", standardized(ROWS[:1]))
+    pairs = score_record_pairs(
+        session, session.table("records"), min_match_probability=0.01, max_key_group_size=20
+    )
+    assert pairs.num_rows == 0
+    assert pairs.schema == pair_table_schema()
+
+
+def test_clusters_come_from_the_pair_relation(session):
+    session.register("records", standardized(ROWS))
+    session.register(
+        "pairs",
+        pd.DataFrame(
+            {
+                "record_key_l": ["billing:A1"],
+                "record_key_r": ["crm:C1"],
+                "match_probability": [0.95],
+            }
+        ),
+    )
+    clusters = cluster_records_at_thresholds(
+        session.table("records"), session.table("pairs"), {"headline": 0.9, "strict": 0.99}
+    ).set_index("record_key")
+    assert clusters["headline_cluster_id"].to_dict() == {
+        "billing:A1": "billing:A1",
+        "crm:C1": "billing:A1",
+        "crm:C2": "crm:C2",
+    }
+    assert clusters.loc["crm:C1", "strict_cluster_id"] == "crm:C1"
