@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from crm_quality.connect import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).with_name("dbt")
@@ -25,7 +25,7 @@ class DbtRun:
     warehouse: Path
 
     def query(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+        with connect(self.warehouse, restricted=True) as connection:
             return connection.execute(sql).fetchall()
 
     def scalar(self, sql: str) -> object:

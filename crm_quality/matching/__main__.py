@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 from splink import DuckDBAPI
 
+from crm_quality.connect import connect
 from crm_quality.matching.accuracy import accuracy_report, render_markdown
 from crm_quality.matching.duckdb_backend import matching_features
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, save_model
@@ -28,7 +28,7 @@ DEFAULT_MAX_KEY_GROUP_SIZE = 20
 
 def _train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    with duckdb.connect(str(args.warehouse), read_only=True) as warehouse:
+    with connect(args.warehouse, restricted=True) as warehouse:
         records = warehouse.table("int_person_records_standardized")
         features = matching_features(records, args.max_key_group_size)
     model = train_model(DuckDBAPI(), features, seed=args.seed)

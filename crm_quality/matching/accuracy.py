@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from crm_quality.connect import connect
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 
 TASKS: Mapping[str, tuple[str, str]] = {
@@ -158,7 +159,7 @@ def accuracy_report(
     """Accuracy of a built warehouse against the generator's truth in `raw_dir`."""
     truth = read_truth_records(raw_dir)
     summary = json.loads((Path(raw_dir) / "truth.json").read_text("utf-8"))
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse, restricted=True) as connection:
         clusters = connection.sql(
             "select record_key, cluster_id from int_person_records_clustered"
         ).df()

@@ -98,15 +98,12 @@ final as (
 
     select
         missing.customer_id,
-        missing.first_name,
-        missing.last_name,
-        missing.email,
-        missing.phone,
-        missing.street_address,
-        missing.city,
-        missing.postal_code,
+        -- An export for spreadsheets: text that would run as a formula is neutralized.
+        {%- for field in ['first_name', 'last_name', 'email', 'phone', 'street_address', 'city', 'postal_code'] %}
+        {{ neutralize_formula('missing.' ~ field) }} as {{ field }},
+        {%- endfor %}
         missing.country,
-        missing.billing_account_ids,
+        {{ neutralize_formula('missing.billing_account_ids') }} as billing_account_ids,
         missing.billing_account_count,
         missing.order_count,
         missing.last_order_date,

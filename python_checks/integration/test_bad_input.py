@@ -41,6 +41,7 @@ BILLING_ROWS = [
     b"A2,Ann,Lee,ann@example.com,,,,,US,1970-01-01,active,2019-01-01",
     b"A2,Bob,Lee,bob@example.com,,,,,US,1971-01-01,active,2019-01-01",
     b",Cy,Lee,cy@example.com,,,,,US,1972-01-01,active,2019-01-01",
+    b'A9,"=HYPERLINK(""http://x"")",+cmd,evil@example.com,,@SUM(1),-x,,US,1969-01-01,active,2019-01-01',
 ]
 ORDER_ROWS = [
     b"O1,A1,2026-01-01,10.50,EUR",
@@ -157,3 +158,13 @@ def test_formula_values_are_neutralized_in_the_issue_export(bad_build):
     assert "'@SUM(1)" in values  # an email that is a formula: invalid, and neutralized
     exported = bad_build.query("select raw_value from fct_data_quality_issues")
     assert not [v for (v,) in exported if v and v[0] in "=@" and not v.startswith("'")]
+
+
+def test_missing_customer_worklist_is_formula_safe(bad_build):
+    rows = bad_build.query(
+        "select first_name, last_name, street_address, city, billing_account_ids "
+        "from fct_missing_customers"
+    )
+    values = [value for row in rows for value in row if value]
+    assert values, "the worklist should not be empty"
+    assert not [v for v in values if v[0] in "=@+-\t\r" and not v.startswith("'")]

@@ -14,9 +14,9 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import duckdb
 import pytest
 
+from crm_quality.connect import connect
 from python_checks.dbt_runner import generate_demo
 from python_checks.integration.test_monitoring_builds import (
     HISTORY_ROWS_OF_RUN,
@@ -246,7 +246,7 @@ def test_breached_monitors_warn_and_fail_without_holding_back_any_model(history,
     statuses_of_nodes = {result["status"] for result in run_results["results"]}
     assert statuses_of_nodes <= {"success", "pass", "warn", "fail", "no-op"}
     new_run = run_results["metadata"]["invocation_id"]
-    with duckdb.connect(str(work_dir / "warehouse.duckdb"), read_only=True) as connection:
+    with connect(work_dir / "warehouse.duckdb", restricted=True) as connection:
         statuses = dict(
             connection.execute(
                 "select test_name, status from fct_test_results_history "
@@ -371,7 +371,7 @@ def test_anomaly_rule_matches_reference_implementation(tmp_path):
             numerator = 0 if value is None else round(value * denominator / 100)
             run_id, started = f"run-{index:02d}", start + timedelta(days=index)
             rows.append((run_id, started, name, numerator, denominator, value))
-    with duckdb.connect(str(work_dir / "warehouse.duckdb")) as connection:
+    with connect(work_dir / "warehouse.duckdb", read_only=False, restricted=True) as connection:
         connection.execute(
             """
             create table mart_data_quality_history (
@@ -390,7 +390,7 @@ def test_anomaly_rule_matches_reference_implementation(tmp_path):
         ["run", "--select", "mart_quality_anomalies"], raw_dir, work_dir, extra_vars=DEFAULT_RULE
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
-    with duckdb.connect(str(work_dir / "warehouse.duckdb"), read_only=True) as connection:
+    with connect(work_dir / "warehouse.duckdb", restricted=True) as connection:
         scored = connection.execute(
             """
             select breakdown_value, run_id, status, baseline_builds, cast(baseline_median as double)

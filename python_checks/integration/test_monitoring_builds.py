@@ -15,8 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
+from crm_quality.connect import connect
 from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, generate_demo
 
 PEOPLE = 1500
@@ -58,7 +57,7 @@ class HistoryBuilds:
     builds: list[Build] = field(default_factory=list)
 
     def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+        with connect(self.warehouse, restricted=True) as connection:
             return connection.execute(sql, parameters or []).fetchall()
 
 

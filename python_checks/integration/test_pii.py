@@ -54,6 +54,17 @@ def test_models_holding_personal_data_are_marked(warehouse):
     assert unmarked == []
 
 
+def test_models_holding_personal_data_are_built_into_the_restricted_schema(warehouse):
+    models = manifest_models(warehouse)
+    outside = sorted(
+        name
+        for name, node in models.items()
+        if node["config"]["meta"].get("contains_pii") and node["schema"] != "main_restricted"
+    )
+    assert outside == []
+    assert models["mart_defect_rate"]["schema"] == "main"
+
+
 def test_aggregate_marts_hold_no_emails_or_phones(warehouse):
     models = manifest_models(warehouse)
     aggregates = [

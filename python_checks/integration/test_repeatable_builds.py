@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import pytest
 
+from crm_quality.connect import connect
 from python_checks.dbt_runner import REPO_ROOT, run_dbt
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ MARTS = (
 
 
 def snapshot(warehouse) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse, restricted=True) as connection:
         return {
             mart: connection.execute(f"select * from {mart} order by all").fetchall()
             for mart in MARTS
