@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from crm_quality.matching.settings import settings_creator, settings_dict
+
 MODEL_FORMAT = "crm_quality.person_model/1"
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "person_model.json"
 
@@ -66,3 +68,31 @@ def _rounded(value: Any, digits: int = 10) -> Any:
     if isinstance(value, list):
         return [_rounded(item, digits) for item in value]
     return value
+
+
+TRAINED_LEVEL_KEYS = ("m_probability", "u_probability", "tf_minimum_u_value")
+
+
+def settings_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """The trained model's Splink settings with SQL written for another engine ('spark').
+
+    The model's shape is rebuilt from crm_quality.matching.settings for `dialect`, and the
+    trained prior and m and u probabilities are copied across level by level.
+    """
+    trained = model["splink_settings"]
+    settings = settings_dict(settings_creator().get_settings(dialect).as_dict())
+    settings["probability_two_random_records_match"] = trained[
+        "probability_two_random_records_match"
+    ]
+    by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
+    for comparison in settings["comparisons"]:
+        trained_levels = by_name[comparison["output_column_name"]]["comparison_levels"]
+        if len(trained_levels) != len(comparison["comparison_levels"]):
+            raise ValueError(f"{comparison['output_column_name']}: the model's shape changed")
+        for level, trained_level in zip(
+            comparison["comparison_levels"], trained_levels, strict=True
+        ):
+            for key in TRAINED_LEVEL_KEYS:
+                if key in trained_level:
+                    level[key] = trained_level[key]
+    return settings

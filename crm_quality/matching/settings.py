@@ -222,7 +222,7 @@ def settings_creator(probability_two_random_records_match: float = 1e-4) -> Sett
 
 
 def settings_dict(settings: SettingsCreator | dict[str, Any]) -> dict[str, Any]:
-    """A JSON-ready settings dictionary for DuckDB-flavoured SQL."""
+    """A JSON-ready settings dictionary (DuckDB-flavoured SQL unless already a dictionary)."""
     if isinstance(settings, dict):
         return settings
     return settings.get_settings("duckdb").as_dict()

@@ -13,6 +13,7 @@ from crm_quality.matching.model import (
     load_model,
     make_model,
     save_model,
+    settings_for_dialect,
     settings_for_records,
 )
 from crm_quality.matching.settings import COMPARISONS
@@ -93,3 +94,27 @@ def test_shipped_model_treats_disagreeing_identity_as_strong_evidence(shipped):
     prior = shipped["splink_settings"]["probability_two_random_records_match"]
     prior_weight = math.log2(prior / (1 - prior))
     assert prior_weight + household + surname + first + birth < -5
+
+
+def test_the_trained_model_can_be_written_for_spark(shipped):
+    spark = settings_for_dialect(shipped, "spark")
+    assert (
+        spark["probability_two_random_records_match"]
+        == (shipped["splink_settings"]["probability_two_random_records_match"])
+    )
+    for ours, theirs in zip(
+        shipped["splink_settings"]["comparisons"], spark["comparisons"], strict=True
+    ):
+        for level, spark_level in zip(
+            ours["comparison_levels"], theirs["comparison_levels"], strict=True
+        ):
+            assert level.get("m_probability") == spark_level.get("m_probability")
+            assert level.get("u_probability") == spark_level.get("u_probability")
+    conditions = [
+        level["sql_condition"]
+        for comparison in spark["comparisons"]
+        for level in comparison["comparison_levels"]
+    ]
+    assert any("`first_name_key_l`" in condition for condition in conditions)
+    duckdb_again = settings_for_dialect(shipped, "duckdb")
+    assert duckdb_again["comparisons"] == shipped["splink_settings"]["comparisons"]
