@@ -187,7 +187,9 @@ class PhoneBook:
     def e164(self, region: str, national: str) -> str:
         return f"+{self._codes[region]}{national}"
 
-    def _draw(self, rng: random.Random, region: str, plans: tuple[NumberPlan, ...]) -> str:
+    def _draw(
+        self, rng: random.Random, region: str, plans: tuple[NumberPlan, ...], register: bool = True
+    ) -> str:
         validator = self._validators[region]
         code = self._codes[region]
         while True:
@@ -197,12 +199,17 @@ class PhoneBook:
             if validator.is_valid(national):
                 key = code + national
                 if key not in self._used:
-                    self._used.add(key)
+                    if register:
+                        self._used.add(key)
                     return national
 
-    def mobile(self, rng: random.Random, region: str) -> str:
-        """A new mobile national number (unique within this book)."""
-        return self._draw(rng, region, self._mobile[region])
+    def mobile(self, rng: random.Random, region: str, register: bool = True) -> str:
+        """A new mobile national number (unique within this book).
+
+        Numbers a source system draws are not registered, so they cannot change the world the
+        other system's pass replays.
+        """
+        return self._draw(rng, region, self._mobile[region], register)
 
     def landline(self, rng: random.Random, region: str, area_code: str) -> str:
         """A new landline in the city's area code (another city's when that code fails)."""

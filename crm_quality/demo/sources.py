@@ -131,7 +131,7 @@ class BillingPlanner:
             if rng.random() < 0.5:
                 email = self.world.alt_email(rng, person)
             if rng.random() < 0.3:
-                phone = self.phones.mobile(rng, person.country)
+                phone = self.phones.mobile(rng, person.country, register=False)
             plans.append(AccountPlan(email, phone, draw_outcomes(rng, self._thresholds, False)))
         return plans
 
@@ -215,7 +215,7 @@ class _Builder:
             email_text, states["email"] = dq.invalid_email(rng, email), (INVALID, None)
         else:
             if outcome == INACCURATE:
-                email = self.world.email(rng, person)
+                email = self.world.email(rng, person, register=False)
             email_text, states["email"] = render.email(email), (OK, email)
 
         outcome = outcomes["phone"]
@@ -227,7 +227,7 @@ class _Builder:
             states["phone"] = (INVALID, None)
         else:
             if outcome == INACCURATE:
-                phone = self.phones.mobile(rng, country)
+                phone = self.phones.mobile(rng, country, register=False)
             phone_text = render.phone(country, phone, record_country)
             states["phone"] = (OK, self.phones.e164(country, phone))
 

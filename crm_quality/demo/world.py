@@ -161,6 +161,7 @@ class World:
     """Produces distinct people chunk by chunk, with unique e-mail addresses and phones."""
 
     def __init__(self, seed: int, people: int, phones: PhoneBook) -> None:
+        self.seed = seed
         self.rng = random.Random(f"{seed}/world")
         self.people = people
         self.phones = phones
@@ -179,8 +180,14 @@ class World:
 
     # --- contact details -------------------------------------------------------------
 
-    def email(self, rng: random.Random, person: Person, avoid_domain: str = "") -> str:
-        """A new unique, name-based address ('jose.garcia84@gmail.com')."""
+    def email(
+        self, rng: random.Random, person: Person, avoid_domain: str = "", register: bool = True
+    ) -> str:
+        """A new name-based address ('jose.garcia84@gmail.com'), unique among the people's own.
+
+        Only the people's own addresses are registered (`register`): an address a source
+        system draws must not change the world the other system's pass replays.
+        """
         country = person.country
         domains = EMAIL_DOMAINS[country]
         domain = pick(rng, domains)
@@ -213,13 +220,21 @@ class World:
         address = f"{local}@{domain}"
         while address in self._used_emails:
             address = f"{local}{rng.randrange(10, 100_000)}@{domain}"
-        self._used_emails.add(address)
+        if register:
+            self._used_emails.add(address)
         return address
 
     def alt_email(self, rng: random.Random, person: Person) -> str:
-        """The person's second address (older or private), the same one on every use."""
+        """The person's second address (older or private), the same one on every use.
+
+        Drawn from the person's own random stream, so CRM and billing, generated in separate
+        passes, give a person the same second address.
+        """
         if not person.alt_email:
-            person.alt_email = self.email(rng, person, person.email.rpartition("@")[2])
+            own = random.Random(f"{self.seed}/alt-email/{person.person_id}")
+            person.alt_email = self.email(
+                own, person, person.email.rpartition("@")[2], register=False
+            )
         return person.alt_email
 
     # --- people ------------------------------------------------------------------------
