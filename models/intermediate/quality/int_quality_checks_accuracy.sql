@@ -28,17 +28,13 @@ checks as (
     {%- for check in quality_checks_where(quality_dimension='accuracy') %}
 
     select
-        crm_records.record_key,
-        crm_records.source_system,
-        crm_records.source_record_id,
-        crm_records.source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        max(case when billing_records.{{ check.column }} = crm_records.{{ check.column }} then 1 else 0 end) = 0
-            as is_defective,
-        crm_records.{{ check.column }}_raw as raw_value,
-        '{{ check.rule }}' as rule
+        {{ quality_check_columns(
+            check,
+            is_defective='max(case when billing_records.' ~ check.column ~ ' = crm_records.' ~ check.column
+                ~ ' then 1 else 0 end) = 0',
+            raw_value='crm_records.' ~ check.column ~ '_raw',
+            relation='crm_records',
+        ) }}
 
     from crm_records
     inner join billing_records

@@ -19,16 +19,11 @@ checks as (
     {%- for check in field_checks %}
 
     select
-        record_key,
-        source_system,
-        source_record_id,
-        source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        {{ check.column }}_status = '{{ check.defect_type }}' as is_defective,
-        {{ check.column }}_raw as raw_value,
-        '{{ check.rule }}' as rule
+        {{ quality_check_columns(
+            check,
+            is_defective=check.column ~ "_status = '" ~ check.defect_type ~ "'",
+            raw_value=check.column ~ '_raw',
+        ) }}
 
     from records
     where

@@ -31,16 +31,13 @@ checks as (
         check.quality_dimension ~ '/' ~ check.defect_type ~ '/' ~ check.field] %}
 
     select
-        record_key,
-        'orders' as source_system,
-        source_record_id,
-        'billing' as source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        coalesce({{ defective }}, false) as is_defective,
-        cast({{ raw_column }} as {{ dbt.type_string() }}) as raw_value,
-        '{{ check.rule }}' as rule
+        {{ quality_check_columns(
+            check,
+            is_defective='coalesce(' ~ defective ~ ', false)',
+            raw_value='cast(' ~ raw_column ~ ' as ' ~ dbt.type_string() ~ ')',
+            source_system="'orders'",
+            source_channel="'billing'",
+        ) }}
 
     from enriched
     where {{ applies }}

@@ -58,17 +58,7 @@ checks as (
 
     {%- for check in quality_checks() if check.defect_type == 'unparseable' %}
 
-    select
-        record_key,
-        source_system,
-        source_record_id,
-        source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        is_defective,
-        raw_value,
-        '{{ check.rule }}' as rule
+    select {{ quality_check_columns(check, is_defective='is_defective', raw_value='raw_value') }}
 
     from rows_read
     where source_system = '{{ check.source_system }}'

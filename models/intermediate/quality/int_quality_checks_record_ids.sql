@@ -24,20 +24,12 @@ checks as (
     {%- for check in quality_checks() if check.column == 'source_id' %}
 
     select
-        record_key,
-        source_system,
-        source_record_id,
-        source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        {% if check.defect_type == 'missing' -%}
-        source_id is null
-        {%- else -%}
-        source_id is not null and id_occurrence > 1
-        {%- endif %} as is_defective,
-        source_id as raw_value,
-        '{{ check.rule }}' as rule
+        {{ quality_check_columns(
+            check,
+            is_defective='source_id is null' if check.defect_type == 'missing'
+                else 'source_id is not null and id_occurrence > 1',
+            raw_value='source_id',
+        ) }}
 
     from ranked
     where source_system = '{{ check.source_system }}'

@@ -14,17 +14,12 @@ checks as (
     {%- for check in quality_checks_where(quality_dimension='timeliness') %}
 
     select
-        record_key,
-        source_system,
-        source_record_id,
-        source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        cast({{ check.column }} as date) < {{ dbt.dateadd('day', -1 * var('stale_after_days'), as_of_date()) }}
-            as is_defective,
-        {{ check.column }}_raw as raw_value,
-        '{{ check.rule }}' as rule
+        {{ quality_check_columns(
+            check,
+            is_defective='cast(' ~ check.column ~ ' as date) < '
+                ~ dbt.dateadd('day', -1 * var('stale_after_days'), as_of_date()),
+            raw_value=check.column ~ '_raw',
+        ) }}
 
     from records
     where source_system = '{{ check.source_system }}' and {{ check.column }}_status = 'valid'

@@ -11,17 +11,7 @@ checks as (
 
     {%- for check in quality_checks_where(quality_dimension='uniqueness') if check.field == 'record' %}
 
-    select
-        record_key,
-        source_system,
-        source_record_id,
-        source_channel,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        survivor_rank > 1 as is_defective,
-        customer_id as raw_value,
-        '{{ check.rule }}' as rule
+    select {{ quality_check_columns(check, is_defective='survivor_rank > 1', raw_value='customer_id') }}
 
     from records
     where source_system = '{{ check.source_system }}'
