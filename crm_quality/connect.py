@@ -21,6 +21,10 @@ def connect(
     restricted and audit schemas."""
     connection = duckdb.connect(str(warehouse), read_only=read_only)
     if restricted:
-        schemas = ",".join(["main", *RESTRICTED_SCHEMAS])
+        present = {
+            name
+            for (name,) in connection.execute("select schema_name from duckdb_schemas()").fetchall()
+        }
+        schemas = ",".join(["main", *(name for name in RESTRICTED_SCHEMAS if name in present)])
         connection.execute(f"set search_path = '{schemas}'")
     return connection

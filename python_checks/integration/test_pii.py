@@ -9,6 +9,8 @@ import re
 import duckdb
 import pytest
 
+from crm_quality.connect import RESTRICTED_SCHEMAS
+
 pytestmark = pytest.mark.integration
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -59,7 +61,7 @@ def test_models_holding_personal_data_are_built_into_the_restricted_schema(wareh
     outside = sorted(
         name
         for name, node in models.items()
-        if node["config"]["meta"].get("contains_pii") and node["schema"] != "main_restricted"
+        if node["config"]["meta"].get("contains_pii") and node["schema"] not in RESTRICTED_SCHEMAS
     )
     assert outside == []
     assert models["mart_defect_rate"]["schema"] == "main"
