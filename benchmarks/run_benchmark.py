@@ -305,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": started_at,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3)} GiB RAM",
-        "duckdb_memory_limit": args.memory_limit or "DuckDB default (80% of RAM)",
+        "duckdb_memory_limit": args.memory_limit
+        or os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "3GB (the profile's default)"),
         "data": data,
         "generation_seconds": round(generation, 1),
         "build": {
