@@ -80,7 +80,7 @@ ACCURACY_SEED := 20261126
 # About a million CRM contacts (998,810), with their billing accounts and orders.
 BENCH_PEOPLE := 1060000
 BENCH_SEED := 20261127
-# e.g. `make bench BENCH_MEMORY_LIMIT=3GB BENCH_OUT=benchmarks/results_memory_limit_3gb`
+# e.g. `make bench BENCH_MEMORY_LIMIT=8GB BENCH_OUT=benchmarks/results_8gb` (default: the profile's cap)
 BENCH_MEMORY_LIMIT ?=
 BENCH_OUT ?= benchmarks/results
 
