@@ -50,7 +50,7 @@ def with_text_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
         column: "str"
         for column in frame.columns
         if frame[column].dtype == object
-        and frame[column].map(lambda value: value is None or isinstance(value, str)).all()
+        and pd.api.types.infer_dtype(frame[column], skipna=True) in ("string", "empty")
     }
     return frame.astype(text_columns) if text_columns else frame
 
