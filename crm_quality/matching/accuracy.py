@@ -121,7 +121,8 @@ def household_merges(clusters: pd.DataFrame, truth: pd.DataFrame) -> int:
 
 
 def _rounded(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(float(value), digits)
+    """A figure rounded for the report; None (or NaN: no billing, no rate) stays None."""
+    return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
 def _metrics_row(metrics: Mapping[str, PairMetrics]) -> dict[str, dict[str, float | int]]:
@@ -196,9 +197,13 @@ def accuracy_report(
             "largest_cluster": int(at["t_cluster_size"].max()) if len(at) else 0,
         }
 
-    true_rate = float(summary["shortage_rate_pct"])
-    rate = float(overall["shortage_rate_pct"])
-    low, high = float(overall["shortage_rate_low_pct"]), float(overall["shortage_rate_high_pct"])
+    true_rate = _rounded(summary["shortage_rate_pct"])
+    rate = _rounded(overall["shortage_rate_pct"])
+    low, high = (
+        _rounded(overall["shortage_rate_low_pct"]),
+        _rounded(overall["shortage_rate_high_pct"]),
+    )
+    has_rate = rate is not None and true_rate is not None
     true_duplicates = int(summary["crm_duplicate_records"])
     return {
         "dataset": {
@@ -212,12 +217,12 @@ def accuracy_report(
             "household_merges": household_merges(clusters, truth),
         },
         "shortage": {
-            "shortage_rate_pct": _rounded(rate),
-            "true_shortage_rate_pct": _rounded(true_rate),
-            "error_pct_points": _rounded(rate - true_rate),
-            "shortage_rate_low_pct": _rounded(low),
-            "shortage_rate_high_pct": _rounded(high),
-            "truth_within_bounds": bool(low <= true_rate <= high),
+            "shortage_rate_pct": rate,
+            "true_shortage_rate_pct": true_rate,
+            "error_pct_points": _rounded(rate - true_rate) if has_rate else None,
+            "shortage_rate_low_pct": low,
+            "shortage_rate_high_pct": high,
+            "truth_within_bounds": bool(has_rate and low <= true_rate <= high),
             "missing_customers": int(overall["missing_customers"]),
             "true_missing_customers": int(summary["missing_customers"]),
         },

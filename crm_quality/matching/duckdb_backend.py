@@ -8,9 +8,13 @@ the warehouse.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +23,16 @@ import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI
 
+from crm_quality.matching.blocking import DEFAULT_MAX_PAIRS_PER_RECORD
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 from crm_quality.matching.features import feature_select_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.prediction import pair_table_schema, score_pairs
+from crm_quality.matching.profile import (
+    DEFAULT_MIN_FILL_RATE,
+    needs_retraining,
+    profile_features,
+)
 from crm_quality.matching.training import DEFAULT_SEED, train_model
 
 SCRATCH_SCHEMA_PREFIX = "er_scratch"
@@ -55,28 +65,122 @@ def matching_features(records: duckdb.DuckDBPyRelation, max_key_group_size: int)
     return records.query("records", sql).to_arrow_table()
 
 
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How a build trains its matching model (the er_* vars)."""
+
+    retrain: bool = False
+    min_fill_rate: float = DEFAULT_MIN_FILL_RATE
+    max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD
+    seed: int = DEFAULT_SEED
+    starting_model_path: str | Path | None = None
+
+
+def latest_model_row(
+    models: duckdb.DuckDBPyRelation,
+) -> tuple[str, dict[str, Any], datetime, str]:
+    """The registry's most recent model: its id, document, training time and reason."""
+    rows = (
+        models.order("trained_at desc, model_id desc")
+        .project("model_id, model_json, trained_at, training_reason")
+        .limit(1)
+        .fetchall()
+    )
+    if not rows:
+        raise ValueError("no matching model has been trained on this warehouse")
+    model_id, text, trained_at, reason = rows[0]
+    return model_id, json.loads(text), trained_at, reason
+
+
+def latest_model(models: duckdb.DuckDBPyRelation | None) -> dict[str, Any] | None:
+    """The most recently trained model in a registry relation (None when there is none)."""
+    if models is None or not models.limit(1).fetchall():
+        return None
+    return latest_model_row(models)[1]
+
+
+def train_or_reuse(
+    session: Any,
+    records: duckdb.DuckDBPyRelation,
+    previous: duckdb.DuckDBPyRelation | None,
+    options: TrainingOptions,
+    *,
+    max_key_group_size: int,
+) -> pa.Table:
+    """A new registry row when this build must train, else no row (the last model is reused).
+
+    The last model is reused unless `options.retrain`, or its training profile no longer
+    fits these records (crm_quality.matching.profile.needs_retraining).
+    """
+    features = matching_features(records, max_key_group_size)
+    current = profile_features(features)
+    last = latest_model(previous)
+    if options.retrain:
+        reason = "retraining was asked for (er_retrain)"
+    elif last is None:
+        reason = "no model trained on this warehouse yet"
+    else:
+        reason = needs_retraining(
+            last["training"]["profile"], current, min_fill_rate=options.min_fill_rate
+        )
+    if reason is None or features.num_rows < 2:
+        return registry_schema().empty_table()
+    starting = load_model(options.starting_model_path or DEFAULT_MODEL_PATH)
+    with splink_database(session) as db_api:
+        model = train_model(
+            db_api,
+            features,
+            seed=options.seed,
+            min_fill_rate=options.min_fill_rate,
+            max_pairs_per_record=options.max_pairs_per_record,
+            starting_model=starting,
+        )
+    model["training"]["reason"] = reason
+    return registry_row(model)
+
+
+def registry_schema() -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("model_id", pa.string()),
+            pa.field("trained_at", pa.timestamp("us")),
+            pa.field("training_record_count", pa.int64()),
+            pa.field("training_reason", pa.string()),
+            pa.field("model_json", pa.string()),
+        ]
+    )
+
+
+def registry_row(model: dict[str, Any]) -> pa.Table:
+    """One registry row: the model document and its content hash as id."""
+    text = json.dumps(model, sort_keys=True)
+    row = {
+        "model_id": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        "trained_at": datetime.now(UTC).replace(tzinfo=None),
+        "training_record_count": model["training"]["record_count"],
+        "training_reason": model["training"]["reason"],
+        "model_json": text,
+    }
+    return pa.Table.from_pylist([row], schema=registry_schema())
+
+
 def score_record_pairs(
     session: Any,
     records: duckdb.DuckDBPyRelation,
+    models: duckdb.DuckDBPyRelation,
     *,
-    model_path: str | Path | None = None,
     min_match_probability: float,
     max_key_group_size: int,
-    train_in_build: bool = False,
-    seed: int = DEFAULT_SEED,
 ) -> pa.Table:
-    """Candidate pairs of standardized person records, scored by the trained model.
+    """Candidate pairs of standardized person records, scored by the registry's latest model.
 
-    With `train_in_build` the model is trained on these records first (slower; the file is
-    left as it is). Fewer than two records give an empty pair table of the same shape.
+    Fewer than two records (or no model) give an empty pair table of the same shape.
     """
     features = matching_features(records, max_key_group_size)
-    model = None if train_in_build else load_model(model_path or DEFAULT_MODEL_PATH)
-    if features.num_rows < 2:
+    model = latest_model(models)
+    if model is None or features.num_rows < 2:
         return pair_table_schema().empty_table()
     with splink_database(session) as db_api:
-        if model is None:
-            model = train_model(db_api, features, seed=seed)
         pairs = score_pairs(
             db_api,
             features,

@@ -21,6 +21,8 @@ FEATURE_EXPRESSIONS: dict[str, str] = {
     "postal_key": "nullif(upper(replace(postal_code, ' ', '')), '')",
     "city_key": "lower(city)",
     "birth_date": "cast(birth_date as date)",
+    # The ISO text, for digit typos ('1944-08-05' / '1944-09-05').
+    "birth_date_text": "cast(cast(birth_date as date) as string)",
     "birth_year": "cast(substr(cast(cast(birth_date as date) as string), 1, 4) as int)",
     "birth_month": "cast(substr(cast(cast(birth_date as date) as string), 6, 2) as int)",
     "birth_day": "cast(substr(cast(cast(birth_date as date) as string), 9, 2) as int)",

@@ -80,7 +80,10 @@ def settings_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     trained prior and m and u probabilities are copied across level by level.
     """
     trained = model["splink_settings"]
-    settings = settings_dict(settings_creator().get_settings(dialect).as_dict())
+    shape = model["training"]
+    keys = [tuple(key) for key in shape["blocking"]["keys"]]
+    creator = settings_creator(shape["fields"], keys)
+    settings = settings_dict(creator.get_settings(dialect).as_dict())
     settings["probability_two_random_records_match"] = trained[
         "probability_two_random_records_match"
     ]

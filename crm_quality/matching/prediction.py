@@ -22,6 +22,8 @@ from crm_quality.matching.training import count_records
 
 # Candidate pairs below this are not worth keeping anywhere.
 DEFAULT_MIN_MATCH_PROBABILITY = 0.01
+# The level of a comparison the model does not make on this data.
+NOT_COMPARED = "not compared"
 
 
 def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -55,6 +57,11 @@ def pair_select_sql(predictions_table: str, settings: dict[str, Any]) -> str:
         "source_system_r",
     ]
     for comparison in COMPARISONS:
+        if comparison not in labels:
+            # Not compared on this data (its fields are not populated): no evidence either way.
+            columns.append(f"'{NOT_COMPARED}' as {comparison}_level")
+            columns.append(f"cast(0 as double) as {comparison}_match_weight")
+            continue
         weight = f"mw_{comparison}"
         if comparison in _tf_comparisons(settings):
             weight = f"mw_{comparison} + mw_tf_adj_{comparison}"

@@ -14,6 +14,7 @@ Design (docs/entity_resolution.md):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -42,19 +43,31 @@ def _longer_than(column: str, length: int) -> cll.CustomLevel:
     )
 
 
-def _name_comparison(output_name: str, column: str) -> ComparisonCreator:
-    """Exact (with term-frequency adjustment), one typo, similar, different."""
+def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCreator:
+    """Exact (with term-frequency adjustment), one typo, swapped, similar, different.
+
+    'Swapped' is first name and surname exchanged (entered into each other's field), which
+    both name comparisons then see, as two agreements; only when both names are populated.
+    """
+    # Each name close to (Jaro-Winkler >= 0.88) the other record's other name.
+    swapped = cll.CustomLevel(
+        'jaro_winkler_similarity("first_name_key_l", "last_name_key_r") >= 0.88 and '
+        'jaro_winkler_similarity("first_name_key_r", "last_name_key_l") >= 0.88',
+        base_dialect_str="duckdb",
+    )
     return cl.CustomComparison(
         output_column_name=output_name,
-        comparison_description=f"{output_name}: exact, one typo, similar, different",
+        comparison_description=f"{output_name}: exact, one typo, swapped, similar, different",
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
                 label_for_charts="exact"
             ),
+            *([swapped.configure(label_for_charts="swapped with the other name")] if swap else []),
             # One edit ('Uwe'/'Ue', 'Frtedrich'); two one- or two-character names (many CJK
             # given names) are one edit apart whenever they differ at all, so not those.
-            cll.And(cll.DamerauLevenshteinLevel(column, 1), _longer_than(column, 2)).configure(
+            # Levenshtein, not Damerau-Levenshtein: DuckDB's is several times slower.
+            cll.And(cll.LevenshteinLevel(column, 1), _longer_than(column, 2)).configure(
                 label_for_charts="one typo"
             ),
             cll.JaroWinklerLevel(column, 0.88).configure(label_for_charts="similar"),
@@ -88,6 +101,9 @@ def birth_date_comparison() -> ComparisonCreator:
                     ),
                 ),
             ).configure(label_for_charts="within 2 days or day and month swapped"),
+            cll.LevenshteinLevel("birth_date_text", 1).configure(
+                label_for_charts="one digit mistyped"
+            ),
             cll.CustomLevel(
                 "birth_month_l = birth_month_r and abs(birth_day_l - birth_day_r) <= 2 "
                 "and abs(birth_year_l - birth_year_r) in (1, 10)",
@@ -113,103 +129,192 @@ def email_comparison() -> ComparisonCreator:
     )
 
 
-def contact_address_comparison() -> ComparisonCreator:
+def contact_address_comparison(fields: Collection[str]) -> ComparisonCreator | None:
     """Phone, street, postcode and city together: household evidence counted once.
 
-    Postcode and city agree together (one level), never as two independent votes.
+    Built from the fields present. Postcode only counts together with the city or the
+    street, never as an independent vote. A street with a typo still counts when the postcode
+    or city agrees (exports retype addresses).
     """
-
-    def phone() -> cll.ExactMatchLevel:
-        return cll.ExactMatchLevel("phone")
-
-    def street() -> cll.ExactMatchLevel:
-        return cll.ExactMatchLevel("street_key")
-
-    def postcode() -> cll.ExactMatchLevel:
-        return cll.ExactMatchLevel("postal_key")
-
-    def city() -> cll.ExactMatchLevel:
-        return cll.ExactMatchLevel("city_key")
-
+    present = set(fields)
+    phone, street = "phone" in present, "street_key" in present
+    postcode, city = "postal_key" in present, "city_key" in present
+    if not (phone or street or postcode or city):
+        return None
+    exact = cll.ExactMatchLevel
+    place = [exact(column) for column in ("postal_key", "city_key") if column in present]
+    levels: list[Any] = [
+        cll.And(
+            *(
+                cll.NullLevel(column)
+                for column in ("phone", "postal_key", "city_key", "street_key")
+                if column in present
+            )
+        ).configure(label_for_charts="no phone or address to compare")
+    ]
+    if phone and street and postcode:
+        levels.append(
+            cll.And(exact("phone"), exact("street_key"), exact("postal_key")).configure(
+                label_for_charts="same phone and street address"
+            )
+        )
+    if phone:
+        levels.append(exact("phone").configure(label_for_charts="same phone"))
+    if street and place:
+        levels.append(
+            cll.And(exact("street_key"), place[0]).configure(label_for_charts="same street address")
+        )
+        levels.append(
+            cll.And(cll.JaroWinklerLevel("street_key", 0.9), cll.Or(*place)).configure(
+                label_for_charts="similar street, same postcode or city"
+            )
+        )
+    if street:
+        levels.append(
+            cll.JaroWinklerLevel("street_key", 0.9).configure(
+                label_for_charts="same or similar street elsewhere"
+            )
+        )
+    if postcode and city:
+        levels.append(
+            cll.And(exact("postal_key"), exact("city_key")).configure(
+                label_for_charts="same postcode and city"
+            )
+        )
+    for column, label in (("postal_key", "same postcode"), ("city_key", "same city")):
+        if column in present:
+            levels.append(exact(column).configure(label_for_charts=label))
+    levels.append(cll.ElseLevel().configure(label_for_charts="different"))
     return cl.CustomComparison(
         output_column_name="contact_address",
-        comparison_description=(
-            "contact_address: phone and street address, phone, street address, "
-            "postcode and city, city, different"
-        ),
-        comparison_levels=[
-            cll.And(
-                cll.NullLevel("phone"), cll.NullLevel("postal_key"), cll.NullLevel("city_key")
-            ).configure(label_for_charts="no phone or address to compare"),
-            cll.And(phone(), street(), postcode()).configure(
-                label_for_charts="same phone and street address"
-            ),
-            phone().configure(label_for_charts="same phone"),
-            cll.And(street(), postcode()).configure(label_for_charts="same street address"),
-            cll.And(postcode(), city()).configure(label_for_charts="same postcode and city"),
-            city().configure(label_for_charts="same city"),
-            cll.ElseLevel().configure(label_for_charts="different"),
-        ],
+        comparison_description="contact_address: phone, street, postcode and city together",
+        comparison_levels=levels,
     )
 
 
-def comparisons() -> list[ComparisonCreator]:
-    return [
-        _name_comparison("first_name", "first_name_key"),
-        _name_comparison("last_name", "last_name_key"),
-        birth_date_comparison(),
-        email_comparison(),
-        contact_address_comparison(),
+# The feature columns each comparison reads (both names read both: the swap level). EM
+# cannot estimate a comparison in a round blocked on any of its columns.
+COMPARISON_FIELDS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first_name_key", "last_name_key"),
+    "last_name": ("last_name_key", "first_name_key"),
+    "birth_date": ("birth_date",),
+    "email": ("email",),
+    "contact_address": ("phone", "street_key", "postal_key", "city_key"),
+}
+
+
+def comparisons(fields: Collection[str]) -> list[ComparisonCreator]:
+    """The comparisons the populated `fields` allow, in COMPARISONS order."""
+    present = set(fields)
+    both_names = {"first_name_key", "last_name_key"} <= present
+    built: list[ComparisonCreator | None] = [
+        _name_comparison("first_name", "first_name_key", both_names)
+        if "first_name_key" in present
+        else None,
+        _name_comparison("last_name", "last_name_key", both_names)
+        if "last_name_key" in present
+        else None,
+        birth_date_comparison() if "birth_date" in present else None,
+        email_comparison() if "email" in present else None,
+        contact_address_comparison(present),
     ]
+    return [comparison for comparison in built if comparison is not None]
 
 
-def prediction_blocking_rules() -> list[BlockingRuleCreator]:
-    """Candidate pairs: records sharing at least one of these keys are compared.
-
-    Each rule is selective on its own at a million records (names alone are not: the name
-    pools are small), and together they reach every kind of duplicate: a new e-mail, a
-    missing phone, a typo in one name, a wrong birth date.
-    """
-    return [
-        block_on("email"),
-        block_on("phone"),
-        block_on("last_name_key", "birth_date"),
-        block_on("first_name_key", "birth_date"),
-        block_on("first_name_key", "last_name_key", "postal_key"),
-        block_on("street_key", "postal_key"),
-        block_on("birth_date", "postal_key"),
-    ]
+def compared(fields: Collection[str]) -> tuple[str, ...]:
+    """Names of the comparisons the populated `fields` allow."""
+    present = set(fields)
+    # A name comparison needs its own name; the other is read only for the swap level.
+    needed = {"first_name": {"first_name_key"}, "last_name": {"last_name_key"}}
+    return tuple(
+        name for name in COMPARISONS if present & needed.get(name, set(COMPARISON_FIELDS[name]))
+    )
 
 
-def training_blocking_rules() -> list[BlockingRuleCreator]:
-    """EM rounds: each comparison is estimated in a round that does not block on it.
+# Candidate blocking keys, most selective and most telling first. Records sharing every
+# column of a key are compared. A key is used only when all its columns are populated and
+# it pairs few enough records (crm_quality.matching.blocking): names alone are fine on
+# diverse names and far too coarse on a million records drawn from small name pools.
+CANDIDATE_BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("email",),
+    ("phone",),
+    ("last_name_key", "birth_date"),
+    ("first_name_key", "birth_date"),
+    ("first_name_key", "last_name_key", "postal_key"),
+    ("street_key", "postal_key"),
+    ("birth_date", "postal_key"),
+    ("first_name_key", "last_name_key"),
+    ("last_name_key", "postal_key"),
+    ("first_name_key", "postal_key"),
+    ("last_name_key", "city_key"),
+    ("first_name_key", "city_key"),
+    ("birth_date", "city_key"),
+    ("street_key", "city_key"),
+    ("postal_key", "city_key"),
+    ("street_key",),
+    ("birth_date",),
+)
 
-    Both rounds' pairs are nearly all true matches, which is what EM needs to learn how
-    matches look. Not a round blocked on phone and street: that is where the households are,
-    and EM then takes household members for duplicates and learns that true matches often
-    disagree on first name and birth date, which merges households.
-    """
-    return [
-        block_on("first_name_key", "last_name_key", "birth_date"),
-        block_on("email"),
-    ]
+# EM rounds, in order of preference. Each round estimates the comparisons it does not block
+# on, and its pairs must be nearly all true matches: never a round blocked on address alone
+# (that is where households are, and EM would learn that matches disagree on first name and
+# birth date).
+CANDIDATE_TRAINING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("first_name_key", "last_name_key", "birth_date"),
+    ("email",),
+    ("phone",),
+    ("birth_date", "postal_key"),
+    ("street_key", "birth_date"),
+    ("birth_date", "city_key"),
+    ("first_name_key", "street_key", "postal_key"),
+    ("first_name_key", "postal_key"),
+)
+
+# Near-certain matches, for the first estimate of how often two records match at all.
+CANDIDATE_DETERMINISTIC_KEYS: tuple[tuple[str, ...], ...] = (
+    ("email",),
+    ("first_name_key", "last_name_key", "birth_date"),
+    ("first_name_key", "last_name_key", "street_key", "postal_key"),
+)
 
 
-def deterministic_rules() -> list[BlockingRuleCreator]:
-    """Near-certain matches, used only to estimate how often two records match at all."""
-    return [
-        block_on("email"),
-        block_on("first_name_key", "last_name_key", "birth_date"),
-    ]
+def keys_within(
+    candidates: tuple[tuple[str, ...], ...], fields: Collection[str]
+) -> list[tuple[str, ...]]:
+    """The candidate keys whose every column is populated."""
+    present = set(fields)
+    return [key for key in candidates if set(key) <= present]
 
 
-def settings_creator(probability_two_random_records_match: float = 1e-4) -> SettingsCreator:
-    """The untrained model: every m and u probability still at Splink's defaults."""
+def training_keys(fields: Collection[str]) -> list[tuple[str, ...]]:
+    """Enough EM rounds that every comparison is estimated in a round not blocked on it."""
+    remaining = set(compared(fields))
+    chosen: list[tuple[str, ...]] = []
+    for key in keys_within(CANDIDATE_TRAINING_KEYS, fields):
+        estimates = {name for name in remaining if not set(key) & set(COMPARISON_FIELDS[name])}
+        if estimates:
+            chosen.append(key)
+            remaining -= estimates
+        if not remaining:
+            break
+    return chosen
+
+
+def rule(key: tuple[str, ...]) -> BlockingRuleCreator:
+    return block_on(*key)
+
+
+def settings_creator(
+    fields: Collection[str],
+    blocking_keys: list[tuple[str, ...]],
+    probability_two_random_records_match: float = 1e-4,
+) -> SettingsCreator:
+    """The untrained model for the populated `fields`: m and u still at Splink's defaults."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=UNIQUE_ID,
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=prediction_blocking_rules(),
+        comparisons=comparisons(fields),
+        blocking_rules_to_generate_predictions=[rule(key) for key in blocking_keys],
         probability_two_random_records_match=probability_two_random_records_match,
         # Splink keeps the comparison levels (gamma) only beside the compared values; the
         # pair table selects the levels and weights and leaves the values behind.

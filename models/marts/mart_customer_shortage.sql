@@ -7,6 +7,8 @@
 -- er_lenient_match_threshold). An alternative cluster takes its country and activity from
 -- the resolved customer of its smallest record. shortage_rate_low_pct and
 -- shortage_rate_high_pct are the lowest and highest of the three rates.
+-- is_identification_weak: the data holds too little identifying information for the
+-- matcher (mart_matching_model), so every figure here is weak.
 with
 
 customers as (
@@ -18,6 +20,12 @@ customers as (
 records as (
 
     select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+matching_model as (
+
+    select * from {{ ref('mart_matching_model') }}
 
 ),
 
@@ -271,9 +279,11 @@ final as (
         headline.crm_only_customers,
         headline.billing_records,
         headline.crm_records,
-        headline.naive_shortage_rate_pct
+        headline.naive_shortage_rate_pct,
+        matching_model.is_identification_weak
 
     from headline
+    cross join matching_model
     left join alternative_rates
         on
             headline.breakdown = alternative_rates.breakdown
