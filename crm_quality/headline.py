@@ -12,7 +12,7 @@ import duckdb
 
 SHORTAGE_SQL = """
     select actual_customers, crm_customers, missing_customers, shortage_rate_pct,
-           billing_records, crm_records, naive_shortage_rate_pct
+           billing_records, crm_records, naive_shortage_rate_pct, is_identification_weak
     from mart_customer_shortage
     where breakdown = 'overall'
 """
@@ -33,10 +33,15 @@ def _pct(value: object) -> str:
 def headline(connection: duckdb.DuckDBPyConnection) -> str:
     """The headline figures as text, read from the marts."""
     shortage = connection.execute(SHORTAGE_SQL).fetchone()
-    actual, in_crm, missing, rate, billing_rows, crm_rows, naive = shortage
+    actual, in_crm, missing, rate, billing_rows, crm_rows, naive, weak = shortage
     lines = [
         "Customer shortage (客户欠缺率)",
         f"  actual customers {actual}, found in CRM {in_crm}, missing {missing}: {_pct(rate)}",
+        *(
+            ["  WEAK: the records hold too little identifying information (mart_matching_model)"]
+            if weak
+            else []
+        ),
         f"  naive rate on raw rows ({billing_rows} billing vs {crm_rows} CRM rows): {_pct(naive)}"
         " (for comparison only)",
         "CRM defect rate by dimension (缺陷率), records with at least one defect",

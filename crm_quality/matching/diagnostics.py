@@ -82,10 +82,19 @@ def _at_bound(value: float | None) -> bool:
 def parameters_frame(model_id: str, model: dict[str, Any]) -> pd.DataFrame:
     """One row per comparison level (and one for the prior), flagged when degenerate.
 
-    A level is unobserved when training left it without an m or u probability; a
-    probability on Splink's bounds was pinned there rather than estimated.
+    A level is unobserved when training could not estimate its m or u (its weight was set
+    to zero, crm_quality.matching.training.neutralise_unobserved); a
+    comparison is not estimated when no converged EM round could estimate its m values (they
+    are then the starting model's); a probability on Splink's bounds was pinned there.
     """
     settings = model["splink_settings"]
+    estimated = {
+        name
+        for round_ in model["training"]["em_rounds"]
+        if round_.get("converged")
+        for name in round_["estimated"]
+    }
+    unobserved = {tuple(pair) for pair in model["training"].get("unobserved_levels", [])}
     prior = float(settings["probability_two_random_records_match"])
     rows = [
         {
@@ -97,6 +106,7 @@ def parameters_frame(model_id: str, model: dict[str, Any]) -> pd.DataFrame:
             "u_probability": None,
             "match_weight": math.log2(prior / (1 - prior)),
             "is_observed": True,
+            "is_estimated": True,
             "is_at_bound": _at_bound(prior),
         }
     ]
@@ -115,7 +125,9 @@ def parameters_frame(model_id: str, model: dict[str, Any]) -> pd.DataFrame:
                     "m_probability": m,
                     "u_probability": u,
                     "match_weight": _weight(m, u),
-                    "is_observed": m is not None and u is not None,
+                    "is_observed": (comparison["output_column_name"], level.get("label_for_charts"))
+                    not in unobserved,
+                    "is_estimated": comparison["output_column_name"] in estimated,
                     "is_at_bound": _at_bound(m) or _at_bound(u),
                 }
             )

@@ -43,27 +43,40 @@ def _longer_than(column: str, length: int) -> cll.CustomLevel:
     )
 
 
+CROSS_NAME_SIMILARITY = 0.88
+
+
+def _cross_name_sql(left: str, right: str) -> str:
+    """A name of the left record close to the other name of the right record."""
+    return f'jaro_winkler_similarity("{left}_l", "{right}_r") >= {CROSS_NAME_SIMILARITY}'
+
+
 def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCreator:
-    """Exact (with term-frequency adjustment), one typo, swapped, similar, different.
+    """Exact (with term-frequency adjustment), swapped, moved, one typo, similar, different.
 
     'Swapped' is first name and surname exchanged (entered into each other's field), which
-    both name comparisons then see, as two agreements; only when both names are populated.
+    both name comparisons then see, as two agreements. 'Moved' is one name found in the
+    other's field while the other name differs: one agreement, so only the first-name
+    comparison has that level. Both only when both names are populated.
     """
-    # Each name close to (Jaro-Winkler >= 0.88) the other record's other name.
-    swapped = cll.CustomLevel(
-        'jaro_winkler_similarity("first_name_key_l", "last_name_key_r") >= 0.88 and '
-        'jaro_winkler_similarity("first_name_key_r", "last_name_key_l") >= 0.88',
-        base_dialect_str="duckdb",
-    )
+    first_to_last = _cross_name_sql("first_name_key", "last_name_key")
+    last_to_first = _cross_name_sql("last_name_key", "first_name_key")
+    swapped = cll.CustomLevel(f"{first_to_last} and {last_to_first}", base_dialect_str="duckdb")
+    moved = cll.CustomLevel(f"{first_to_last} or {last_to_first}", base_dialect_str="duckdb")
+    cross_levels = []
+    if swap:
+        cross_levels.append(swapped.configure(label_for_charts="swapped with the other name"))
+    if swap and output_name == "first_name":
+        cross_levels.append(moved.configure(label_for_charts="one name in the other's field"))
     return cl.CustomComparison(
         output_column_name=output_name,
-        comparison_description=f"{output_name}: exact, one typo, swapped, similar, different",
+        comparison_description=f"{output_name}: exact, swapped, one typo, similar, different",
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
                 label_for_charts="exact"
             ),
-            *([swapped.configure(label_for_charts="swapped with the other name")] if swap else []),
+            *cross_levels,
             # One edit ('Uwe'/'Ue', 'Frtedrich'); two one- or two-character names (many CJK
             # given names) are one edit apart whenever they differ at all, so not those.
             # Levenshtein, not Damerau-Levenshtein: DuckDB's is several times slower.
@@ -256,18 +269,19 @@ CANDIDATE_BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
 )
 
 # EM rounds, in order of preference. Each round estimates the comparisons it does not block
-# on, and its pairs must be nearly all true matches: never a round blocked on address alone
-# (that is where households are, and EM would learn that matches disagree on first name and
-# birth date).
+# on, and its pairs must be nearly all true matches: never a round blocked on address or
+# phone alone (that is where households are, and EM would learn that matches disagree on
+# first name and birth date).
 CANDIDATE_TRAINING_KEYS: tuple[tuple[str, ...], ...] = (
     ("first_name_key", "last_name_key", "birth_date"),
     ("email",),
-    ("phone",),
     ("birth_date", "postal_key"),
     ("street_key", "birth_date"),
     ("birth_date", "city_key"),
     ("first_name_key", "street_key", "postal_key"),
     ("first_name_key", "postal_key"),
+    # Last resort, for data without birth dates or e-mails: namesakes dilute it.
+    ("first_name_key", "last_name_key"),
 )
 
 # Near-certain matches, for the first estimate of how often two records match at all.

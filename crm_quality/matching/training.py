@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 from splink import Linker
 from splink.internals.database_api import DatabaseAPISubClass
@@ -95,6 +96,31 @@ def with_starting_values(settings: dict[str, Any], model: dict[str, Any]) -> dic
     return settings
 
 
+# The stand-in for a probability training could not estimate at all.
+UNKNOWN_PROBABILITY = 1e-6
+
+
+def neutralise_unobserved(settings: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
+    """Give a level training never observed a weight of zero: no evidence either way.
+
+    Splink leaves such a level's m (or u) out of the saved settings and later falls back to
+    a default by position, which can be a strong weight the data never supported. Returns
+    the settings and the [comparison, level] pairs that were neutralised.
+    """
+    unobserved = []
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if isinstance(m, float) and isinstance(u, float):
+                continue
+            known = m if isinstance(m, float) else u if isinstance(u, float) else None
+            level["m_probability"] = level["u_probability"] = known or UNKNOWN_PROBABILITY
+            unobserved.append([comparison["output_column_name"], level.get("label_for_charts")])
+    return settings, unobserved
+
+
 def _em_round(
     training: Any, key: tuple[str, ...], pairs: int, fields: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -126,7 +152,7 @@ def _refined_prior(linker: Linker, record_count: int) -> float:
 
 def train_model(
     db_api: DatabaseAPISubClass,
-    features: pa.Table,
+    features: pa.Table | pd.DataFrame,
     *,
     seed: int = DEFAULT_SEED,
     min_fill_rate: float = DEFAULT_MIN_FILL_RATE,
@@ -135,13 +161,15 @@ def train_model(
     deterministic_recall: float = DETERMINISTIC_RECALL,
     starting_model: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Train on `features` (an Arrow table of crm_quality.matching.features columns).
+    """Train on `features` (Arrow or pandas, the crm_quality.matching.features columns).
 
     `starting_model` (the shipped model) gives EM its starting m and u values for levels of
     the same shape; every parameter the data can estimate is then estimated from the data.
     Returns the model document (crm_quality.matching.model), with the data profile and the
     training diagnostics.
     """
+    if not isinstance(features, pa.Table):
+        features = pa.Table.from_pandas(features, preserve_index=False)
     profile = profile_features(features)
     fields = populated_fields(profile, min_fill_rate)
     records = db_api.register(features)
@@ -169,7 +197,7 @@ def train_model(
     rounds = [_em_round(training, key, em_pairs[key], fields) for key in em_keys]
     prior = _refined_prior(linker, record_count)
     linker._settings_obj._probability_two_random_records_match = prior
-    trained = settings_dict(linker.misc.save_model_to_json())
+    trained, unobserved = neutralise_unobserved(settings_dict(linker.misc.save_model_to_json()))
     # Drop the working tables and forget them, so a later linker on `db_api` recomputes.
     linker.table_management.invalidate_cache()
     return make_model(
@@ -190,5 +218,6 @@ def train_model(
             "first_prior": first_prior,
             "prior": prior,
             "em_rounds": rounds,
+            "unobserved_levels": unobserved,
         },
     )

@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 
 from crm_quality.matching.duckdb_backend import (
+    TrainingOptions,
     cluster_records_at_thresholds,
     config_value,
+    registry_schema,
     score_record_pairs,
+    train_or_reuse,
 )
 from crm_quality.matching.prediction import pair_table_schema
 
@@ -57,15 +60,29 @@ def test_config_values_arrive_as_text_from_vars():
     assert config_value("None", float, 0.5) == 0.5
 
 
+def trained_registry(session, records) -> duckdb.DuckDBPyRelation:
+    """A model registry holding one model trained on `records`."""
+    row = train_or_reuse(session, records, None, TrainingOptions(), max_key_group_size=20)
+    session.register("registry_rows", row)
+    session.execute("create or replace table registry as select * from registry_rows")
+    return session.table("registry")
+
+
 def test_pairs_are_scored_and_no_working_table_is_left(session):
     session.register("records_frame", standardized(ROWS))
     session.execute("create table records as select * from records_frame")
+    records = session.table("records")
     pairs = score_record_pairs(
-        session, session.table("records"), min_match_probability=0.01, max_key_group_size=20
+        session,
+        records,
+        trained_registry(session, records),
+        min_match_probability=0.01,
+        max_key_group_size=20,
     )
     assert pairs.column_names == pair_table_schema().names
     scored = pairs.to_pandas().set_index(["record_key_l", "record_key_r"])
-    assert scored.loc[("billing:A1", "crm:C1"), "match_probability"] > 0.999
+    # Trained on these three records alone: identical records still match.
+    assert scored.loc[("billing:A1", "crm:C1"), "match_probability"] > 0.9
     assert ("crm:C1", "crm:C2") not in scored.index
     leftovers = session.execute(
         "select schema_name from duckdb_schemas() where schema_name like 'er_scratch%' "
@@ -77,11 +94,35 @@ def test_pairs_are_scored_and_no_working_table_is_left(session):
 
 def test_fewer_than_two_records_give_an_empty_pair_table(session):
     session.register("records", standardized(ROWS[:1]))
+    records = session.table("records")
+    registry = train_or_reuse(session, records, None, TrainingOptions(), max_key_group_size=20)
+    assert registry.num_rows == 0 and registry.schema == registry_schema()
+    session.register("registry", registry)
     pairs = score_record_pairs(
-        session, session.table("records"), min_match_probability=0.01, max_key_group_size=20
+        session,
+        records,
+        session.table("registry"),
+        min_match_probability=0.01,
+        max_key_group_size=20,
     )
     assert pairs.num_rows == 0
     assert pairs.schema == pair_table_schema()
+
+
+def test_a_model_is_reused_until_the_data_drifts_or_retraining_is_asked_for(session):
+    session.register("records_frame", standardized(ROWS))
+    session.execute("create table records as select * from records_frame")
+    records = session.table("records")
+    registry = trained_registry(session, records)
+    ((reason,),) = registry.project("training_reason").fetchall()
+    assert reason == "no model trained on this warehouse yet"
+    options = TrainingOptions()
+    assert train_or_reuse(session, records, registry, options, max_key_group_size=20).num_rows == 0
+    forced = TrainingOptions(retrain=True)
+    assert train_or_reuse(session, records, registry, forced, max_key_group_size=20).num_rows == 1
+    session.execute("update records set email = null, phone = null")
+    drifted = train_or_reuse(session, records, registry, options, max_key_group_size=20)
+    assert drifted.column("training_reason").to_pylist() == ["the compared fields changed"]
 
 
 def test_clusters_come_from_the_pair_relation(session):

@@ -73,7 +73,15 @@ def scored() -> pd.DataFrame:
     family = [
         {**ANNA, "record_key": "crm:anna"},
         # Her duplicate: a typo in the first name and her second e-mail address.
-        {**ANNA, "record_key": "crm:anna-dup", "first_name_key": "anan", "email": "am@web.de"},
+        {**ANNA, "record_key": "crm:anna-dup", "first_name_key": "anja", "email": "am@web.de"},
+        # Another: first name and surname entered into each other's fields.
+        {
+            **ANNA,
+            "record_key": "crm:anna-swapped",
+            "first_name_key": "muller",
+            "last_name_key": "anna",
+            "email": None,
+        },
         {**ANNA, "record_key": "billing:anna", "source_system": "billing"},
         # Her household: same surname, address and landline; other first names and birthdays.
         {
@@ -116,6 +124,12 @@ def test_duplicate_with_typo_and_second_email_links(scored):
     assert pair["contact_address_level"] == "same phone and street address"
 
 
+def test_swapped_names_still_link(scored):
+    assert probability(scored, "crm:anna", "crm:anna-swapped") > 0.99
+    pair = scored.loc[("crm:anna", "crm:anna-swapped")]
+    assert pair["first_name_level"] == pair["last_name_level"] == "swapped with the other name"
+
+
 def test_crm_contact_links_to_her_billing_account(scored):
     assert probability(scored, "billing:anna", "crm:anna") > 0.999
 
@@ -148,6 +162,7 @@ def test_clusters_keep_anna_together_and_her_household_apart(scored):
         "headline_cluster_id"
     ]
     assert clusters["crm:anna"] == clusters["crm:anna-dup"] == clusters["billing:anna"]
+    assert clusters["crm:anna-swapped"] == clusters["crm:anna"]
     assert clusters["crm:anna"] == "billing:anna"  # the smallest member key
     assert clusters["crm:peter"] == "crm:peter"
     assert clusters["billing:lena"] == "billing:lena"
@@ -156,7 +171,10 @@ def test_clusters_keep_anna_together_and_her_household_apart(scored):
 def test_level_labels_follow_gamma_order():
     labels = level_labels(load_model(DEFAULT_MODEL_PATH)["splink_settings"])
     assert labels["email"] == {-1: "null", 1: "exact", 0: "different"}
-    assert labels["first_name"][3] == "exact"
+    assert labels["first_name"][5] == "exact"
+    assert labels["first_name"][4] == "swapped with the other name"
+    assert labels["first_name"][3] == "one name in the other's field"
+    assert "one name in the other's field" not in labels["last_name"].values()
     assert labels["first_name"][0] == "different"
 
 

@@ -7,18 +7,44 @@ import pandas as pd
 import pytest
 
 from crm_quality.matching.features import FEATURE_COLUMNS, feature_select_sql
+from crm_quality.matching.profile import IDENTIFYING_FIELDS
 from crm_quality.matching.settings import (
+    CANDIDATE_BLOCKING_KEYS,
+    COMPARISON_FIELDS,
     COMPARISONS,
-    prediction_blocking_rules,
+    compared,
+    comparisons,
     settings_creator,
     settings_dict,
-    training_blocking_rules,
+    training_keys,
 )
+
+ALL_FIELDS = IDENTIFYING_FIELDS
+# What FEBRL and many CRMs hold: names, an address and a birth date; no e-mail, no phone.
+NO_CONTACT_FIELDS = tuple(f for f in IDENTIFYING_FIELDS if f not in ("email", "phone"))
+# Fields a CRM may lack altogether.
+SCENARIOS = [
+    (),
+    ("email",),
+    ("phone",),
+    ("email", "phone"),
+    ("birth_date",),
+    ("email", "birth_date"),
+    ("email", "phone", "birth_date"),
+    ("street_key", "postal_key", "city_key"),
+]
 
 
 @pytest.fixture(scope="module")
 def settings() -> dict:
-    return settings_dict(settings_creator())
+    return settings_dict(settings_creator(ALL_FIELDS, [("email",)]))
+
+
+def _sql(fields: tuple[str, ...]) -> str:
+    built = settings_dict(settings_creator(fields, [("email",)]))
+    return " ".join(
+        level["sql_condition"] for c in built["comparisons"] for level in c["comparison_levels"]
+    )
 
 
 def _levels(settings: dict, comparison: str) -> list[dict]:
@@ -58,12 +84,8 @@ def test_household_evidence_is_one_comparison(settings):
         holders = [name for name, sql in used.items() if f'"{column}_l"' in sql]
         assert holders == ["contact_address"], column
     labels = [level["label_for_charts"] for level in _levels(settings, "contact_address")]
-    assert "same postcode and city" in labels
-    # Postcode is only ever compared together with city or street.
-    for level in _levels(settings, "contact_address"):
-        condition = level["sql_condition"]
-        if '"postal_key_l" = "postal_key_r"' in condition:
-            assert "city_key" in condition or "street_key" in condition
+    assert labels.index("same phone and street address") < labels.index("same phone")
+    assert labels.index("same postcode and city") < labels.index("same postcode")
 
 
 def test_name_and_email_exact_levels_are_term_frequency_adjusted(settings):
@@ -75,18 +97,55 @@ def test_name_and_email_exact_levels_are_term_frequency_adjusted(settings):
         assert _levels(settings, comparison)[1]["tf_adjustment_column"] == column
 
 
-def test_blocking_rules_never_block_on_a_name_alone():
-    for rule in prediction_blocking_rules():
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
-        columns = {c for c in FEATURE_COLUMNS if f'l."{c}"' in sql}
-        assert columns and columns not in ({"first_name_key"}, {"last_name_key"}), sql
+def test_blocking_keys_never_block_on_a_name_alone():
+    for key in CANDIDATE_BLOCKING_KEYS:
+        assert set(key) not in ({"first_name_key"}, {"last_name_key"}), key
 
 
-def test_training_never_blocks_on_household_fields():
-    """EM rounds inside households would learn that matches disagree on first name."""
-    for rule in training_blocking_rules():
-        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
-        assert "phone" not in sql and "street_key" not in sql
+def test_training_rounds_each_hold_a_personal_identifier():
+    """EM rounds inside households (address or phone alone) would learn that matches
+    disagree on first name and birth date; every round also blocks on something a
+    housemate does not share."""
+    personal = {"first_name_key", "birth_date", "email"}
+    for missing in SCENARIOS:
+        for key in training_keys(tuple(f for f in ALL_FIELDS if f not in missing)):
+            assert personal & set(key), (missing, key)
+
+
+@pytest.mark.parametrize("missing", SCENARIOS)
+def test_every_comparison_is_estimated_by_some_training_round(missing):
+    """Names need a round blocked on e-mail or birth date; without either they keep the
+    starting model's values (fct_matching_parameters.is_estimated is then false)."""
+    fields = tuple(f for f in ALL_FIELDS if f not in missing)
+    keys = training_keys(fields)
+    names_estimable = bool({"email", "birth_date"} & set(fields))
+    for name in compared(fields):
+        if name in ("first_name", "last_name") and not names_estimable:
+            continue
+        assert any(not set(key) & set(COMPARISON_FIELDS[name]) for key in keys), (name, keys)
+        assert all(set(key) <= set(fields) for key in keys)
+
+
+def test_fields_that_are_not_populated_are_not_compared():
+    names = [c.get_comparison("duckdb").output_column_name for c in comparisons(NO_CONTACT_FIELDS)]
+    assert names == ["first_name", "last_name", "birth_date", "contact_address"]
+    sql = _sql(NO_CONTACT_FIELDS)
+    assert "email" not in sql and "phone" not in sql
+    without_birth_date = tuple(f for f in ALL_FIELDS if f != "birth_date")
+    assert "birth_date" not in _sql(without_birth_date)
+
+
+def test_swapped_names_are_a_level_of_both_name_comparisons(settings):
+    for comparison in ("first_name", "last_name"):
+        labels = [level["label_for_charts"] for level in _levels(settings, comparison)]
+        assert "swapped with the other name" in labels
+    only_surname = settings_dict(
+        settings_creator(("last_name_key", "birth_date", "postal_key"), [("birth_date",)])
+    )
+    (last_name,) = only_surname["comparisons"][:1]
+    assert "swapped with the other name" not in [
+        level.get("label_for_charts") for level in last_name["comparison_levels"]
+    ]
 
 
 def _features(rows: list[dict], max_key_group_size: int | None = None) -> pd.DataFrame:

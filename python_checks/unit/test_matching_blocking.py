@@ -1,0 +1,60 @@
+"""Choosing blocking keys: populated fields only, pair counts within the budget."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from splink import DuckDBAPI
+
+from crm_quality.matching.blocking import (
+    MIN_PAIR_BUDGET,
+    TOTAL_PAIRS_PER_RECORD_FACTOR,
+    choose_blocking_keys,
+    count_key_pairs,
+)
+from crm_quality.matching.settings import CANDIDATE_BLOCKING_KEYS
+
+NAMES_AND_BIRTH = ("first_name_key", "last_name_key", "birth_date", "postal_key")
+
+
+def test_pairs_are_counted_per_key_group_and_nulls_never_pair():
+    db_api = DuckDBAPI()
+    table = db_api.register(
+        pa.table(
+            {
+                "record_key": ["a", "b", "c", "d", "e"],
+                "last_name_key": ["x", "x", "x", "y", None],
+                "birth_date": ["1", "1", "2", "2", "2"],
+            }
+        )
+    ).physical_name
+    counts = count_key_pairs(db_api, table, [("last_name_key",), ("last_name_key", "birth_date")])
+    assert counts == {("last_name_key",): 3, ("last_name_key", "birth_date"): 1}
+
+
+def test_keys_need_every_column_populated():
+    keys = choose_blocking_keys(NAMES_AND_BIRTH, {}, record_count=1000)
+    assert ("email",) not in keys and ("phone",) not in keys
+    assert ("last_name_key", "birth_date") in keys
+    assert all(set(key) <= set(NAMES_AND_BIRTH) for key in keys)
+
+
+def test_a_key_over_the_budget_is_left_out():
+    records = 1_000_000
+    counts = {key: 1_000 for key in CANDIDATE_BLOCKING_KEYS}
+    counts[("first_name_key", "last_name_key")] = 50 * records
+    keys = choose_blocking_keys(NAMES_AND_BIRTH, counts, records, max_pairs_per_record=20)
+    assert ("first_name_key", "last_name_key") not in keys
+    assert ("last_name_key", "birth_date") in keys
+    small = choose_blocking_keys(
+        NAMES_AND_BIRTH, {**counts, ("first_name_key", "last_name_key"): MIN_PAIR_BUDGET}, 1000
+    )
+    assert ("first_name_key", "last_name_key") in small
+
+
+def test_all_keys_together_stay_within_the_total_budget():
+    records = 100_000
+    per_key = 20 * records
+    counts = {key: per_key for key in CANDIDATE_BLOCKING_KEYS}
+    keys = choose_blocking_keys(NAMES_AND_BIRTH, counts, records, max_pairs_per_record=20)
+    assert len(keys) == TOTAL_PAIRS_PER_RECORD_FACTOR
+    assert keys[0] == ("last_name_key", "birth_date")  # candidates keep their order
