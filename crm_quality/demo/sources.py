@@ -15,7 +15,14 @@ from datetime import date
 from crm_quality.demo import defects as dq
 from crm_quality.demo.defects import INACCURATE, INVALID, MISSING, OK, DefectRates, FieldState
 from crm_quality.demo.phones import PhoneBook, calling_code
-from crm_quality.demo.pools import COUNTRIES, CURRENCY, NICKNAMES, ORDER_MEDIAN
+from crm_quality.demo.pools import (
+    COUNTRIES,
+    CURRENCY,
+    DEFAULT_COUNTRIES,
+    NICKNAMES,
+    ORDER_MEDIAN,
+    WHOLE_UNIT_CURRENCIES,
+)
 from crm_quality.demo.render import BILLING_RENDER, CRM_RENDER, Renderer, iso_date
 from crm_quality.demo.world import FIRST_POOL, Person, Picker, World, pick
 from crm_quality.ingest.contract import RAW_CONTRACT
@@ -37,10 +44,14 @@ EXTRA_RECORD_COUNTS = (1, 2, 3)
 EXTRA_RECORD_WEIGHTS = (0.70, 0.22, 0.08)
 CRM_HISTORY_DAYS = 3650  # contacts were created over the last ten years
 RECENTLY_TOUCHED_SHARE = 0.82
+# How CRM staff write some names: Korean names typed in Latin letters on English forms,
+# Brazilians recorded under their last (paternal) surname only.
+ROMANIZED_KOREAN_NAME_SHARE = 0.3
+SINGLE_BRAZILIAN_SURNAME_SHARE = 0.3
 
 _CJK_NAME_CHARS = {
     country: tuple(sorted({ch for name in FIRST_POOL[country] for ch in name.native}))
-    for country in ("CN", "JP")
+    for country in ("CN", "JP", "KR")
 }
 
 
@@ -58,7 +69,7 @@ class SourceRecord:
 
 def typo(rng: random.Random, name: str, country: str) -> str:
     """One slip of the keyboard: a letter swapped, dropped, doubled or transposed."""
-    if country in _CJK_NAME_CHARS:
+    if country in _CJK_NAME_CHARS and not name.isascii():
         index = int(rng.random() * len(name))
         replacement = pick(rng, _CJK_NAME_CHARS[country])
         changed = name[:index] + replacement + name[index + 1 :]
@@ -201,8 +212,9 @@ class _Builder:
         else:
             record_country = country
             if outcome == INACCURATE:
+                # From the default countries, so default runs draw as they always did.
                 while record_country == country:
-                    record_country = pick(rng, COUNTRIES)
+                    record_country = pick(rng, DEFAULT_COUNTRIES)
             country_text, states["country"] = render.country(record_country), (OK, record_country)
 
         first_text, states["first_name"] = self._name(first, outcomes["first_name"])
@@ -262,6 +274,16 @@ class _Builder:
         return values, states
 
 
+def crm_written_name(rng: random.Random, person: Person) -> tuple[str, str]:
+    """(first, last) as a CRM user types them; draws only for countries with such habits."""
+    first, last = person.first, person.last
+    if person.country == "KR" and rng.random() < ROMANIZED_KOREAN_NAME_SHARE:
+        return first.latin.capitalize(), last.latin.capitalize()
+    if person.country == "BR" and rng.random() < SINGLE_BRAZILIAN_SURNAME_SHARE:
+        return first.native, last.native.rsplit(" ", 1)[-1]
+    return first.native, last.native
+
+
 class BillingBuilder(_Builder):
     """Billing accounts rendered from their plans by a stricter system."""
 
@@ -312,7 +334,7 @@ class CrmBuilder(_Builder):
         rng = self.rng
         channel = self._channel(rng)
         rates = dq.CRM_RATES[channel]
-        first, last = person.first.native, person.last.native
+        first, last = crm_written_name(rng, person)
         email: str | None = person.email
         phone: str | None = person.phone
         street, city, postal = person.street, person.city, person.postal
@@ -406,7 +428,8 @@ class OrderBuilder:
         orders = []
         for day in days:
             amount = median * math.exp(rng.gauss(0.0, 0.8))
-            text = f"{round(amount):d}.00" if currency == "JPY" else f"{amount:.2f}"
+            whole = currency in WHOLE_UNIT_CURRENCIES
+            text = f"{round(amount):d}.00" if whole else f"{amount:.2f}"
             orders.append((day, text, currency))
         return orders
 
