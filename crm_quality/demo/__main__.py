@@ -8,6 +8,7 @@ from datetime import date
 
 from crm_quality.demo.generator import DEFAULT_AS_OF, DemoConfig, generate
 from crm_quality.demo.pools import COUNTRIES
+from crm_quality.demo.sources import DROPPABLE_FIELDS
 from crm_quality.demo.writer import FORMATS
 
 
@@ -45,6 +46,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--format", choices=FORMATS, default="csv", help="format of the three source tables"
     )
     parser.add_argument(
+        "--without",
+        type=comma_list(DROPPABLE_FIELDS),
+        default=(),
+        metavar="FIELDS",
+        help="columns neither CRM nor billing captures: kept in the files, every value empty "
+        f"({','.join(DROPPABLE_FIELDS)}; street_address means no address at all)",
+    )
+    parser.add_argument(
         "--countries",
         type=comma_list(COUNTRIES, upper=True),
         default=(),
@@ -59,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.seed,
         args.as_of,
         args.format,
+        without=frozenset(args.without),
         countries=args.countries,
     )
     generate(config, args.out)

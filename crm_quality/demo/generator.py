@@ -31,6 +31,7 @@ from crm_quality.demo.render import iso_date
 from crm_quality.demo.sources import (
     BILLING_COLUMNS,
     CRM_COLUMNS,
+    DROPPABLE_FIELDS,
     ORDER_COLUMNS,
     AccountPlan,
     BillingBuilder,
@@ -63,6 +64,7 @@ PARALLEL_FROM_PEOPLE = 50_000  # below this, a second process costs more than it
 class DemoConfig:
     """Arguments of one generation run.
 
+    `without`: columns neither system captures (DROPPABLE_FIELDS), written but empty.
     `countries`: ISO codes the population is restricted to; empty means the default mix.
     """
 
@@ -71,9 +73,13 @@ class DemoConfig:
     as_of: date = DEFAULT_AS_OF
     fmt: str = "csv"
     chunk_people: int = CHUNK_PEOPLE
+    without: frozenset[str] = frozenset()
     countries: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.without) - set(DROPPABLE_FIELDS))
+        if unknown:
+            raise ValueError(f"cannot drop {unknown}; droppable: {list(DROPPABLE_FIELDS)}")
         country_weights(self.countries)  # raises on an unknown code
 
 
@@ -101,10 +107,11 @@ class DemoGenerator:
         seed = config.seed
         as_of = config.as_of.toordinal()
         self.phones = PhoneBook()
+        without = frozenset(config.without)
         self.world = World(seed, config.people, self.phones, config.countries)
         self.planner = BillingPlanner(seed, self.world, self.phones)
-        self.billing = BillingBuilder(seed, self.world, self.phones, as_of)
-        self.crm = CrmBuilder(seed, self.world, self.phones, as_of)
+        self.billing = BillingBuilder(seed, self.world, self.phones, as_of, without)
+        self.crm = CrmBuilder(seed, self.world, self.phones, as_of, without)
         self.orders = OrderBuilder(seed, as_of)
         self._membership = random.Random(f"{seed}/membership")
         self._billing_order = random.Random(f"{seed}/billing-assembly")
@@ -225,9 +232,11 @@ class DemoGenerator:
 
 
 def scenario_summary(config: DemoConfig) -> dict[str, list[str]]:
-    """truth.json's record of --countries; absent for a default run, whose
+    """truth.json's record of --without and --countries; absent for a default run, whose
     truth.json stays as it always was."""
     summary: dict[str, list[str]] = {}
+    if config.without:
+        summary["without"] = [name for name in DROPPABLE_FIELDS if name in config.without]
     if config.countries:
         summary["countries"] = list(country_weights(config.countries))
     return summary

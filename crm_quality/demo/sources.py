@@ -49,6 +49,17 @@ RECENTLY_TOUCHED_SHARE = 0.82
 ROMANIZED_KOREAN_NAME_SHARE = 0.3
 SINGLE_BRAZILIAN_SURNAME_SHARE = 0.3
 
+# Columns a source system may not capture at all (--without), and their positions in the row
+# `contact_fields` renders. 'street_address' stands for the whole address: street, city and
+# postal code (the country is a required field and stays).
+DROPPABLE_FIELDS: tuple[str, ...] = ("email", "phone", "birth_date", "street_address")
+_DROPPED_POSITIONS: dict[str, tuple[int, ...]] = {
+    "email": (3,),
+    "phone": (4,),
+    "street_address": (5, 6, 7),
+    "birth_date": (9,),
+}
+
 _CJK_NAME_CHARS = {
     country: tuple(sorted({ch for name in FIRST_POOL[country] for ch in name.native}))
     for country in ("CN", "JP", "KR")
@@ -172,12 +183,14 @@ class _Builder:
         world: World,
         phones: PhoneBook,
         as_of: int,
+        without: frozenset[str] = frozenset(),
     ) -> None:
         self.rng = rng
         self.render = renderer
         self.world = world
         self.phones = phones
         self.as_of = as_of
+        self.without = without
         self._calling_codes = {country: calling_code(country) for country in COUNTRIES}
 
     def _name(self, value: str, outcome: str) -> tuple[str, FieldState]:
@@ -271,7 +284,23 @@ class _Builder:
             country_text,
             birth_text,
         ]
+        blank_dropped_fields(values, states, self.without)
         return values, states
+
+
+def blank_dropped_fields(
+    values: list[str], states: dict[str, FieldState], without: frozenset[str]
+) -> None:
+    """Empty the columns the system does not capture; a measured one is then missing.
+
+    Applied after rendering, so every random draw is made as if the column were there and
+    the other columns come out exactly as in a run that keeps it.
+    """
+    for field_name in without:
+        for position in _DROPPED_POSITIONS[field_name]:
+            values[position] = ""
+        if field_name in states:
+            states[field_name] = (MISSING, None)
 
 
 def crm_written_name(rng: random.Random, person: Person) -> tuple[str, str]:
@@ -287,9 +316,17 @@ def crm_written_name(rng: random.Random, person: Person) -> tuple[str, str]:
 class BillingBuilder(_Builder):
     """Billing accounts rendered from their plans by a stricter system."""
 
-    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        world: World,
+        phones: PhoneBook,
+        as_of: int,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
         rng = random.Random(f"{seed}/billing")
-        super().__init__(rng, Renderer(rng, BILLING_RENDER, phones), world, phones, as_of)
+        renderer = Renderer(rng, BILLING_RENDER, phones)
+        super().__init__(rng, renderer, world, phones, as_of, without)
         self._status = Picker(ACCOUNT_STATUSES, ACCOUNT_STATUS_WEIGHTS)
 
     def accounts(self, person: Person, plans: list[AccountPlan]) -> list[SourceRecord]:
@@ -315,9 +352,17 @@ class BillingBuilder(_Builder):
 class CrmBuilder(_Builder):
     """CRM contacts: channel-dependent quality, duplicates, stale and inaccurate records."""
 
-    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        world: World,
+        phones: PhoneBook,
+        as_of: int,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
         rng = random.Random(f"{seed}/crm")
-        super().__init__(rng, Renderer(rng, CRM_RENDER, phones), world, phones, as_of)
+        renderer = Renderer(rng, CRM_RENDER, phones)
+        super().__init__(rng, renderer, world, phones, as_of, without)
         self._channel = Picker(dq.CHANNELS, dq.CHANNEL_WEIGHTS)
         self._extra = Picker(EXTRA_RECORD_COUNTS, EXTRA_RECORD_WEIGHTS)
         self._thresholds = {

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import phonenumbers
 import pytest
+import yaml
 
 from crm_quality.demo import DemoConfig, DemoGenerator, country_aliases, generate
 from crm_quality.demo import defects as dq
@@ -28,6 +29,7 @@ from crm_quality.demo.phones import calling_code
 from crm_quality.demo.pools import COUNTRIES, CURRENCY
 from crm_quality.demo.sources import BILLING_COLUMNS, CRM_COLUMNS
 from crm_quality.standardize import (
+    PERSON_INPUT_COLUMNS,
     clean_text,
     load_country_aliases,
     resolve_country,
@@ -631,7 +633,7 @@ def test_crm_and_billing_describe_the_same_people_across_chunks(tmp_path: Path) 
     assert [person for person in shared if crm[person] != billing[person]] == []
 
 
-# --- scenarios: --countries ---------------------------------------------
+# --- scenarios: --without and --countries ---------------------------------------------
 
 
 def defect_rows(directory: Path) -> list[tuple[str, ...]]:
@@ -643,6 +645,112 @@ def assert_truth_json_counts_the_defect_file(directory: Path) -> None:
     for system, key in (("crm", "defects"), ("billing", "billing_defects")):
         counted = Counter("/".join(row[3:]) for row in defect_rows(directory) if row[0] == system)
         assert truth[key] == dict(sorted(counted.items()))
+
+
+SCENARIO_PEOPLE = 800
+SCENARIO_SEED = 23
+# Columns each --without value empties (street_address stands for the whole address).
+DROPPED_COLUMNS = {
+    "email": ("email",),
+    "phone": ("phone",),
+    "birth_date": ("birth_date",),
+    "street_address": ("street_address", "city", "postal_code"),
+}
+SOURCE_FILES = ("crm_contacts.csv", "billing_customers.csv", "orders.csv")
+
+
+def warehouse_required_fields() -> tuple[str, ...]:
+    """The fields whose absence the warehouse counts (dbt var required_fields)."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return tuple(project["vars"]["required_fields"])
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plain")
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED), out, workers=1)
+    return out
+
+
+@pytest.mark.parametrize("dropped", sorted(DROPPED_COLUMNS))
+def test_without_a_field_empties_it_and_leaves_every_other_value_alone(
+    plain_run: Path, tmp_path: Path, dropped: str
+) -> None:
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED, without=frozenset({dropped})), tmp_path)
+    columns = DROPPED_COLUMNS[dropped]
+    for name in SOURCE_FILES:
+        before, after = read_csv(plain_run / name), read_csv(tmp_path / name)
+        assert len(after) == len(before)
+        assert list(after[0]) == list(before[0])  # the column stays in the export
+        for old, new in zip(before, after, strict=True):
+            assert {column: new[column] for column in columns if column in new} == {
+                column: "" for column in columns if column in old
+            }
+            assert {key: value for key, value in new.items() if key not in columns} == {
+                key: value for key, value in old.items() if key not in columns
+            }
+    assert any(row[columns[0]].strip() for row in read_csv(plain_run / "crm_contacts.csv"))
+    # The same people behind the same rows.
+    assert (tmp_path / "truth_records.csv").read_bytes() == (
+        plain_run / "truth_records.csv"
+    ).read_bytes()
+
+    # Defects: none left on the dropped field, and every record missing it where the
+    # warehouse counts that field's absence.
+    expected = {row for row in defect_rows(plain_run) if row[5] != dropped}
+    if dropped in warehouse_required_fields():
+        expected |= {
+            (row["source_system"], row["row_number"], row["source_record_id"])
+            + ("completeness", "missing", dropped)
+            for row in read_csv(plain_run / "truth_records.csv")
+        }
+    found = defect_rows(tmp_path)
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert_truth_json_counts_the_defect_file(tmp_path)
+
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    plain = json.loads((plain_run / "truth.json").read_text(encoding="utf-8"))
+    assert truth.pop("without") == [dropped]
+    for key in ("defects", "billing_defects"):
+        del truth[key], plain[key]
+    assert truth == plain
+
+
+def test_without_email_counts_every_record_missing_its_email(tmp_path: Path) -> None:
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED, without=frozenset({"email"})), tmp_path)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["defects"]["completeness/missing/email"] == truth["crm_rows"] > 0
+    assert truth["billing_defects"]["completeness/missing/email"] == truth["billing_rows"] > 0
+    for key in ("validity/invalid/email", "accuracy/inaccurate/email"):
+        assert key not in truth["defects"] and key not in truth["billing_defects"]
+    assert truth["defects"]["validity/invalid/phone"] > 0  # the other fields keep theirs
+
+
+def test_scenarios_are_deterministic_in_one_or_two_processes_and_from_the_cli(
+    tmp_path: Path,
+) -> None:
+    config = DemoConfig(300, 9, without=frozenset({"phone"}), countries=("KR", "BR"))
+    generate(config, tmp_path / "serial", workers=1)
+    generate(config, tmp_path / "parallel", workers=2)
+    cli = ["--people", "300", "--seed", "9", "--without", "phone", "--countries", "br,kr"]
+    assert main([*cli, "--out", str(tmp_path / "cli")]) == 0
+    serial = _file_bytes(tmp_path / "serial")
+    assert _file_bytes(tmp_path / "parallel") == serial
+    assert _file_bytes(tmp_path / "cli") == serial
+
+
+def test_unknown_fields_and_countries_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="name"):
+        DemoConfig(10, without=frozenset({"name"}))
+    with pytest.raises(ValueError, match="XX"):
+        DemoConfig(10, countries=("KR", "XX"))
+    base = ["--people", "10", "--seed", "1", "--out", str(tmp_path)]
+    for option, value in (("--without", "email,name"), ("--countries", "KR,XX")):
+        with pytest.raises(SystemExit) as raised:
+            main([*base, option, value])
+        assert raised.value.code == 2
+    assert not (tmp_path / "truth.json").exists()
 
 
 # The scenario of the integration tests: two new countries and one of the default mix.
@@ -684,11 +792,10 @@ def test_countries_restrict_the_population_in_their_renormalised_weights(
 
 
 def _person_frame(records: list, columns: tuple[str, ...]) -> pd.DataFrame:
-    fields = [name.removesuffix("_raw") for name in ("first_name_raw", "last_name_raw")]
-    fields += ["email", "phone", "street_address", "city", "postal_code", "country", "birth_date"]
-    positions = {name: columns.index(name) for name in fields}
+    """The records' person columns as the warehouse's standardizer takes them."""
+    positions = {raw: columns.index(raw.removesuffix("_raw")) for raw in PERSON_INPUT_COLUMNS}
     return pd.DataFrame(
-        {f"{name}_raw": [r.values[index] for r in records] for name, index in positions.items()}
+        {raw: [record.values[index] for record in records] for raw, index in positions.items()}
     )
 
 
