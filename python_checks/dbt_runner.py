@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +32,22 @@ class DbtRun:
     def scalar(self, sql: str) -> object:
         return self.query(sql)[0][0]
 
+    def node_statuses(self) -> dict[str, str]:
+        """Node name → status ('success', 'pass', 'fail', 'error', 'skipped') from run_results.
 
-def generate_demo(out_dir: Path, people: int, seed: int) -> dict:
-    """Generate demo data with the project's generator; returns its truth.json."""
+        Names drop the resource type, project and test hash: 'stg_crm__contacts',
+        'monitor_crm_defect_rate'.
+        """
+        results_file = self.warehouse.parent / "target" / "run_results.json"
+        results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
+        return {result["unique_id"].split(".")[2]: result["status"] for result in results}
+
+
+def generate_demo(out_dir: Path, people: int, seed: int, extra_args: Sequence[str] = ()) -> dict:
+    """Generate demo data with the project's generator; returns its truth.json.
+
+    `extra_args` go to the generator's command line as they are ('--without', 'email').
+    """
     subprocess.run(
         [
             sys.executable,
@@ -47,6 +61,7 @@ def generate_demo(out_dir: Path, people: int, seed: int) -> dict:
             AS_OF_DATE,
             "--out",
             str(out_dir),
+            *extra_args,
         ],
         check=True,
         cwd=REPO_ROOT,

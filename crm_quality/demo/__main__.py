@@ -7,7 +7,25 @@ from collections.abc import Sequence
 from datetime import date
 
 from crm_quality.demo.generator import DEFAULT_AS_OF, DemoConfig, generate
+from crm_quality.demo.pools import COUNTRIES
+from crm_quality.demo.sources import DROPPABLE_FIELDS
 from crm_quality.demo.writer import FORMATS
+
+
+def comma_list(allowed: Sequence[str], upper: bool = False):
+    """An argparse type: 'a,b' → ('a', 'b'), each one of `allowed`, without repeats."""
+
+    def parse(text: str) -> tuple[str, ...]:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        items = [item.upper() if upper else item for item in items]
+        unknown = [item for item in items if item not in allowed]
+        if unknown or not items:
+            raise argparse.ArgumentTypeError(
+                f"expected a comma list of {', '.join(allowed)}; got {text!r}"
+            )
+        return tuple(dict.fromkeys(items))
+
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +45,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=FORMATS, default="csv", help="format of the three source tables"
     )
+    parser.add_argument(
+        "--without",
+        type=comma_list(DROPPABLE_FIELDS),
+        default=(),
+        metavar="FIELDS",
+        help="columns neither CRM nor billing captures: kept in the files, every value empty "
+        f"({','.join(DROPPABLE_FIELDS)}; street_address means no address at all)",
+    )
+    parser.add_argument(
+        "--countries",
+        type=comma_list(COUNTRIES, upper=True),
+        default=(),
+        metavar="CODES",
+        help=f"only people of these countries ({','.join(COUNTRIES)}); default: the usual mix",
+    )
     args = parser.parse_args(argv)
     if args.people < 1:
         parser.error("--people must be at least 1")
-    generate(DemoConfig(args.people, args.seed, args.as_of, args.format), args.out)
+    config = DemoConfig(
+        args.people,
+        args.seed,
+        args.as_of,
+        args.format,
+        without=frozenset(args.without),
+        countries=args.countries,
+    )
+    generate(config, args.out)
     return 0
 
 

@@ -26,10 +26,12 @@ from pathlib import Path
 
 from crm_quality.demo import defects as dq
 from crm_quality.demo.phones import PhoneBook
+from crm_quality.demo.pools import country_weights
 from crm_quality.demo.render import iso_date
 from crm_quality.demo.sources import (
     BILLING_COLUMNS,
     CRM_COLUMNS,
+    DROPPABLE_FIELDS,
     ORDER_COLUMNS,
     AccountPlan,
     BillingBuilder,
@@ -60,13 +62,25 @@ PARALLEL_FROM_PEOPLE = 50_000  # below this, a second process costs more than it
 
 @dataclass(frozen=True)
 class DemoConfig:
-    """Arguments of one generation run."""
+    """Arguments of one generation run.
+
+    `without`: columns neither system captures (DROPPABLE_FIELDS), written but empty.
+    `countries`: ISO codes the population is restricted to; empty means the default mix.
+    """
 
     people: int
     seed: int = 42
     as_of: date = DEFAULT_AS_OF
     fmt: str = "csv"
     chunk_people: int = CHUNK_PEOPLE
+    without: frozenset[str] = frozenset()
+    countries: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.without) - set(DROPPABLE_FIELDS))
+        if unknown:
+            raise ValueError(f"cannot drop {unknown}; droppable: {list(DROPPABLE_FIELDS)}")
+        country_weights(self.countries)  # raises on an unknown code
 
 
 @dataclass
@@ -93,10 +107,11 @@ class DemoGenerator:
         seed = config.seed
         as_of = config.as_of.toordinal()
         self.phones = PhoneBook()
-        self.world = World(seed, config.people, self.phones)
+        without = frozenset(config.without)
+        self.world = World(seed, config.people, self.phones, config.countries)
         self.planner = BillingPlanner(seed, self.world, self.phones)
-        self.billing = BillingBuilder(seed, self.world, self.phones, as_of)
-        self.crm = CrmBuilder(seed, self.world, self.phones, as_of)
+        self.billing = BillingBuilder(seed, self.world, self.phones, as_of, without)
+        self.crm = CrmBuilder(seed, self.world, self.phones, as_of, without)
         self.orders = OrderBuilder(seed, as_of)
         self._membership = random.Random(f"{seed}/membership")
         self._billing_order = random.Random(f"{seed}/billing-assembly")
@@ -216,6 +231,17 @@ class DemoGenerator:
             tally.crm_defects.update(defects)
 
 
+def scenario_summary(config: DemoConfig) -> dict[str, list[str]]:
+    """truth.json's record of --without and --countries; absent for a default run, whose
+    truth.json stays as it always was."""
+    summary: dict[str, list[str]] = {}
+    if config.without:
+        summary["without"] = [name for name in DROPPABLE_FIELDS if name in config.without]
+    if config.countries:
+        summary["countries"] = list(country_weights(config.countries))
+    return summary
+
+
 def _truth_rows(system: str, records: list[SourceRecord]) -> tuple[list, list]:
     record_rows = []
     defect_rows = []
@@ -311,6 +337,7 @@ def generate(
 
     tally = TruthTally.combine(crm=crm_tally, billing=billing_tally)
     summary = tally.summary(config.seed, config.people, config.as_of)
+    summary.update(scenario_summary(config))
     (out / "truth.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

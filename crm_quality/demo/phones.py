@@ -30,11 +30,23 @@ MOBILE_PREFIXES: dict[str, tuple[str, ...]] = {
     "NL": ("6",),
     "CH": ("76", "77", "78", "79"),
     "AT": ("650", "660", "664", "676", "680", "699"),
+    "KR": ("10",),
+    # Brazilian mobiles: the area code, then a 9.
+    "BR": ("119", "219", "319", "419", "519", "619", "719", "819", "859"),
 }
 
 # National-number lengths people in these countries mostly have; other lengths are valid
 # but rare (a 7-digit Berlin number, a 13-digit Vienna extension line).
-TYPICAL_LENGTHS: dict[str, tuple[int, ...]] = {"DE": (10, 11), "AT": (10, 11), "IT": (10,)}
+TYPICAL_LENGTHS: dict[str, tuple[int, ...]] = {
+    "DE": (10, 11),
+    "AT": (10, 11),
+    "IT": (10,),
+    "KR": (9, 10),
+    "BR": (10, 11),
+}
+# Lengths of single number ranges, where they differ from their country's (a 9-digit Korean
+# mobile is still valid but has not been issued since 010 numbers became 010-XXXX-XXXX).
+PREFIX_LENGTHS: dict[tuple[str, str], tuple[int, ...]] = {("KR", "10"): (10,)}
 
 PHONE_STYLES: tuple[str, ...] = ("e164", "international", "dashed", "national", "digits")
 
@@ -100,8 +112,10 @@ def _random_digits(rng: random.Random, count: int) -> str:
 
 def _probe_plan(rng: random.Random, region: str, prefix: str) -> NumberPlan | None:
     """Lengths after `prefix` where most random numbers are valid, by phonenumbers itself."""
-    possible = TYPICAL_LENGTHS.get(region) or (
-        PhoneMetadata.metadata_for_region(region).general_desc.possible_length
+    possible = (
+        PREFIX_LENGTHS.get((region, prefix))
+        or TYPICAL_LENGTHS.get(region)
+        or PhoneMetadata.metadata_for_region(region).general_desc.possible_length
     )
     lengths = []
     for length in sorted(possible):

@@ -1,16 +1,16 @@
 """Embedded reference pools for the demo world: names, places, mail domains, country spellings.
 
 Pools are small and hand-written so the generator needs no network, no Faker and stays
-byte-identical across library versions. CN and JP names carry a romanization, used for the
-local part of e-mail addresses.
+byte-identical across library versions. CN, JP and KR names carry a romanization, used for
+the local part of e-mail addresses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# ISO alpha-2 → share of the population (percent).
-COUNTRY_WEIGHTS: dict[str, int] = {
+# ISO alpha-2 → share of the default population (percent).
+DEFAULT_COUNTRY_WEIGHTS: dict[str, int] = {
     "DE": 30,
     "US": 25,
     "GB": 10,
@@ -23,7 +23,27 @@ COUNTRY_WEIGHTS: dict[str, int] = {
     "CH": 1,
     "AT": 1,
 }
-COUNTRIES: tuple[str, ...] = tuple(COUNTRY_WEIGHTS)
+# Countries only in populations chosen with --countries, weighted on the same scale. They stay
+# out of the default mix so default runs keep producing the same files.
+OPTIONAL_COUNTRY_WEIGHTS: dict[str, int] = {"KR": 5, "BR": 8}
+COUNTRY_WEIGHTS: dict[str, int] = {**DEFAULT_COUNTRY_WEIGHTS, **OPTIONAL_COUNTRY_WEIGHTS}
+DEFAULT_COUNTRIES: tuple[str, ...] = tuple(DEFAULT_COUNTRY_WEIGHTS)
+COUNTRIES: tuple[str, ...] = tuple(COUNTRY_WEIGHTS)  # every country the generator can write
+
+
+def country_weights(countries: tuple[str, ...] = ()) -> dict[str, int]:
+    """Weights of the population's countries: the default mix, or only `countries`.
+
+    Kept in COUNTRY_WEIGHTS order whatever order `countries` come in, so 'KR,BR' and
+    'BR,KR' give the same people.
+    """
+    if not countries:
+        return dict(DEFAULT_COUNTRY_WEIGHTS)
+    unknown = sorted(set(countries) - set(COUNTRY_WEIGHTS))
+    if unknown:
+        raise ValueError(f"unknown countries {unknown}; expected some of {list(COUNTRIES)}")
+    return {code: weight for code, weight in COUNTRY_WEIGHTS.items() if code in countries}
+
 
 CURRENCY: dict[str, str] = {
     "DE": "EUR",
@@ -37,6 +57,8 @@ CURRENCY: dict[str, str] = {
     "NL": "EUR",
     "CH": "CHF",
     "AT": "EUR",
+    "KR": "KRW",
+    "BR": "BRL",
 }
 
 # Typical order value per currency (a lognormal median), so amounts look local.
@@ -47,7 +69,11 @@ ORDER_MEDIAN: dict[str, float] = {
     "CNY": 400.0,
     "JPY": 8000.0,
     "CHF": 75.0,
+    "KRW": 80000.0,
+    "BRL": 250.0,
 }
+# Currencies written without minor units ('8000.00', never '8000.37').
+WHOLE_UNIT_CURRENCIES: frozenset[str] = frozenset({"JPY", "KRW"})
 
 # How a country is written: alpha-3, English spellings, endonyms and spellings in other
 # languages. Every entry resolves to its alpha-2 code in seeds/country_aliases.csv.
@@ -63,6 +89,8 @@ COUNTRY_ISO3: dict[str, str] = {
     "NL": "NLD",
     "CH": "CHE",
     "AT": "AUT",
+    "KR": "KOR",
+    "BR": "BRA",
 }
 COUNTRY_ENGLISH: dict[str, tuple[str, ...]] = {
     "DE": ("Germany", "Federal Republic of Germany"),
@@ -76,6 +104,8 @@ COUNTRY_ENGLISH: dict[str, tuple[str, ...]] = {
     "NL": ("Netherlands", "The Netherlands", "Holland"),
     "CH": ("Switzerland",),
     "AT": ("Austria", "Republic of Austria"),
+    "KR": ("South Korea", "Republic of Korea", "Korea, Republic of", "Korea"),
+    "BR": ("Brazil", "Federative Republic of Brazil"),
 }
 COUNTRY_NATIVE: dict[str, tuple[str, ...]] = {
     "DE": ("Deutschland", "Allemagne", "Alemania", "Germania", "BRD"),
@@ -89,6 +119,8 @@ COUNTRY_NATIVE: dict[str, tuple[str, ...]] = {
     "NL": ("Nederland", "Niederlande", "Pays-Bas"),
     "CH": ("Schweiz", "Suisse", "Svizzera", "Confoederatio Helvetica"),
     "AT": ("Österreich", "Autriche", "Oostenrijk"),
+    "KR": ("대한민국", "한국", "Südkorea", "Corée du Sud", "韩国"),
+    "BR": ("Brasil", "República Federativa do Brasil", "Brasilien", "Brésil", "巴西"),
 }
 # Spellings that name no country at all (validity defects). None of them is a placeholder
 # such as 'unknown' or 'xx', which the warehouse reads as missing rather than invalid.
@@ -134,6 +166,20 @@ def _latin(names: str) -> tuple[Name, ...]:
 def _romanized(pairs: str) -> tuple[Name, ...]:
     """'王:wang,李:li' → Names with an explicit romanization."""
     return tuple(Name(*pair.split(":")) for pair in pairs.split(","))
+
+
+def _two_surnames(maternal: str, paternal: str) -> tuple[Name, ...]:
+    """Brazilian family names: a maternal then a paternal surname ('Oliveira dos Santos').
+
+    Every pair of different surnames; the ASCII spelling is derived later by `ascii_fold`.
+    """
+    paternal_names = paternal.split(",")
+    return tuple(
+        Name(f"{first} {second}", "")
+        for first in maternal.split(",")
+        for second in paternal_names
+        if not second.endswith(f" {first}") and second != first
+    )
 
 
 FIRST_NAMES: dict[str, tuple[Name, ...]] = {
@@ -206,6 +252,21 @@ FIRST_NAMES: dict[str, tuple[Name, ...]] = {
         "恵子:keiko,陽子:yoko,由美:yumi,真由美:mayumi,明美:akemi,彩:aya,凛:rin,美穂:miho,"
         "一郎:ichiro,修:osamu,和子:kazuko,翼:tsubasa,大和:yamato"
     ),
+    "KR": _romanized(
+        "민준:minjun,서준:seojun,도윤:doyun,예준:yejun,시우:siwoo,하준:hajun,지호:jiho,"
+        "지훈:jihoon,현우:hyunwoo,준서:junseo,성민:sungmin,영호:youngho,동현:donghyun,"
+        "상훈:sanghoon,정호:jungho,서연:seoyeon,서윤:seoyun,지우:jiwoo,하은:haeun,민서:minseo,"
+        "지민:jimin,수빈:subin,예은:yeeun,유진:yujin,수진:sujin,은지:eunji,혜진:hyejin,"
+        "미영:miyoung,영희:younghee,순자:sunja,나래:narae,보람:boram,하늘:haneul,다은:daeun,"
+        "채원:chaewon,철수:cheolsu"
+    ),
+    "BR": _latin(
+        "João,José,Antônio,Francisco,Carlos,Paulo,Pedro,Lucas,Luiz,Marcos,Gabriel,Rafael,"
+        "Daniel,Marcelo,Bruno,Eduardo,Felipe,Rodrigo,André,Fernando,Fábio,Gustavo,Guilherme,"
+        "Thiago,Matheus,Sebastião,Raimundo,Maria,Ana,Francisca,Antônia,Adriana,Juliana,"
+        "Márcia,Fernanda,Patrícia,Aline,Camila,Amanda,Bruna,Jéssica,Letícia,Júlia,Luciana,"
+        "Vanessa,Mariana,Gabriela,Beatriz,Larissa,Conceição,Raimunda"
+    ),
 }
 
 LAST_NAMES: dict[str, tuple[Name, ...]] = {
@@ -275,6 +336,21 @@ LAST_NAMES: dict[str, tuple[Name, ...]] = {
         "佐々木:sasaki,山口:yamaguchi,松本:matsumoto,井上:inoue,木村:kimura,林:hayashi,"
         "斎藤:saito,清水:shimizu,山崎:yamazaki,森:mori,池田:ikeda,橋本:hashimoto,阿部:abe,"
         "石川:ishikawa,前田:maeda,藤田:fujita,岡田:okada,後藤:goto"
+    ),
+    # Kim, Lee and Park are listed more than once: close to half of all Koreans bear one.
+    "KR": _romanized(
+        "김:kim,김:kim,김:kim,김:kim,김:kim,이:lee,이:lee,이:lee,이:lee,박:park,박:park,"
+        "최:choi,정:jung,강:kang,조:cho,윤:yoon,장:jang,임:lim,한:han,오:oh,서:seo,신:shin,"
+        "권:kwon,황:hwang,안:ahn,송:song,류:ryu,전:jeon,홍:hong,고:ko,문:moon,양:yang,손:son,"
+        "배:bae,백:baek,허:heo,유:yoo,남:nam,나:na,노:noh,하:ha,남궁:namgung,제갈:jegal,"
+        "선우:sunwoo"
+    ),
+    "BR": _two_surnames(
+        "Oliveira,Souza,Rodrigues,Ferreira,Alves,Pereira,Lima,Gomes,Costa,Ribeiro,Martins,"
+        "Carvalho,Almeida,Lopes,Soares,Fernandes,Vieira,Barbosa,Rocha,Dias,Araújo,Gonçalves",
+        "Silva,Santos,Oliveira,Souza,Lima,Costa,Pereira,Ferreira,Nascimento,Andrade,Moreira,"
+        "Nunes,Marques,Machado,Mendes,Freitas,Cardoso,Ramos,Teixeira,Correia,da Silva,"
+        "dos Santos,de Souza,de Oliveira,da Costa,do Nascimento,de Araújo",
     ),
 }
 
@@ -357,6 +433,8 @@ EMAIL_DOMAINS: dict[str, tuple[str, ...]] = {
     "NL": ("gmail.com", "ziggo.nl", "kpnmail.nl", "hotmail.nl", "live.nl"),
     "CH": ("gmail.com", "bluewin.ch", "gmx.ch", "sunrise.ch", "hispeed.ch"),
     "AT": ("gmail.com", "gmx.at", "aon.at", "chello.at", "a1.net"),
+    "KR": ("naver.com", "daum.net", "hanmail.net", "gmail.com", "kakao.com", "nate.com"),
+    "BR": ("gmail.com", "hotmail.com", "uol.com.br", "bol.com.br", "yahoo.com.br", "outlook.com"),
 }
 
 
@@ -500,6 +578,28 @@ CITIES: dict[str, tuple[City, ...]] = {
         _city("Salzburg", 4, "50##", "662"),
         _city("Innsbruck", 3, "60##", "512"),
         _city("Klagenfurt am Wörthersee", 2, "90##", "463"),
+    ),
+    # Five-digit postcodes (2015 system); Seoul's run from 01000 to 08999.
+    "KR": (
+        _city("서울특별시", 20, "01###|02###|03###|04###|05###|06###|07###|08###", "2"),
+        _city("부산광역시", 7, "46###|47###|48###|49###", "51"),
+        _city("인천광역시", 6, "21###|22###|23###", "32"),
+        _city("대구광역시", 5, "41###|42###|43###", "53"),
+        _city("대전광역시", 3, "34###|35###", "42"),
+        _city("광주광역시", 3, "61###|62###", "62"),
+        _city("수원시", 3, "16###", "31"),
+    ),
+    # CEP '01310-100'. Area codes carry the first local digit: landlines start with 2–5.
+    "BR": (
+        _city("São Paulo", 20, "01###-###|02###-###|03###-###|04###-###|05###-###", "113"),
+        _city("Rio de Janeiro", 12, "20###-###|21###-###|22###-###", "212"),
+        _city("Belo Horizonte", 6, "30###-###|31###-###", "313"),
+        _city("Brasília", 5, "70###-###|71###-###", "613"),
+        _city("Salvador", 5, "40###-###|41###-###", "713"),
+        _city("Fortaleza", 4, "60###-###", "853"),
+        _city("Curitiba", 4, "80###-###|81###-###", "413"),
+        _city("Recife", 4, "50###-###", "813"),
+        _city("Porto Alegre", 4, "90###-###|91###-###", "513"),
     ),
 }
 
@@ -665,6 +765,35 @@ STREETS: dict[str, tuple[str, ...]] = {
         "錦",
         "天神",
     ),
+    # Road names (도로명 주소): the building number follows the road.
+    "KR": (
+        "중앙로",
+        "시청로",
+        "역전로",
+        "번영로",
+        "대학로",
+        "문화로",
+        "공원로",
+        "평화로",
+        "희망로",
+        "산업로",
+        "세종대로",
+        "테헤란로",
+    ),
+    "BR": (
+        "Rua Augusta",
+        "Avenida Paulista",
+        "Rua das Flores",
+        "Rua XV de Novembro",
+        "Avenida Brasil",
+        "Rua São Bento",
+        "Rua da Consolação",
+        "Avenida Atlântica",
+        "Rua Sete de Setembro",
+        "Avenida Getúlio Vargas",
+        "Rua Dom Pedro II",
+        "Travessa do Comércio",
+    ),
 }
 
 COMPANY_SUFFIXES: dict[str, tuple[str, ...]] = {
@@ -679,6 +808,8 @@ COMPANY_SUFFIXES: dict[str, tuple[str, ...]] = {
     "NL": ("B.V.", "N.V.", "V.O.F."),
     "CN": ("有限公司", "科技有限公司", "贸易有限公司"),
     "JP": ("株式会社", "有限会社", "商事"),
+    "KR": ("주식회사", "상사", "산업", "전자", "무역"),
+    "BR": ("Ltda.", "S.A.", "Comércio Ltda.", "& Filhos"),
 }
 COMPANY_WORDS: tuple[str, ...] = (
     "Nordwind",

@@ -15,7 +15,14 @@ from datetime import date
 from crm_quality.demo import defects as dq
 from crm_quality.demo.defects import INACCURATE, INVALID, MISSING, OK, DefectRates, FieldState
 from crm_quality.demo.phones import PhoneBook, calling_code
-from crm_quality.demo.pools import COUNTRIES, CURRENCY, NICKNAMES, ORDER_MEDIAN
+from crm_quality.demo.pools import (
+    COUNTRIES,
+    CURRENCY,
+    DEFAULT_COUNTRIES,
+    NICKNAMES,
+    ORDER_MEDIAN,
+    WHOLE_UNIT_CURRENCIES,
+)
 from crm_quality.demo.render import BILLING_RENDER, CRM_RENDER, Renderer, iso_date
 from crm_quality.demo.world import FIRST_POOL, Person, Picker, World, pick
 from crm_quality.ingest.contract import RAW_CONTRACT
@@ -37,10 +44,25 @@ EXTRA_RECORD_COUNTS = (1, 2, 3)
 EXTRA_RECORD_WEIGHTS = (0.70, 0.22, 0.08)
 CRM_HISTORY_DAYS = 3650  # contacts were created over the last ten years
 RECENTLY_TOUCHED_SHARE = 0.82
+# How CRM staff write some names: Korean names typed in Latin letters on English forms,
+# Brazilians recorded under their last (paternal) surname only.
+ROMANIZED_KOREAN_NAME_SHARE = 0.3
+SINGLE_BRAZILIAN_SURNAME_SHARE = 0.3
+
+# Columns a source system may not capture at all (--without), and their positions in the row
+# `contact_fields` renders. 'street_address' stands for the whole address: street, city and
+# postal code (the country is a required field and stays).
+DROPPABLE_FIELDS: tuple[str, ...] = ("email", "phone", "birth_date", "street_address")
+_DROPPED_POSITIONS: dict[str, tuple[int, ...]] = {
+    "email": (3,),
+    "phone": (4,),
+    "street_address": (5, 6, 7),
+    "birth_date": (9,),
+}
 
 _CJK_NAME_CHARS = {
     country: tuple(sorted({ch for name in FIRST_POOL[country] for ch in name.native}))
-    for country in ("CN", "JP")
+    for country in ("CN", "JP", "KR")
 }
 
 
@@ -58,7 +80,7 @@ class SourceRecord:
 
 def typo(rng: random.Random, name: str, country: str) -> str:
     """One slip of the keyboard: a letter swapped, dropped, doubled or transposed."""
-    if country in _CJK_NAME_CHARS:
+    if country in _CJK_NAME_CHARS and not name.isascii():
         index = int(rng.random() * len(name))
         replacement = pick(rng, _CJK_NAME_CHARS[country])
         changed = name[:index] + replacement + name[index + 1 :]
@@ -161,12 +183,14 @@ class _Builder:
         world: World,
         phones: PhoneBook,
         as_of: int,
+        without: frozenset[str] = frozenset(),
     ) -> None:
         self.rng = rng
         self.render = renderer
         self.world = world
         self.phones = phones
         self.as_of = as_of
+        self.without = without
         self._calling_codes = {country: calling_code(country) for country in COUNTRIES}
 
     def _name(self, value: str, outcome: str) -> tuple[str, FieldState]:
@@ -201,8 +225,9 @@ class _Builder:
         else:
             record_country = country
             if outcome == INACCURATE:
+                # From the default countries, so default runs draw as they always did.
                 while record_country == country:
-                    record_country = pick(rng, COUNTRIES)
+                    record_country = pick(rng, DEFAULT_COUNTRIES)
             country_text, states["country"] = render.country(record_country), (OK, record_country)
 
         first_text, states["first_name"] = self._name(first, outcomes["first_name"])
@@ -259,15 +284,49 @@ class _Builder:
             country_text,
             birth_text,
         ]
+        blank_dropped_fields(values, states, self.without)
         return values, states
+
+
+def blank_dropped_fields(
+    values: list[str], states: dict[str, FieldState], without: frozenset[str]
+) -> None:
+    """Empty the columns the system does not capture; a measured one is then missing.
+
+    Applied after rendering, so every random draw is made as if the column were there and
+    the other columns come out exactly as in a run that keeps it.
+    """
+    for field_name in without:
+        for position in _DROPPED_POSITIONS[field_name]:
+            values[position] = ""
+        if field_name in states:
+            states[field_name] = (MISSING, None)
+
+
+def crm_written_name(rng: random.Random, person: Person) -> tuple[str, str]:
+    """(first, last) as a CRM user types them; draws only for countries with such habits."""
+    first, last = person.first, person.last
+    if person.country == "KR" and rng.random() < ROMANIZED_KOREAN_NAME_SHARE:
+        return first.latin.capitalize(), last.latin.capitalize()
+    if person.country == "BR" and rng.random() < SINGLE_BRAZILIAN_SURNAME_SHARE:
+        return first.native, last.native.rsplit(" ", 1)[-1]
+    return first.native, last.native
 
 
 class BillingBuilder(_Builder):
     """Billing accounts rendered from their plans by a stricter system."""
 
-    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        world: World,
+        phones: PhoneBook,
+        as_of: int,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
         rng = random.Random(f"{seed}/billing")
-        super().__init__(rng, Renderer(rng, BILLING_RENDER, phones), world, phones, as_of)
+        renderer = Renderer(rng, BILLING_RENDER, phones)
+        super().__init__(rng, renderer, world, phones, as_of, without)
         self._status = Picker(ACCOUNT_STATUSES, ACCOUNT_STATUS_WEIGHTS)
 
     def accounts(self, person: Person, plans: list[AccountPlan]) -> list[SourceRecord]:
@@ -293,9 +352,17 @@ class BillingBuilder(_Builder):
 class CrmBuilder(_Builder):
     """CRM contacts: channel-dependent quality, duplicates, stale and inaccurate records."""
 
-    def __init__(self, seed: int, world: World, phones: PhoneBook, as_of: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        world: World,
+        phones: PhoneBook,
+        as_of: int,
+        without: frozenset[str] = frozenset(),
+    ) -> None:
         rng = random.Random(f"{seed}/crm")
-        super().__init__(rng, Renderer(rng, CRM_RENDER, phones), world, phones, as_of)
+        renderer = Renderer(rng, CRM_RENDER, phones)
+        super().__init__(rng, renderer, world, phones, as_of, without)
         self._channel = Picker(dq.CHANNELS, dq.CHANNEL_WEIGHTS)
         self._extra = Picker(EXTRA_RECORD_COUNTS, EXTRA_RECORD_WEIGHTS)
         self._thresholds = {
@@ -312,7 +379,7 @@ class CrmBuilder(_Builder):
         rng = self.rng
         channel = self._channel(rng)
         rates = dq.CRM_RATES[channel]
-        first, last = person.first.native, person.last.native
+        first, last = crm_written_name(rng, person)
         email: str | None = person.email
         phone: str | None = person.phone
         street, city, postal = person.street, person.city, person.postal
@@ -406,7 +473,8 @@ class OrderBuilder:
         orders = []
         for day in days:
             amount = median * math.exp(rng.gauss(0.0, 0.8))
-            text = f"{round(amount):d}.00" if currency == "JPY" else f"{amount:.2f}"
+            whole = currency in WHOLE_UNIT_CURRENCIES
+            text = f"{round(amount):d}.00" if whole else f"{amount:.2f}"
             orders.append((day, text, currency))
         return orders
 

@@ -19,13 +19,13 @@ from crm_quality.demo.pools import (
     CITIES,
     COMPANY_SUFFIXES,
     COMPANY_WORDS,
-    COUNTRY_WEIGHTS,
     EMAIL_DOMAINS,
     FIRST_NAMES,
     LAST_NAMES,
     STREETS,
     City,
     Name,
+    country_weights,
 )
 
 BIRTH_FIRST = date(1935, 1, 1).toordinal()
@@ -139,6 +139,16 @@ def street_address(rng: random.Random, country: str) -> str:
         return f"{street}, {number}"
     if country == "CN":
         return f"{street}{number}号"
+    if country == "KR":  # Korean order: road, building number, then building and flat
+        line = f"{street} {number}"
+        if rng.random() < 0.3:
+            building = 101 + int(rng.random() * 12)
+            flat = (1 + int(rng.random() * 25)) * 100 + 1 + int(rng.random() * 6)
+            return f"{line}, {building}동 {flat}호"
+        return line
+    if country == "BR":
+        line = f"{street}, {number * 10 + int(rng.random() * 10)}"
+        return f"{line} - Apto {1 + int(rng.random() * 180)}" if rng.random() < 0.3 else line
     # JP: block-lot-building numbering after the district name.
     return f"{street}{1 + int(rng.random() * 5)}-{1 + int(rng.random() * 30)}-{number % 20 + 1}"
 
@@ -146,7 +156,7 @@ def street_address(rng: random.Random, country: str) -> str:
 def company_name(rng: random.Random, country: str, last: Name) -> str:
     """An employer or trading name; some contain a comma to exercise CSV quoting."""
     suffix = pick(rng, COMPANY_SUFFIXES.get(country, COMPANY_SUFFIXES["DE"]))
-    if country in ("CN", "JP"):
+    if country in ("CN", "JP", "KR"):
         return f"{last.native}{suffix}"
     roll = rng.random()
     if roll < 0.5:
@@ -158,9 +168,14 @@ def company_name(rng: random.Random, country: str, last: Name) -> str:
 
 
 class World:
-    """Produces distinct people chunk by chunk, with unique e-mail addresses and phones."""
+    """Produces distinct people chunk by chunk, with unique e-mail addresses and phones.
 
-    def __init__(self, seed: int, people: int, phones: PhoneBook) -> None:
+    `countries` restricts the population to those ISO codes (default: the usual mix).
+    """
+
+    def __init__(
+        self, seed: int, people: int, phones: PhoneBook, countries: tuple[str, ...] = ()
+    ) -> None:
         self.seed = seed
         self.rng = random.Random(f"{seed}/world")
         self.people = people
@@ -168,7 +183,8 @@ class World:
         self.emitted = 0
         self.households = 0
         self._used_emails: set[str] = set()
-        self._country = Picker(COUNTRY_WEIGHTS, COUNTRY_WEIGHTS.values())
+        weights = country_weights(countries)
+        self._country = Picker(weights, weights.values())
         self._city = {
             country: Picker(cities, [city.weight for city in cities])
             for country, cities in CITIES.items()

@@ -17,17 +17,29 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import phonenumbers
 import pytest
+import yaml
 
 from crm_quality.demo import DemoConfig, DemoGenerator, country_aliases, generate
 from crm_quality.demo import defects as dq
 from crm_quality.demo.__main__ import main
-from crm_quality.demo.sources import CRM_COLUMNS
+from crm_quality.demo.phones import calling_code
+from crm_quality.demo.pools import COUNTRIES, CURRENCY
+from crm_quality.demo.sources import BILLING_COLUMNS, CRM_COLUMNS
+from crm_quality.standardize import (
+    PERSON_INPUT_COLUMNS,
+    clean_text,
+    load_country_aliases,
+    resolve_country,
+    standardize_people,
+)
 
 AS_OF = date(2026, 6, 30)
 PEOPLE = 4000
 SEED = 11
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- reference standardizers ------------------------------------------------------------
@@ -619,3 +631,299 @@ def test_crm_and_billing_describe_the_same_people_across_chunks(tmp_path: Path) 
     shared = set(crm) & set(billing)
     assert len(shared) > 5_000
     assert [person for person in shared if crm[person] != billing[person]] == []
+
+
+# --- scenarios: --without and --countries ---------------------------------------------
+
+
+def defect_rows(directory: Path) -> list[tuple[str, ...]]:
+    return [tuple(row.values()) for row in read_csv(directory / "truth_defects.csv")]
+
+
+def assert_truth_json_counts_the_defect_file(directory: Path) -> None:
+    truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))
+    for system, key in (("crm", "defects"), ("billing", "billing_defects")):
+        counted = Counter("/".join(row[3:]) for row in defect_rows(directory) if row[0] == system)
+        assert truth[key] == dict(sorted(counted.items()))
+
+
+SCENARIO_PEOPLE = 800
+SCENARIO_SEED = 23
+# Columns each --without value empties (street_address stands for the whole address).
+DROPPED_COLUMNS = {
+    "email": ("email",),
+    "phone": ("phone",),
+    "birth_date": ("birth_date",),
+    "street_address": ("street_address", "city", "postal_code"),
+}
+SOURCE_FILES = ("crm_contacts.csv", "billing_customers.csv", "orders.csv")
+
+
+def warehouse_required_fields() -> tuple[str, ...]:
+    """The fields whose absence the warehouse counts (dbt var required_fields)."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    return tuple(project["vars"]["required_fields"])
+
+
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plain")
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED), out, workers=1)
+    return out
+
+
+@pytest.mark.parametrize("dropped", sorted(DROPPED_COLUMNS))
+def test_without_a_field_empties_it_and_leaves_every_other_value_alone(
+    plain_run: Path, tmp_path: Path, dropped: str
+) -> None:
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED, without=frozenset({dropped})), tmp_path)
+    columns = DROPPED_COLUMNS[dropped]
+    for name in SOURCE_FILES:
+        before, after = read_csv(plain_run / name), read_csv(tmp_path / name)
+        assert len(after) == len(before)
+        assert list(after[0]) == list(before[0])  # the column stays in the export
+        for old, new in zip(before, after, strict=True):
+            assert {column: new[column] for column in columns if column in new} == {
+                column: "" for column in columns if column in old
+            }
+            assert {key: value for key, value in new.items() if key not in columns} == {
+                key: value for key, value in old.items() if key not in columns
+            }
+    assert any(row[columns[0]].strip() for row in read_csv(plain_run / "crm_contacts.csv"))
+    # The same people behind the same rows.
+    assert (tmp_path / "truth_records.csv").read_bytes() == (
+        plain_run / "truth_records.csv"
+    ).read_bytes()
+
+    # Defects: none left on the dropped field, and every record missing it where the
+    # warehouse counts that field's absence.
+    expected = {row for row in defect_rows(plain_run) if row[5] != dropped}
+    if dropped in warehouse_required_fields():
+        expected |= {
+            (row["source_system"], row["row_number"], row["source_record_id"])
+            + ("completeness", "missing", dropped)
+            for row in read_csv(plain_run / "truth_records.csv")
+        }
+    found = defect_rows(tmp_path)
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert_truth_json_counts_the_defect_file(tmp_path)
+
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    plain = json.loads((plain_run / "truth.json").read_text(encoding="utf-8"))
+    assert truth.pop("without") == [dropped]
+    for key in ("defects", "billing_defects"):
+        del truth[key], plain[key]
+    assert truth == plain
+
+
+def test_without_email_counts_every_record_missing_its_email(tmp_path: Path) -> None:
+    generate(DemoConfig(SCENARIO_PEOPLE, SCENARIO_SEED, without=frozenset({"email"})), tmp_path)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["defects"]["completeness/missing/email"] == truth["crm_rows"] > 0
+    assert truth["billing_defects"]["completeness/missing/email"] == truth["billing_rows"] > 0
+    for key in ("validity/invalid/email", "accuracy/inaccurate/email"):
+        assert key not in truth["defects"] and key not in truth["billing_defects"]
+    assert truth["defects"]["validity/invalid/phone"] > 0  # the other fields keep theirs
+
+
+def test_scenarios_are_deterministic_in_one_or_two_processes_and_from_the_cli(
+    tmp_path: Path,
+) -> None:
+    config = DemoConfig(300, 9, without=frozenset({"phone"}), countries=("KR", "BR"))
+    generate(config, tmp_path / "serial", workers=1)
+    generate(config, tmp_path / "parallel", workers=2)
+    cli = ["--people", "300", "--seed", "9", "--without", "phone", "--countries", "br,kr"]
+    assert main([*cli, "--out", str(tmp_path / "cli")]) == 0
+    serial = _file_bytes(tmp_path / "serial")
+    assert _file_bytes(tmp_path / "parallel") == serial
+    assert _file_bytes(tmp_path / "cli") == serial
+
+
+def test_unknown_fields_and_countries_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="name"):
+        DemoConfig(10, without=frozenset({"name"}))
+    with pytest.raises(ValueError, match="XX"):
+        DemoConfig(10, countries=("KR", "XX"))
+    base = ["--people", "10", "--seed", "1", "--out", str(tmp_path)]
+    for option, value in (("--without", "email,name"), ("--countries", "KR,XX")):
+        with pytest.raises(SystemExit) as raised:
+            main([*base, option, value])
+        assert raised.value.code == 2
+    assert not (tmp_path / "truth.json").exists()
+
+
+# The scenario of the integration tests: two new countries and one of the default mix.
+NEW_COUNTRIES = ("KR", "BR", "JP")
+
+
+@pytest.fixture(scope="module")
+def new_country_config() -> DemoConfig:
+    return DemoConfig(1500, 31, countries=NEW_COUNTRIES)
+
+
+@pytest.fixture(scope="module")
+def new_country_chunks(new_country_config: DemoConfig) -> list:
+    return list(DemoGenerator(new_country_config).chunks())
+
+
+@pytest.fixture(scope="module")
+def new_country_dir(
+    tmp_path_factory: pytest.TempPathFactory, new_country_config: DemoConfig
+) -> Path:
+    out = tmp_path_factory.mktemp("countries")
+    generate(new_country_config, out, workers=1)
+    return out
+
+
+def test_countries_restrict_the_population_in_their_renormalised_weights(
+    new_country_chunks: list, new_country_dir: Path
+) -> None:
+    people = Counter(person.country for chunk in new_country_chunks for person in chunk.people)
+    assert set(people) == {"KR", "BR", "JP"}
+    total = sum(people.values())
+    # Pool weights KR 5, BR 8, JP 7 out of 20.
+    for code, share in (("KR", 0.25), ("BR", 0.40), ("JP", 0.35)):
+        assert people[code] / total == pytest.approx(share, abs=0.04)
+    truth = json.loads((new_country_dir / "truth.json").read_text(encoding="utf-8"))
+    assert truth["countries"] == ["JP", "KR", "BR"]
+    assert set(truth["missing_by_country"]) <= {"KR", "BR", "JP"}
+    assert_truth_json_counts_the_defect_file(new_country_dir)
+
+
+def _person_frame(records: list, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The records' person columns as the warehouse's standardizer takes them."""
+    positions = {raw: columns.index(raw.removesuffix("_raw")) for raw in PERSON_INPUT_COLUMNS}
+    return pd.DataFrame(
+        {raw: [record.values[index] for record in records] for raw, index in positions.items()}
+    )
+
+
+def test_the_warehouse_standardizers_read_the_new_countries_as_the_truth_says(
+    new_country_chunks: list, lookups
+) -> None:
+    """Country spellings, phones, e-mails and dates of KR and BR records, read by the
+    warehouse's own standardizer with its seeds, give exactly the generator's field states."""
+    checked = Counter()
+    for system, columns in (("crm", CRM_COLUMNS), ("billing", BILLING_COLUMNS)):
+        records = [record for chunk in new_country_chunks for record in getattr(chunk, system)]
+        read = standardize_people(_person_frame(records, columns), lookups, AS_OF)
+        for record, (_, row) in zip(records, read.iterrows(), strict=True):
+            for field, (kind, value) in record.states.items():
+                if field == "updated_at" or is_a_placeholder_to_the_warehouse(value, lookups):
+                    continue  # the romanized surname 'Na': see the xfail test below
+                status = {dq.OK: "valid", dq.MISSING: "missing", dq.INVALID: "invalid"}[kind]
+                assert row[f"{field}_status"] == status, (system, field, record.values)
+                if kind == dq.OK and field in ("email", "phone", "country"):
+                    assert row[field] == value, (system, field, record.values)
+                elif kind == dq.OK and field == "birth_date":
+                    assert row[field].date().isoformat() == value
+                checked[record.person.country, kind] += 1
+    for code in ("KR", "BR"):
+        assert checked[code, dq.OK] > 3000 and checked[code, dq.INVALID] > 10
+
+
+def is_a_placeholder_to_the_warehouse(value: str | None, lookups) -> bool:
+    return value is not None and clean_text(value, lookups.placeholders) is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the warehouse reads the Korean surname 'Na' (나) as the placeholder 'NA' "
+    "(seeds/placeholder_values.csv) and counts it missing",
+)
+def test_the_romanized_korean_surname_na_is_a_name_to_the_warehouse(
+    new_country_chunks: list, lookups
+) -> None:
+    records = [
+        record
+        for chunk in new_country_chunks
+        for record in chunk.crm
+        if record.states["last_name"] == (dq.OK, "Na")
+    ]
+    assert records  # the scenario holds such records, so the gap shows in its build
+    read = standardize_people(_person_frame(records, CRM_COLUMNS), lookups, AS_OF)
+    assert set(read["last_name_status"]) == {"valid"}
+
+
+def _column(record, columns: tuple[str, ...], name: str) -> str:
+    """The rendered value, trimmed and single-spaced (rendering pads and doubles spaces)."""
+    return " ".join(record.values[columns.index(name)].split())
+
+
+def test_korean_and_brazilian_records_are_written_the_local_way(new_country_chunks: list) -> None:
+    crm = [record for chunk in new_country_chunks for record in chunk.crm]
+    billing = [record for chunk in new_country_chunks for record in chunk.billing]
+    clean = [record for record in billing if not record.defects]
+
+    def of(records: list, code: str) -> list:
+        return [record for record in records if record.person.country == code]
+
+    def hangul(text: str) -> bool:
+        return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+    for record in of(clean, "KR"):
+        assert hangul(_column(record, BILLING_COLUMNS, "last_name")), record.values
+        assert re.fullmatch(r"\d{5}", _column(record, BILLING_COLUMNS, "postal_code"))
+        assert re.fullmatch(
+            r"\S+로 \d+(, \d+동 \d+호)?", _column(record, BILLING_COLUMNS, "street_address")
+        )
+        phone = std_phone(_column(record, BILLING_COLUMNS, "phone"), "KR")
+        assert phone is not None and phone.startswith("+82")
+    for record in of(clean, "BR"):
+        assert len(record.person.last.native.split()) >= 2
+        assert re.fullmatch(r"\d{5}-\d{3}", _column(record, BILLING_COLUMNS, "postal_code"))
+        assert re.fullmatch(
+            r"(Rua|Avenida|Travessa) .+, \d+( - Apto \d+)?",
+            _column(record, BILLING_COLUMNS, "street_address"),
+            re.IGNORECASE,  # billing upper-cases a few values
+        )
+        phone = std_phone(_column(record, BILLING_COLUMNS, "phone"), "BR")
+        assert phone is not None and phone.startswith("+55")
+
+    korean_surnames = Counter(record.person.last.latin for record in of(billing, "KR"))
+    assert korean_surnames.most_common(1)[0][0] == "kim" and "na" in korean_surnames
+    # CRM staff type some Korean names in Latin letters and record some Brazilians under
+    # their last surname only.
+    romanized = [
+        record
+        for record in of(crm, "KR")
+        if _column(record, CRM_COLUMNS, "last_name").casefold() == record.person.last.latin
+    ]
+    assert 0.2 < len(romanized) / len(of(crm, "KR")) < 0.4
+    short = [
+        record
+        for record in of(crm, "BR")
+        if _column(record, CRM_COLUMNS, "last_name").casefold()
+        == record.person.last.native.split()[-1].casefold()
+    ]
+    assert 0.2 < len(short) / len(of(crm, "BR")) < 0.4
+
+
+def test_orders_of_new_countries_are_in_their_currencies(new_country_dir: Path) -> None:
+    orders = read_csv(new_country_dir / "orders.csv")
+    assert {row["currency"] for row in orders} == {"KRW", "BRL", "JPY"}
+    for row in orders:
+        assert re.fullmatch(r"\d+\.\d{2}", row["amount"])
+        if row["currency"] == "KRW":  # no minor unit
+            assert row["amount"].endswith(".00")
+
+
+def test_seeds_know_every_country_spelling_currency_and_calling_code_written(
+    seed_dir: Path,
+) -> None:
+    aliases = load_country_aliases(seed_dir / "country_aliases.csv")
+    written = country_aliases()
+    assert {"KR", "BR"} <= set(written.values()) == set(COUNTRIES)
+    unknown = {
+        spelling: code
+        for spelling, code in written.items()
+        if resolve_country(spelling, aliases) != code
+    }
+    assert unknown == {}
+    currencies = {row["currency_code"] for row in read_csv(seed_dir / "currencies.csv")}
+    assert set(CURRENCY) == set(COUNTRIES)
+    assert set(CURRENCY.values()) <= currencies
+    countries = {row["country_code"]: row for row in read_csv(seed_dir / "countries.csv")}
+    for code in COUNTRIES:
+        assert countries[code]["calling_code"] == calling_code(code)
