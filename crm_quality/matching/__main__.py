@@ -2,9 +2,11 @@
 
     python -m crm_quality.matching train --warehouse W.duckdb [--out MODEL.json] [--seed N]
     python -m crm_quality.matching accuracy --warehouse W.duckdb --raw RAW_DIR --out PREFIX
+    python -m crm_quality.matching summary --out PREFIX LABEL=REPORT.json ...
 
 `train` reads int_person_records_standardized from a built warehouse (read-only) and runs
-Splink on an in-memory DuckDB. `accuracy` writes PREFIX.json and PREFIX.md.
+Splink on an in-memory DuckDB. `accuracy` writes PREFIX.json and PREFIX.md; `summary` puts
+several accuracy reports into one PREFIX.md / PREFIX.json (benchmarks/accuracy).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from splink import DuckDBAPI
 
 from crm_quality.connect import connect
-from crm_quality.matching.accuracy import accuracy_report, render_markdown
+from crm_quality.matching.accuracy import accuracy_report, render_markdown, render_summary
 from crm_quality.matching.duckdb_backend import matching_features
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, save_model
 from crm_quality.matching.training import DEFAULT_SEED, train_model
@@ -50,6 +52,20 @@ def _accuracy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(args: argparse.Namespace) -> int:
+    reports = {}
+    for item in args.reports:
+        label, _, path = item.partition("=")
+        reports[label] = json.loads(Path(path).read_text("utf-8"))
+    prefix = Path(args.out)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    prefix.with_suffix(".json").write_text(json.dumps(reports, indent=2) + "\n", "utf-8")
+    text = render_summary(reports)
+    prefix.with_suffix(".md").write_text(text, "utf-8")
+    print(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crm_quality.matching")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         default=[0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995],
     )
     accuracy.set_defaults(run=_accuracy)
+
+    summary = commands.add_parser("summary", help="several accuracy reports in one page")
+    summary.add_argument("--out", type=Path, required=True, help="output prefix (.json, .md)")
+    summary.add_argument("reports", nargs="+", help="LABEL=path/to/report.json")
+    summary.set_defaults(run=_summary)
 
     args = parser.parse_args(argv)
     return args.run(args)

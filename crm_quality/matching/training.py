@@ -11,12 +11,15 @@ chosen so every comparison is estimated in a round not blocked on it.
 4. The prior again, now from the trained weights: the expected number of matches among all
    candidate pairs (an EM on the prior alone), so it no longer rests on the near-certain
    rules' assumed recall, which is wrong wherever those fields are typo-prone.
+5. u corrected for the true matches the random sample held, and the prior re-estimated
+   (twice): on small data with many duplicates those matches inflate every agreement's u.
 
 The same data and seed always give the same model.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from typing import Any
@@ -80,32 +83,77 @@ def prior_from_weights(log2_bayes_factors: np.ndarray, total_pairs: float, start
     return prior
 
 
-def with_starting_values(settings: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
-    """`settings` with m and u from `model` wherever a comparison level has the same label."""
+def with_fallback_m_values(
+    settings: dict[str, Any], model: dict[str, Any], estimated: set[str]
+) -> dict[str, Any]:
+    """m values from `model` for comparisons no EM round estimated, level by matching label.
+
+    EM starts from Splink's defaults, not from another population's values: started from
+    the shipped model it settled elsewhere and linked fewer of FEBRL's duplicates. The
+    shipped model only stands in where this data cannot estimate a comparison at all.
+    """
     known = {
         (comparison["output_column_name"], level.get("label_for_charts")): level
         for comparison in model["splink_settings"]["comparisons"]
         for level in comparison["comparison_levels"]
     }
     for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        if name in estimated:
+            continue
         for level in comparison["comparison_levels"]:
-            source = known.get((comparison["output_column_name"], level.get("label_for_charts")))
-            for key in ("m_probability", "u_probability"):
-                if source is not None and source.get(key) is not None:
-                    level[key] = source[key]
+            source = known.get((name, level.get("label_for_charts")))
+            if source is not None and source.get("m_probability") is not None:
+                level["m_probability"] = source["m_probability"]
     return settings
 
 
-# The stand-in for a probability training could not estimate at all.
-UNKNOWN_PROBABILITY = 1e-6
+# Rounds of "correct u for the matches in the random sample, re-estimate the prior".
+U_CORRECTION_ROUNDS = 2
 
 
-def neutralise_unobserved(settings: dict[str, Any]) -> tuple[dict[str, Any], list[list[str]]]:
-    """Give a level training never observed a weight of zero: no evidence either way.
+def with_u_corrected(
+    settings: dict[str, Any],
+    expected_matches: dict[str, dict[int, float]],
+    total_pairs: float,
+    floor: float,
+) -> dict[str, Any]:
+    """u probabilities with the true matches among the random pairs taken out.
+
+    The random sample behind u holds true matches too: their expected share at a level is
+    the sum of the candidate pairs' match probabilities at that level over all record pairs
+    (`expected_matches[comparison][gamma]`). On a million records that is negligible; on a
+    few thousand with many duplicates it is not (FEBRL1: one pair in a thousand is a
+    match), and an uncorrected u makes agreement look far more common among strangers than
+    it is. Households and namesakes score low, so they stay in u. A corrected u never drops
+    below `floor` (half a sampled pair).
+    """
+    matched_share = sum(expected_matches.get("__all__", {}).values()) / total_pairs
+    for comparison in settings["comparisons"]:
+        levels = [
+            level for level in comparison["comparison_levels"] if not level.get("is_null_level")
+        ]
+        by_gamma = expected_matches.get(comparison["output_column_name"], {})
+        for position, level in enumerate(levels):
+            u = level.get("u_probability")
+            if not isinstance(u, float):
+                continue
+            contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / total_pairs
+            level["u_probability"] = max((u - contamination) / (1 - matched_share), floor)
+    return settings
+
+
+def neutralise_unobserved(
+    settings: dict[str, Any], m_floor: float, u_floor: float
+) -> tuple[dict[str, Any], list[list[str]]]:
+    """Probabilities for the levels training never observed, none of them evidence of a match.
 
     Splink leaves such a level's m (or u) out of the saved settings and later falls back to
-    a default by position, which can be a strong weight the data never supported. Returns
-    the settings and the [comparison, level] pairs that were neutralised.
+    a default by position, a weight the data never supported. Instead, an m never observed
+    among the EM pairs is at most half a pair of them (`m_floor`) and never above u: a
+    disagreement no match showed weighs strongly against, a rare agreement no match showed
+    weighs nothing. A u never observed among the random pairs is half a sampled pair
+    (`u_floor`). Returns the settings and the [comparison, level] pairs filled in.
     """
     unobserved = []
     for comparison in settings["comparisons"]:
@@ -115,8 +163,9 @@ def neutralise_unobserved(settings: dict[str, Any]) -> tuple[dict[str, Any], lis
             m, u = level.get("m_probability"), level.get("u_probability")
             if isinstance(m, float) and isinstance(u, float):
                 continue
-            known = m if isinstance(m, float) else u if isinstance(u, float) else None
-            level["m_probability"] = level["u_probability"] = known or UNKNOWN_PROBABILITY
+            u = u if isinstance(u, float) else u_floor
+            level["u_probability"] = u
+            level["m_probability"] = m if isinstance(m, float) else min(m_floor, u)
             unobserved.append([comparison["output_column_name"], level.get("label_for_charts")])
     return settings, unobserved
 
@@ -136,18 +185,30 @@ def _em_round(
     return {**record, "iterations": iterations, "converged": iterations < max_iterations}
 
 
-def _refined_prior(linker: Linker, record_count: int) -> float:
-    """Re-estimate the prior from every candidate pair's trained Bayes factor."""
+def _refined_prior(linker: Linker, record_count: int) -> tuple[float, dict[str, dict[int, float]]]:
+    """Re-estimate the prior from every candidate pair's trained Bayes factor.
+
+    Also returns, per comparison and level (gamma), the candidate pairs' summed match
+    probability under the new prior: the expected number of true matches at that level.
+    """
     settings = linker._settings_obj
     prior = settings._probability_two_random_records_match
     predictions = linker.inference.predict(warning_mode="never")
-    weights = linker._db_api.query_sql(
-        f"select match_weight from {predictions.physical_name}", output_type="pandas"
-    )["match_weight"].to_numpy(dtype=float)
+    names = [c.output_column_name for c in settings.comparisons]
+    gammas = ", ".join(f"gamma_{name}" for name in names)
+    scored = linker._db_api.query_sql(
+        f"select match_weight, {gammas} from {predictions.physical_name}", output_type="pandas"
+    )
     predictions.drop_table_from_database_and_remove_from_cache()
+    weights = scored["match_weight"].to_numpy(dtype=float)
     log2_bayes_factors = weights - math.log2(prior / (1 - prior))
     total_pairs = record_count * (record_count - 1) / 2
-    return prior_from_weights(log2_bayes_factors, total_pairs, prior)
+    refined = prior_from_weights(log2_bayes_factors, total_pairs, prior)
+    log_odds = log2_bayes_factors + math.log2(refined / (1 - refined))
+    scored["p"] = 1.0 / (1.0 + np.exp2(-log_odds))
+    expected = {name: scored.groupby(f"gamma_{name}")["p"].sum().to_dict() for name in names}
+    expected["__all__"] = {0: float(scored["p"].sum())}
+    return refined, expected
 
 
 def train_model(
@@ -163,8 +224,8 @@ def train_model(
 ) -> dict[str, Any]:
     """Train on `features` (Arrow or pandas, the crm_quality.matching.features columns).
 
-    `starting_model` (the shipped model) gives EM its starting m and u values for levels of
-    the same shape; every parameter the data can estimate is then estimated from the data.
+    `starting_model` (the shipped model) lends its m values to comparisons no EM round could
+    estimate on this data; everything the data can estimate is estimated from it.
     Returns the model document (crm_quality.matching.model), with the data profile and the
     training diagnostics.
     """
@@ -177,8 +238,6 @@ def train_model(
     plan = blocking_plan(db_api, records.physical_name, fields, record_count, max_pairs_per_record)
     keys = [tuple(key) for key in plan["keys"]]
     settings = settings_dict(settings_creator(fields, keys, 1 / max(record_count, 2)))
-    if starting_model is not None:
-        settings = with_starting_values(settings, starting_model)
     linker = Linker(records, settings, log_level=logging.WARNING)
     training = linker.training
     deterministic = keys_within(CANDIDATE_DETERMINISTIC_KEYS, fields)
@@ -195,11 +254,27 @@ def train_model(
     em_keys = training_keys(fields)
     em_pairs = count_key_pairs(db_api, records.physical_name, em_keys)
     rounds = [_em_round(training, key, em_pairs[key], fields) for key in em_keys]
-    prior = _refined_prior(linker, record_count)
-    linker._settings_obj._probability_two_random_records_match = prior
-    trained, unobserved = neutralise_unobserved(settings_dict(linker.misc.save_model_to_json()))
+    trained = settings_dict(linker.misc.save_model_to_json())
+    if starting_model is not None:
+        estimated = {
+            name for round_ in rounds if round_["converged"] for name in round_["estimated"]
+        }
+        trained = with_fallback_m_values(trained, starting_model, estimated)
+    total_pairs = record_count * (record_count - 1) / 2
+    floor = 0.5 / max(min(u_sample_pairs, total_pairs), 1)
+    em_pair_count = sum(round_["pairs"] for round_ in rounds if round_["converged"])
+    trained, unobserved = neutralise_unobserved(trained, 0.5 / max(em_pair_count, 1), floor)
     # Drop the working tables and forget them, so a later linker on `db_api` recomputes.
     linker.table_management.invalidate_cache()
+    sampled_u = copy.deepcopy(trained)
+    prior, expected = _refined_prior(linker, record_count)
+    for _ in range(U_CORRECTION_ROUNDS):
+        trained = with_u_corrected(copy.deepcopy(sampled_u), expected, total_pairs, floor)
+        trained["probability_two_random_records_match"] = prior
+        rescored = Linker(records, trained, log_level=logging.WARNING)
+        prior, expected = _refined_prior(rescored, record_count)
+        rescored.table_management.invalidate_cache()
+    trained["probability_two_random_records_match"] = prior
     return make_model(
         trained,
         record_count,

@@ -9,10 +9,9 @@ import numpy as np
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.settings import settings_creator, settings_dict
 from crm_quality.matching.training import (
-    UNKNOWN_PROBABILITY,
     neutralise_unobserved,
     prior_from_weights,
-    with_starting_values,
+    with_fallback_m_values,
 )
 
 
@@ -32,34 +31,36 @@ def test_pairs_with_no_evidence_do_not_raise_the_prior():
     assert prior_from_weights(undecided, total, start=0.001) < 0.001
 
 
-def test_a_level_training_never_observed_gets_no_weight():
+def test_a_level_training_never_observed_is_never_evidence_of_a_match():
     settings = settings_dict(settings_creator(("first_name_key", "last_name_key"), []))
-    first = settings["comparisons"][0]["comparison_levels"]
-    first[1]["m_probability"], first[1]["u_probability"] = 0.9, 0.01
-    first[2]["u_probability"] = 0.001  # m never estimated
-    neutral, unobserved = neutralise_unobserved(settings)
-    levels = neutral["comparisons"][0]["comparison_levels"]
-    assert (levels[1]["m_probability"], levels[1]["u_probability"]) == (0.9, 0.01)
-    assert levels[2]["m_probability"] == levels[2]["u_probability"] == 0.001
-    assert levels[3]["m_probability"] == levels[3]["u_probability"] == UNKNOWN_PROBABILITY
-    assert ["first_name", levels[2]["label_for_charts"]] in unobserved
-    assert ["first_name", levels[1]["label_for_charts"]] not in unobserved
+    levels = settings["comparisons"][0]["comparison_levels"]
+    exact, rare, different = levels[1], levels[2], levels[-1]
+    exact["m_probability"], exact["u_probability"] = 0.9, 0.01
+    rare["u_probability"] = 1e-6  # m never estimated: a rare agreement no match showed
+    different["u_probability"] = 0.99  # m never estimated: no match disagreed
+    filled, unobserved = neutralise_unobserved(settings, m_floor=1e-3, u_floor=1e-7)
+    assert (exact["m_probability"], exact["u_probability"]) == (0.9, 0.01)
+    assert rare["m_probability"] == rare["u_probability"] == 1e-6  # weight 0
+    assert different["m_probability"] == 1e-3  # strongly against
+    assert math.log2(different["m_probability"] / different["u_probability"]) < -9
+    never = levels[3]  # neither m nor u
+    assert never["m_probability"] == never["u_probability"] == 1e-7
+    assert ["first_name", exact["label_for_charts"]] not in unobserved
+    assert ["first_name", different["label_for_charts"]] in unobserved
 
 
-def test_training_starts_from_the_shipped_values_of_levels_with_the_same_label():
+def test_only_comparisons_no_round_estimated_take_the_shipped_m_values():
     shipped = load_model(DEFAULT_MODEL_PATH)
     fields = ("first_name_key", "last_name_key", "birth_date", "postal_key", "city_key")
-    started = with_starting_values(settings_dict(settings_creator(fields, [])), shipped)
-    (first,) = [c for c in started["comparisons"] if c["output_column_name"] == "first_name"]
-    (shipped_first,) = [
-        c
-        for c in shipped["splink_settings"]["comparisons"]
-        if c["output_column_name"] == "first_name"
-    ]
-    assert (
-        first["comparison_levels"][1]["m_probability"]
-        == (shipped_first["comparison_levels"][1]["m_probability"])
-    )
-    (address,) = [c for c in started["comparisons"] if c["output_column_name"] == "contact_address"]
-    labels = [level.get("label_for_charts") for level in address["comparison_levels"]]
-    assert "same phone" not in labels
+    settings = settings_dict(settings_creator(fields, []))
+    filled = with_fallback_m_values(settings, shipped, estimated={"birth_date"})
+
+    def levels(source: dict, name: str) -> list[dict]:
+        (found,) = [c for c in source["comparisons"] if c["output_column_name"] == name]
+        return found["comparison_levels"]
+
+    shipped_first = levels(shipped["splink_settings"], "first_name")
+    assert levels(filled, "first_name")[1]["m_probability"] == shipped_first[1]["m_probability"]
+    assert "m_probability" not in levels(filled, "birth_date")[1]
+    address_labels = [level.get("label_for_charts") for level in levels(filled, "contact_address")]
+    assert "same phone" not in address_labels
