@@ -134,8 +134,64 @@ def parameters_frame(model_id: str, model: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary_row(model_id: str, model: dict[str, Any], trained_at: Any, reason: str) -> dict:
-    """The model a build used, in one row: when and why it was trained, and how strong it is."""
+FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "fields": ("model_id", "field_name", "fill_rate", "min_fill_rate", "is_compared"),
+    "blocking_keys": (
+        "model_id",
+        "purpose",
+        "blocking_key",
+        "record_pairs",
+        "is_used",
+        "estimated_comparisons",
+        "em_iterations",
+        "is_converged",
+    ),
+    "parameters": (
+        "model_id",
+        "comparison",
+        "level_label",
+        "level_order",
+        "m_probability",
+        "u_probability",
+        "match_weight",
+        "is_observed",
+        "is_estimated",
+        "is_at_bound",
+    ),
+}
+
+
+def diagnostics_frame(
+    kind: str, in_use: tuple[str, dict[str, Any], Any, str] | None
+) -> pd.DataFrame:
+    """One diagnostics table ('fields', 'blocking_keys', 'parameters') of the model in use;
+    empty (same columns) when no model was trained, e.g. on header-only exports."""
+    if in_use is None:
+        return pd.DataFrame(columns=list(FRAME_COLUMNS[kind]))
+    builders = {
+        "fields": fields_frame,
+        "blocking_keys": blocking_keys_frame,
+        "parameters": parameters_frame,
+    }
+    model_id, model, _, _ = in_use
+    return builders[kind](model_id, model)[list(FRAME_COLUMNS[kind])]
+
+
+def summary_row(in_use: tuple[str, dict[str, Any], Any, str] | None) -> dict:
+    """The model a build used, in one row: when and why it was trained, and how strong it is.
+
+    With no model (no records to resolve) the row says so, and identification is weak."""
+    if in_use is None:
+        return {
+            "model_id": None,
+            "trained_at": None,
+            "training_reason": "no records to train on",
+            "training_record_count": 0,
+            "compared_fields": "",
+            "probability_two_random_records_match": None,
+            "is_identification_weak": True,
+        }
+    model_id, model, trained_at, reason = in_use
     training = model["training"]
     fields = tuple(training["fields"])
     return {

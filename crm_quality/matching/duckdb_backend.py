@@ -92,6 +92,16 @@ def latest_model_row(
     return model_id, json.loads(text), trained_at, reason
 
 
+def model_in_use(
+    models: duckdb.DuckDBPyRelation,
+) -> tuple[str, dict[str, Any], datetime, str] | None:
+    """The registry's latest model (see latest_model_row), or None when nothing was trained
+    (fewer than two records)."""
+    if not models.limit(1).fetchall():
+        return None
+    return latest_model_row(models)
+
+
 def latest_model(models: duckdb.DuckDBPyRelation | None) -> dict[str, Any] | None:
     """The most recently trained model in a registry relation (None when there is none)."""
     if models is None or not models.limit(1).fetchall():

@@ -139,7 +139,8 @@ def with_u_corrected(
             if not isinstance(u, float):
                 continue
             contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / total_pairs
-            level["u_probability"] = max((u - contamination) / (1 - matched_share), floor)
+            corrected = (u - contamination) / (1 - matched_share)
+            level["u_probability"] = min(max(corrected, floor), 1.0)
     return settings
 
 

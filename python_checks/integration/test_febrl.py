@@ -24,16 +24,19 @@ NOT_UNDER_TEST = [
     "test_name:shortage_rate_at_most",
     "test_name:defect_rate_at_most",
 ]
-# (dataset, layout) -> task -> (precision, F1) floors at the headline threshold.
+# (dataset, layout) -> task -> (precision, F1) floors at the headline threshold, about 0.005
+# under what the build measures. FEBRL1's dedup layout holds the same records as its link
+# layout (the same pairs, the same F1), so only the link layout is built.
 FLOORS = {
-    ("1", "dedup"): {"crm_dedup": (0.995, 0.978)},
-    ("1", "link"): {"crm_billing_link": (0.995, 0.978)},
-    ("2", "dedup"): {"crm_dedup": (0.995, 0.985)},
-    ("2", "link"): {"crm_dedup": (0.995, 0.985), "crm_billing_link": (0.995, 0.989)},
+    ("1", "link"): {"crm_billing_link": (0.995, 0.993)},
+    ("2", "dedup"): {"crm_dedup": (0.995, 0.992)},
+    ("2", "link"): {"crm_dedup": (0.995, 0.991), "crm_billing_link": (0.995, 0.993)},
 }
-# Relative error allowed on the CRM duplicate count, and points on the shortage rate.
-DUPLICATES_TOLERANCE = {"1": 0.04, "2": 0.03}
-SHORTAGE_TOLERANCE_POINTS = {"1": 1.0, "2": 0.5}
+# About twice the measured errors: relative error on the CRM duplicate count (FEBRL2 −0.4 %
+# and −0.5 %; FEBRL1's link layout has none, and none may be found), and points on the
+# shortage rate (FEBRL1 +0.4: two of 500 customers; FEBRL2 +0.025).
+DUPLICATES_TOLERANCE = {"2": 0.011}
+SHORTAGE_TOLERANCE_POINTS = {"1": 0.8, "2": 0.1}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS), ids=lambda key: f"febrl{key[0]}-{key[1]}")
@@ -58,7 +61,7 @@ def test_pair_precision_and_f1(febrl):
 def test_duplicate_count(febrl):
     (dataset, _), report, _ = febrl
     duplicates = report["duplicates"]
-    if duplicates["true_crm_duplicate_records"]:
+    if dataset in DUPLICATES_TOLERANCE:
         assert abs(duplicates["relative_error"]) <= DUPLICATES_TOLERANCE[dataset], duplicates
     else:
         assert duplicates["crm_duplicate_records"] == 0, duplicates

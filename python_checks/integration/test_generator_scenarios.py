@@ -3,9 +3,8 @@
 Scenarios: CRM and billing exports without e-mail, without phone or without birth date, and
 a population of Korea, Brazil and Japan only. Their deterministic figures (row counts, the
 naive shortage, completeness and validity defects per field, order checks) must equal the
-truth exactly. Entity-resolution figures are not asserted here: a test that takes the
-`scenario_build` fixture gets each scenario's build (one per scenario for the whole module)
-with its truth and raw files, e.g. truth_records.csv for the true person of every row.
+truth exactly; entity resolution (pair F1, shortage, duplicates) must come close to it, with
+only the populated fields compared.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from crm_quality.matching.accuracy import accuracy_report
 from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
@@ -191,3 +191,55 @@ def test_orders_are_all_clean_in_every_currency(scenario_build: ScenarioBuild) -
     assert {(kind, name): (bad, count) for kind, name, bad, count in rows} == {
         (kind, name): (0, orders) for kind, name, _, _ in rows
     }
+
+
+# Entity resolution per scenario: floors about 0.005 under the measured pair F1 and about twice
+# the measured errors. Without birth dates, housemates (same surname, phone and street) are
+# the hard case; in Korea, Brazil and Japan, names typed in another script or under one of
+# two surnames (docs/entity_resolution.md).
+ER_FLOORS: dict[str, dict[str, float]] = {
+    "without_email": {"crm_dedup": 0.99, "crm_billing_link": 0.993},
+    "without_phone": {"crm_dedup": 0.992, "crm_billing_link": 0.994},
+    "without_birth_date": {"crm_dedup": 0.975, "crm_billing_link": 0.99},
+    "countries_kr_br_jp": {"crm_dedup": 0.982, "crm_billing_link": 0.992},
+}
+SHORTAGE_POINTS = {
+    "without_email": 0.05,
+    "without_phone": 0.05,
+    "without_birth_date": 0.1,
+    "countries_kr_br_jp": 0.2,
+}
+DUPLICATES_RELATIVE = {
+    "without_email": 0.025,
+    "without_phone": 0.012,
+    "without_birth_date": 0.01,
+    "countries_kr_br_jp": 0.027,
+}
+
+
+@pytest.fixture(scope="module")
+def accuracy(scenario_build: ScenarioBuild) -> dict:
+    return accuracy_report(scenario_build.run.warehouse, scenario_build.raw_dir, [0.9])
+
+
+def test_entity_resolution_pair_f1(scenario_build: ScenarioBuild, accuracy: dict) -> None:
+    for task, floor in ER_FLOORS[scenario_build.scenario.name].items():
+        assert accuracy["headline"][task]["f1"] >= floor, (task, accuracy["headline"][task])
+
+
+def test_shortage_and_duplicates_close_to_truth(scenario_build, accuracy) -> None:
+    name = scenario_build.scenario.name
+    shortage, duplicates = accuracy["shortage"], accuracy["duplicates"]
+    assert abs(shortage["error_pct_points"]) <= SHORTAGE_POINTS[name], shortage
+    assert abs(duplicates["relative_error"]) <= DUPLICATES_RELATIVE[name], duplicates
+
+
+def test_only_populated_fields_are_compared(scenario_build: ScenarioBuild) -> None:
+    compared = dict(
+        scenario_build.run.query("select field_name, is_compared from fct_matching_fields")
+    )
+    dropped = {"birth_date": "birth_date", "email": "email", "phone": "phone"}.get(
+        scenario_build.scenario.dropped_field or ""
+    )
+    for field_name, is_compared in compared.items():
+        assert is_compared == (field_name != dropped), field_name

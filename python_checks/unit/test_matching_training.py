@@ -64,3 +64,18 @@ def test_only_comparisons_no_round_estimated_take_the_shipped_m_values():
     assert "m_probability" not in levels(filled, "birth_date")[1]
     address_labels = [level.get("label_for_charts") for level in levels(filled, "contact_address")]
     assert "same phone" not in address_labels
+
+
+def test_without_a_model_the_diagnostics_are_empty_and_identification_weak():
+    from crm_quality.matching.diagnostics import FRAME_COLUMNS, diagnostics_frame, summary_row
+
+    for kind, columns in FRAME_COLUMNS.items():
+        frame = diagnostics_frame(kind, None)
+        assert frame.empty and list(frame.columns) == list(columns)
+    assert summary_row(None)["is_identification_weak"] is True
+    shipped = load_model(DEFAULT_MODEL_PATH)
+    in_use = ("m1", shipped, None, "test")
+    parameters = diagnostics_frame("parameters", in_use)
+    assert list(parameters.columns) == list(FRAME_COLUMNS["parameters"])
+    assert parameters["comparison"].iloc[0] == "prior"
+    assert summary_row(in_use)["is_identification_weak"] is False

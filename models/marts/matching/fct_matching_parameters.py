@@ -1,9 +1,8 @@
 # Diagnostics of the matching model this build used (crm_quality.matching.diagnostics).
-from crm_quality.matching.diagnostics import parameters_frame
-from crm_quality.matching.duckdb_backend import latest_model_row
+from crm_quality.matching.diagnostics import diagnostics_frame
+from crm_quality.matching.duckdb_backend import model_in_use
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    model_id, model_document, _, _ = latest_model_row(dbt.ref("int_matching_models"))
-    return parameters_frame(model_id, model_document)
+    return diagnostics_frame("parameters", model_in_use(dbt.ref("int_matching_models")))

@@ -3,10 +3,9 @@
 import pandas as pd
 
 from crm_quality.matching.diagnostics import summary_row
-from crm_quality.matching.duckdb_backend import latest_model_row
+from crm_quality.matching.duckdb_backend import model_in_use
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    model_id, model_document, trained_at, reason = latest_model_row(dbt.ref("int_matching_models"))
-    return pd.DataFrame([summary_row(model_id, model_document, trained_at, reason)])
+    return pd.DataFrame([summary_row(model_in_use(dbt.ref("int_matching_models")))])
