@@ -334,7 +334,7 @@ def _summary_line(label: str, report: Mapping[str, object]) -> str:
         "–"
         if error is None
         else f"{shortage['shortage_rate_pct']:.2f} vs {shortage['true_shortage_rate_pct']:.2f} "
-        f"({error:+.2f})"
+        f"({error:+.3f})"
     )
     relative = duplicates["relative_error"]
     duplicates_cell = f"{duplicates['crm_duplicate_records']:,} vs " + (
