@@ -11,6 +11,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from crm_quality.demo import defects as dq
 from crm_quality.demo.defects import INACCURATE, INVALID, MISSING, OK, DefectRates, FieldState
@@ -174,19 +175,24 @@ class BillingPlanner:
 
 
 class _Builder:
-    """Rendering of the contact fields shared by billing and CRM."""
+    """Rendering of the contact fields shared by billing and CRM.
+
+    A subclass names its system (the random stream's purpose) and its render settings.
+    """
+
+    SYSTEM: str
+    RENDER: Any
 
     def __init__(
         self,
-        rng: random.Random,
-        renderer: Renderer,
+        seed: int,
         world: World,
         phones: PhoneBook,
         as_of: int,
         without: frozenset[str] = frozenset(),
     ) -> None:
-        self.rng = rng
-        self.render = renderer
+        self.rng = random.Random(f"{seed}/{self.SYSTEM}")
+        self.render = Renderer(self.rng, self.RENDER, phones)
         self.world = world
         self.phones = phones
         self.as_of = as_of
@@ -316,17 +322,11 @@ def crm_written_name(rng: random.Random, person: Person) -> tuple[str, str]:
 class BillingBuilder(_Builder):
     """Billing accounts rendered from their plans by a stricter system."""
 
-    def __init__(
-        self,
-        seed: int,
-        world: World,
-        phones: PhoneBook,
-        as_of: int,
-        without: frozenset[str] = frozenset(),
-    ) -> None:
-        rng = random.Random(f"{seed}/billing")
-        renderer = Renderer(rng, BILLING_RENDER, phones)
-        super().__init__(rng, renderer, world, phones, as_of, without)
+    SYSTEM = "billing"
+    RENDER = BILLING_RENDER
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._status = Picker(ACCOUNT_STATUSES, ACCOUNT_STATUS_WEIGHTS)
 
     def accounts(self, person: Person, plans: list[AccountPlan]) -> list[SourceRecord]:
@@ -352,23 +352,17 @@ class BillingBuilder(_Builder):
 class CrmBuilder(_Builder):
     """CRM contacts: channel-dependent quality, duplicates, stale and inaccurate records."""
 
-    def __init__(
-        self,
-        seed: int,
-        world: World,
-        phones: PhoneBook,
-        as_of: int,
-        without: frozenset[str] = frozenset(),
-    ) -> None:
-        rng = random.Random(f"{seed}/crm")
-        renderer = Renderer(rng, CRM_RENDER, phones)
-        super().__init__(rng, renderer, world, phones, as_of, without)
+    SYSTEM = "crm"
+    RENDER = CRM_RENDER
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._channel = Picker(dq.CHANNELS, dq.CHANNEL_WEIGHTS)
         self._extra = Picker(EXTRA_RECORD_COUNTS, EXTRA_RECORD_WEIGHTS)
         self._thresholds = {
             channel: dq.outcome_thresholds(rates) for channel, rates in dq.CRM_RATES.items()
         }
-        self.stale_cutoff = as_of - dq.STALE_AFTER_DAYS
+        self.stale_cutoff = self.as_of - dq.STALE_AFTER_DAYS
 
     def contacts(self, person: Person) -> list[SourceRecord]:
         """The person's CRM records: one, or with 1–3 extra duplicates."""
