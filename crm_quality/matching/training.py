@@ -115,6 +115,7 @@ U_CORRECTION_ROUNDS = 2
 def with_u_corrected(
     settings: dict[str, Any],
     expected_matches: dict[str, dict[int, float]],
+    expected_total: float,
     total_pairs: float,
     floor: float,
 ) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def with_u_corrected(
     it is. Households and namesakes score low, so they stay in u. A corrected u never drops
     below `floor` (half a sampled pair).
     """
-    matched_share = sum(expected_matches.get("__all__", {}).values()) / total_pairs
+    matched_share = expected_total / total_pairs
     for comparison in settings["comparisons"]:
         levels = [
             level for level in comparison["comparison_levels"] if not level.get("is_null_level")
@@ -186,11 +187,14 @@ def _em_round(
     return {**record, "iterations": iterations, "converged": iterations < max_iterations}
 
 
-def _refined_prior(linker: Linker, record_count: int) -> tuple[float, dict[str, dict[int, float]]]:
+def _refined_prior(
+    linker: Linker, record_count: int
+) -> tuple[float, dict[str, dict[int, float]], float]:
     """Re-estimate the prior from every candidate pair's trained Bayes factor.
 
     Also returns, per comparison and level (gamma), the candidate pairs' summed match
-    probability under the new prior: the expected number of true matches at that level.
+    probability under the new prior (the expected number of true matches at that level),
+    and that sum over all candidate pairs.
     """
     settings = linker._settings_obj
     prior = settings._probability_two_random_records_match
@@ -208,8 +212,7 @@ def _refined_prior(linker: Linker, record_count: int) -> tuple[float, dict[str, 
     log_odds = log2_bayes_factors + math.log2(refined / (1 - refined))
     scored["p"] = 1.0 / (1.0 + np.exp2(-log_odds))
     expected = {name: scored.groupby(f"gamma_{name}")["p"].sum().to_dict() for name in names}
-    expected["__all__"] = {0: float(scored["p"].sum())}
-    return refined, expected
+    return refined, expected, float(scored["p"].sum())
 
 
 def train_model(
@@ -268,12 +271,14 @@ def train_model(
     # Drop the working tables and forget them, so a later linker on `db_api` recomputes.
     linker.table_management.invalidate_cache()
     sampled_u = copy.deepcopy(trained)
-    prior, expected = _refined_prior(linker, record_count)
+    prior, expected, expected_total = _refined_prior(linker, record_count)
     for _ in range(U_CORRECTION_ROUNDS):
-        trained = with_u_corrected(copy.deepcopy(sampled_u), expected, total_pairs, floor)
+        trained = with_u_corrected(
+            copy.deepcopy(sampled_u), expected, expected_total, total_pairs, floor
+        )
         trained["probability_two_random_records_match"] = prior
         rescored = Linker(records, trained, log_level=logging.WARNING)
-        prior, expected = _refined_prior(rescored, record_count)
+        prior, expected, expected_total = _refined_prior(rescored, record_count)
         rescored.table_management.invalidate_cache()
     trained["probability_two_random_records_match"] = prior
     return make_model(

@@ -79,3 +79,24 @@ def test_without_a_model_the_diagnostics_are_empty_and_identification_weak():
     assert list(parameters.columns) == list(FRAME_COLUMNS["parameters"])
     assert parameters["comparison"].iloc[0] == "prior"
     assert summary_row(in_use)["is_identification_weak"] is False
+
+
+def test_u_loses_the_matches_the_random_sample_held():
+    from crm_quality.matching.training import with_u_corrected
+
+    settings = settings_dict(settings_creator(("first_name_key", "last_name_key"), []))
+    levels = settings["comparisons"][0]["comparison_levels"][1:]
+    for level in levels:
+        level["m_probability"], level["u_probability"] = 0.5, 0.01
+    total = 1_000_000.0
+    # 5,000 expected matches among all pairs, 4,000 of them exact on first name (gamma 5).
+    gamma_exact = len(levels) - 1
+    corrected = with_u_corrected(
+        settings, {"first_name": {gamma_exact: 4000.0}}, 5000.0, total, 1e-7
+    )
+    exact = corrected["comparisons"][0]["comparison_levels"][1]
+    assert math.isclose(exact["u_probability"], (0.01 - 0.004) / (1 - 0.005))
+    untouched = corrected["comparisons"][0]["comparison_levels"][2]
+    assert math.isclose(untouched["u_probability"], 0.01 / (1 - 0.005))
+    floored = with_u_corrected(settings, {"first_name": {gamma_exact: 1e6}}, 1e6, 2e6, 1e-7)
+    assert floored["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7
