@@ -1,15 +1,21 @@
-"""Benchmark the full `dbt build` on generated data: wall time per stage, records per second,
-peak memory. Writes <out>.json and <out>.md (`make bench`).
+"""Benchmark the full `dbt build` on generated data, twice, against Splink alone on the same
+records: wall time per stage, records per second, peak memory. Writes <out>.json and <out>.md
+(`make bench`).
 
-    python benchmarks/run_benchmark.py --people 1061500 --seed 20261127 \
+    python benchmarks/run_benchmark.py --people 1060000 --seed 20261127 \
         --work target/entity-resolution/bench --out benchmarks/results
 
-Data is generated once per (people, seed) and reused. Stage times come from dbt's
-run_results.json: a stage's wall time is the span from its first node's start to its last
-node's end (dbt runs two threads, so stages overlap a little); its busy time is the sum of
-its nodes' execution times. Peak RSS is the dbt process's maximum resident set size (DuckDB
-and the Python models run inside it, so it covers them), from getrusage; /proc is sampled
-twice a second so each stage's and node's peak can be told apart.
+Data is generated once per (people, seed) and reused. The build runs twice on one warehouse
+file: first on a fresh file, so int_matching_models trains a model on the records; then again
+on the same data, so it only profiles them and reuses the stored model (mart_matching_model is
+read after each build to show it). Then benchmarks/splink_baseline.py runs stock Splink on the
+same records in a process of its own. The machine is shared: compare ratios within one run.
+
+Stage times come from dbt's run_results.json: a stage's wall time is the span from its first
+node's start to its last node's end (dbt runs two threads, so stages overlap a little); its
+busy time is the sum of its nodes' execution times. A process's peak RSS is its maximum
+resident set size from wait4 (DuckDB and the Python models run inside the dbt process); /proc
+is sampled twice a second so each stage's, node's and Splink phase's peak can be told apart.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -29,10 +34,23 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import yaml
+
+from crm_quality.connect import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF_DATE = "2026-06-30"
+
+TRAINING_STAGE = "matching: training (or reuse check)"
+SCORING_STAGE = "matching: scoring pairs (Splink)"
+CLUSTERING_STAGE = "matching: clustering"
+# Our stage and Splink alone's phase doing the same step.
+COMPARED_STEPS: tuple[tuple[str, str], ...] = (
+    (TRAINING_STAGE, "training"),
+    (SCORING_STAGE, "prediction"),
+    (CLUSTERING_STAGE, "clustering"),
+)
 
 # Stage of a node, from its path in the project (first match wins).
 STAGES: tuple[tuple[str, str], ...] = (
@@ -41,8 +59,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("seed.", "seeds"),
     ("models/staging/", "staging"),
     ("models/intermediate/standardized/", "standardization"),
-    ("int_record_pairs_scored", "matching: scoring pairs (Splink)"),
-    ("int_person_records_clustered", "matching: clustering"),
+    ("int_matching_models", TRAINING_STAGE),
+    ("int_record_pairs_scored", SCORING_STAGE),
+    ("int_person_records_clustered", CLUSTERING_STAGE),
     ("models/intermediate/resolution/", "matching: resolved records"),
     ("models/intermediate/quality/", "quality checks"),
     ("models/marts/", "marts"),
@@ -112,11 +131,32 @@ class _RssSampler(threading.Thread):
                 self.samples.append((time.time(), int(match.group(1)) / 1024**2))
 
 
-def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path = REPO_ROOT) -> dict:
-    """A clean full `dbt build`; its wall time, exit status, peak RSS and an RSS timeline."""
+def run_measured(command: list[str], env: dict[str, str], log_path: Path) -> dict:
+    """Run `command` (output to `log_path`): wall seconds, exit status, peak and sampled RSS."""
+    with log_path.open("w", encoding="utf-8") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+        sampler = _RssSampler(process.pid)
+        sampler.start()
+        # wait4 gives this child's own peak; RUSAGE_CHILDREN would be the largest child so far.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        sampler.finished.set()
+    return {
+        "wall_seconds": round(wall, 1),
+        "exit_status": process.returncode,
+        "peak_rss_gib": round(usage.ru_maxrss / 1024**2, 2),
+        "rss_samples": sampler.samples,
+    }
+
+
+def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, *, name: str, fresh: bool) -> dict:
+    """A full `dbt build` (on a new warehouse file if `fresh`), measured, and the model it used."""
     warehouse = work_dir / "warehouse.duckdb"
-    for stale in (warehouse, work_dir / "warehouse.duckdb.wal"):
-        stale.unlink(missing_ok=True)
+    if fresh:
+        for stale in (warehouse, work_dir / "warehouse.duckdb.wal"):
+            stale.unlink(missing_ok=True)
     target = work_dir / "target"
     env = {
         **os.environ,
@@ -135,28 +175,88 @@ def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path = REPO_ROOT) -> 
         "--log-path",
         str(work_dir / "logs"),
     ]
-    log = (work_dir / "build.log").open("w", encoding="utf-8")
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log, text=True)
-    sampler = _RssSampler(process.pid)
-    sampler.start()
-    returncode = process.wait()
-    wall = time.perf_counter() - started
-    sampler.finished.set()
-    log.close()
-    # ru_maxrss of the largest finished child: the dbt process (DuckDB runs inside it).
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    output = (work_dir / "build.log").read_text("utf-8")
-    summary = re.search(r"Done\. (PASS=.*)", output)
+    log = work_dir / f"{name}.log"
+    measured = run_measured(command, env, log)
+    summary = re.search(r"Done\. (PASS=.*)", log.read_text("utf-8"))
     return {
-        "wall_seconds": round(wall, 1),
-        "exit_status": returncode,
+        **measured,
         "dbt_summary": summary.group(1).strip() if summary else None,
-        "peak_rss_gib": round(peak_kib / 1024**2, 2),
-        "rss_samples": sampler.samples,
         "run_results": json.loads((target / "run_results.json").read_text("utf-8")),
         "manifest_nodes": _manifest_nodes(target / "manifest.json"),
+        "model": model_state(warehouse),
     }
+
+
+def model_state(warehouse: Path) -> dict:
+    """The model mart_matching_model says the build used, the registry's row count, the
+    model's prediction blocking keys and the pairs they make (summed per key), and the scored
+    pairs and clusters (at the headline threshold) the build made."""
+    try:
+        connection = connect(warehouse, restricted=True)
+    except duckdb.Error as error:
+        return {"error": str(error)[:300]}
+    try:
+        row = connection.execute(
+            "select model_id, trained_at, training_reason, training_record_count"
+            " from mart_matching_model"
+        ).fetchone()
+        counts = [
+            connection.execute(sql).fetchone()[0]
+            for sql in (
+                "select count(*) from int_matching_models",
+                "select count(*) from int_record_pairs_scored",
+                "select count(distinct cluster_id) from int_person_records_clustered",
+                "select count(*) from fct_matching_blocking_keys where purpose = 'prediction'"
+                " and is_used",
+                "select sum(record_pairs) from fct_matching_blocking_keys"
+                " where purpose = 'prediction' and is_used",
+            )
+        ]
+    except duckdb.Error as error:
+        return {"error": str(error)[:300]}
+    finally:
+        connection.close()
+    model_id, trained_at, reason, record_count = row
+    return {
+        "model_id": model_id,
+        "trained_at": trained_at.isoformat(),
+        "training_reason": reason,
+        "training_record_count": record_count,
+        "registry_rows": counts[0],
+        "pairs": counts[1],
+        "clusters": counts[2],
+        "blocking_keys": counts[3],
+        "blocking_key_pairs": int(counts[4] or 0),
+    }
+
+
+def run_splink_alone(warehouse: Path, work_dir: Path) -> dict:
+    """benchmarks/splink_baseline.py on the built warehouse, in its own process."""
+    out = work_dir / "splink_alone.json"
+    out.unlink(missing_ok=True)
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("splink_baseline.py")),
+        "--warehouse",
+        str(warehouse),
+        "--out",
+        str(out),
+    ]
+    log = work_dir / "splink_alone.log"
+    measured = run_measured(command, dict(os.environ), log)
+    samples = measured.pop("rss_samples")
+    if measured["exit_status"] != 0:
+        return {**measured, "error": log.read_text("utf-8")[-1500:]}
+    result = json.loads(out.read_text("utf-8"))
+    phases = [
+        {
+            "phase": phase,
+            "seconds": times["seconds"],
+            "peak_rss_gib": _peak_between(samples, times["start"], times["end"]),
+        }
+        for phase, times in result.pop("phases").items()
+    ]
+    return {**measured, **result, "phases": phases}
 
 
 def limited_profiles(directory: Path, memory_limit: str) -> Path:
@@ -222,6 +322,17 @@ def summarise(build: dict) -> tuple[list[dict], list[dict], list[dict]]:
     return stages, nodes[:15], matching
 
 
+def source_state() -> dict:
+    """The commit measured and the files that differed from it when the run started."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True)
+        return done.stdout
+
+    changed = [line[3:] for line in git("status", "--porcelain").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted": changed}
+
+
 def _counts(raw_dir: Path) -> dict:
     summary = json.loads((raw_dir / "truth.json").read_text("utf-8"))
     return {
@@ -229,11 +340,188 @@ def _counts(raw_dir: Path) -> dict:
     }
 
 
-def render(result: dict) -> str:
-    data, build = result["data"], result["build"]
+def _tests(build: dict, statuses: tuple[str, ...]) -> list[str]:
+    return [
+        result["unique_id"].split(".")[2]
+        for result in build["run_results"]["results"]
+        if result["status"] in statuses
+    ]
+
+
+def build_result(build: dict, name: str, records: int) -> dict:
+    """One build's figures: totals, the model it used, stages, slowest and matching nodes."""
+    stages, slowest, matching = summarise(build)
+    figures = {key: build[key] for key in ("wall_seconds", "exit_status", "dbt_summary")}
+    return {
+        "name": name,
+        **figures,
+        "peak_rss_gib": build["peak_rss_gib"],
+        "records_per_second": round(records / build["wall_seconds"]),
+        "model": build["model"],
+        "failed_tests": _tests(build, ("fail", "error")),
+        "warned_tests": _tests(build, ("warn",)),
+        "stages": stages,
+        "slowest_nodes": slowest,
+        "matching_nodes": matching,
+    }
+
+
+def _cell(value: object) -> str:
+    """A table cell; a missing figure (e.g. a peak of a step shorter than a sample) is '–'."""
+    if value is None or value == "":
+        return "–"
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    return round(ours / theirs, 2) if ours is not None and theirs else None
+
+
+def _stage_figure(build: dict, stage: str, key: str) -> float | None:
+    return next((row[key] for row in build["stages"] if row["stage"] == stage), None)
+
+
+def compare(build: dict, splink: dict) -> list[dict]:
+    """Our matching stages (busy seconds) beside Splink alone's phases, with the ratios."""
+    phases = {phase["phase"]: phase for phase in splink.get("phases", [])}
+    rows = []
+    for stage, phase in COMPARED_STEPS:
+        ours = _stage_figure(build, stage, "busy_seconds")
+        theirs = phases.get(phase, {}).get("seconds")
+        rows.append(
+            {
+                "step": stage,
+                "splink_phase": phase,
+                "crm_quality_seconds": ours,
+                "splink_alone_seconds": theirs,
+                "ratio": _ratio(ours, theirs),
+                "crm_quality_peak_rss_gib": _stage_figure(build, stage, "peak_rss_gib"),
+                "splink_alone_peak_rss_gib": phases.get(phase, {}).get("peak_rss_gib"),
+            }
+        )
+    if all(row["ratio"] is not None for row in rows):
+        ours = round(sum(row["crm_quality_seconds"] for row in rows), 1)
+        theirs = round(sum(row["splink_alone_seconds"] for row in rows), 1)
+        rows.append(
+            {
+                "step": "the three together",
+                "splink_phase": "training + prediction + clustering",
+                "crm_quality_seconds": ours,
+                "splink_alone_seconds": theirs,
+                "ratio": _ratio(ours, theirs),
+                "crm_quality_peak_rss_gib": max(
+                    (row["crm_quality_peak_rss_gib"] or 0) for row in rows
+                ),
+                "splink_alone_peak_rss_gib": splink["peak_rss_gib"],
+            }
+        )
+    return rows
+
+
+# What each build's model state is called in the results table.
+MODEL_ROWS = (
+    ("mart_matching_model.model_id", "model_id"),
+    ("mart_matching_model.trained_at", "trained_at"),
+    ("mart_matching_model.training_reason", "training_reason"),
+    ("int_matching_models rows (the registry)", "registry_rows"),
+    ("pairs scored (match probability >= 0.01)", "pairs"),
+    ("clusters at the headline threshold (0.9)", "clusters"),
+    ("prediction blocking keys", "blocking_keys"),
+    ("pairs those keys make (summed per key)", "blocking_key_pairs"),
+    ("reading the model failed", "error"),
+)
+
+
+def _builds_table(result: dict) -> list[str]:
+    first, second = result["builds"]
+    rows = [
+        ("full `dbt build` wall time (s)", "wall_seconds"),
+        ("person records (CRM + billing) per second", "records_per_second"),
+        ("peak RSS GiB (dbt process, DuckDB and Python models included)", "peak_rss_gib"),
+        ("dbt result", "dbt_summary"),
+        ("exit status", "exit_status"),
+    ]
     lines = [
-        "# Benchmark: full `dbt build`",
+        f"| figure | {first['name']} | {second['name']} |",
+        "|---|---|---|",
+        *(f"| {label} | {_cell(first[key])} | {_cell(second[key])} |" for label, key in rows),
+        f"| {TRAINING_STAGE} (s) | {_stage_figure(first, TRAINING_STAGE, 'busy_seconds')} "
+        f"| {_stage_figure(second, TRAINING_STAGE, 'busy_seconds')} |",
+        *(
+            f"| {status} tests | {', '.join(first.get(key, [])) or 'none'} "
+            f"| {', '.join(second.get(key, [])) or 'none'} |"
+            for status, key in (("failed", "failed_tests"), ("warned", "warned_tests"))
+        ),
+    ]
+    for label, key in MODEL_ROWS:
+        if key in first["model"] or key in second["model"]:
+            cells = [label, first["model"].get(key), second["model"].get(key)]
+            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return lines
+
+
+def _comparison_table(result: dict) -> list[str]:
+    splink, first = result["splink_alone"], result["builds"][0]["model"]
+    if "error" in splink:
+        return [
+            f"Splink alone failed (exit status {splink['exit_status']}):",
+            "",
+            "```",
+            splink["error"],
+            "```",
+        ]
+    phases = ", ".join(f"{phase['phase']} {phase['seconds']} s" for phase in splink["phases"])
+    lines = [
+        f"Splink {splink['splink_version']} alone (benchmarks/splink_baseline.py: stock "
+        f"comparisons, the same kind of blocking keys, its default in-memory DuckDB) on the "
+        f"same {splink['records']:,} records, in a process of its own: {splink['wall_seconds']} "
+        f"s in all ({phases}), peak RSS {splink['peak_rss_gib']} GiB; "
+        f"{splink['pairs']:,} pairs at match probability >= 0.01, {splink['clusters']:,} "
+        f"clusters at 0.9; its {splink.get('blocking_keys')} blocking keys make "
+        f"{_cell(splink.get('blocking_key_pairs'))} pairs (summed per key). The first build: "
+        f"{_cell(first.get('pairs'))} pairs, {_cell(first.get('clusters'))} clusters, "
+        f"{_cell(first.get('blocking_keys'))} blocking keys making "
+        f"{_cell(first.get('blocking_key_pairs'))} pairs. crm-quality's figures are the first "
+        "build's (the one that trains): "
+        "the nodes' execution times, which include reading the records from the warehouse and "
+        "writing the result back; their peaks are the whole dbt process's while the stage ran "
+        "(another node may run beside it).",
         "",
+        "| step | Splink alone phase | crm-quality s | Splink alone s | ours / Splink alone "
+        "| crm-quality peak GiB | Splink alone peak GiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in result["comparison"]:
+        lines.append("| " + " | ".join(_cell(value) for value in row.values()) + " |")
+    return lines
+
+
+def _stages_table(result: dict) -> list[str]:
+    first, second = result["builds"]
+    by_stage = [{row["stage"]: row for row in build["stages"]} for build in (first, second)]
+    names = list(by_stage[0]) + [name for name in by_stage[1] if name not in by_stage[0]]
+    lines = [
+        "| stage | nodes | first: wall s | busy s | peak GiB | second: wall s | busy s "
+        "| peak GiB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        cells = [name, next(s[name]["nodes"] for s in by_stage if name in s)]
+        for stages in by_stage:
+            row = stages.get(name, {})
+            cells += [row.get(key, "") for key in ("wall_seconds", "busy_seconds", "peak_rss_gib")]
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return lines
+
+
+def render(result: dict) -> str:
+    """The result as Markdown."""
+    data, (first, second) = result["data"], result["builds"]
+    reuse = result["reuse"]
+    lines = [
+        "# Benchmark: full `dbt build` twice, and Splink alone on the same records",
+        "",
+        *([f"**Note:** {result['note']}", ""] if result.get("note") else []),
         f"Run {result['started_at']} on {result['machine']}. Generated data: "
         f"{data['people']:,} people (seed {data['seed']}): {data['crm_rows']:,} CRM contacts, "
         f"{data['billing_rows']:,} billing accounts, {data['order_rows']:,} orders "
@@ -241,41 +529,77 @@ def render(result: dict) -> str:
             f"(generated in {result['generation_seconds']} s, not part of the build)."
             if result["generation_seconds"]
             else "(reused from an earlier run; generating is not part of the build)."
-        ),
-        "",
-        "| figure | value |",
-        "|---|---|",
-        f"| full `dbt build` wall time | {build['wall_seconds']} s |",
-        f"| person records (CRM + billing) per second | {result['records_per_second']:,} |",
-        f"| peak RSS (dbt process, DuckDB and Python models included) | "
-        f"{build['peak_rss_gib']} GiB |",
-        f"| DuckDB memory_limit | {result['duckdb_memory_limit']} |",
-        f"| dbt result | {build['dbt_summary']} (exit status {build['exit_status']}) |",
-        "",
-        "Failed tests: " + (", ".join(result["failed_tests"]) or "none") + ".",
-        "",
-        "## Wall time per stage",
-        "",
-        "| stage | nodes | wall s | busy s | peak RSS GiB (sampled) |",
-        "|---|---|---|---|---|",
-    ]
-    for stage in result["stages"]:
-        lines.append(
-            f"| {stage['stage']} | {stage['nodes']} | {stage['wall_seconds']} "
-            f"| {stage['busy_seconds']} | {stage['peak_rss_gib']} |"
         )
-    lines += [
-        "",
-        "## Slowest nodes",
-        "",
-        "| node | stage | s | peak RSS GiB (sampled) |",
-        "|---|---|---|---|",
-    ]
-    for node in result["slowest_nodes"]:
-        lines.append(
-            f"| {node['node']} | {node['stage']} | {node['seconds']} | {node['peak_rss_gib']} |"
+        + f" Code: commit {result['source']['commit']}"
+        + (
+            f", with uncommitted changes to {', '.join(result['source']['uncommitted'])}."
+            if result["source"]["uncommitted"]
+            else "."
         )
+        + f" DuckDB memory_limit of the builds: {result['duckdb_memory_limit']}. The machine "
+        "is shared with other jobs: compare the ratios between figures of this run, not "
+        "absolute times across runs.",
+        "",
+        "## Two builds on one warehouse file",
+        "",
+        "The first build starts from a fresh warehouse file, so int_matching_models trains a "
+        "model on the records; the second builds the same data into the same file, so it "
+        "only profiles the records and reuses the stored model.",
+        "",
+        *_builds_table(result),
+        "",
+        f"Second build reused the first build's model: **{'yes' if reuse['reused'] else 'NO'}**"
+        f" ({reuse['evidence']}). Reuse check / training time: "
+        f"{reuse['reuse_check_seconds']} s / {reuse['training_seconds']} s = "
+        f"{_ratio(reuse['reuse_check_seconds'], reuse['training_seconds'])}; second / first "
+        f"build wall time: {_ratio(second['wall_seconds'], first['wall_seconds'])}.",
+        "",
+        "## crm-quality against Splink alone",
+        "",
+        *_comparison_table(result),
+        "",
+        "## Time per stage",
+        "",
+        *_stages_table(result),
+    ]
+    for build in (first, second):
+        lines += [
+            "",
+            f"## Slowest nodes, {build['name']}",
+            "",
+            "| node | stage | s | peak RSS GiB (sampled) |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            "| "
+            + " | ".join(_cell(node[key]) for key in ("node", "stage", "seconds", "peak_rss_gib"))
+            + " |"
+            for node in build["slowest_nodes"]
+        ]
     return "\n".join(lines) + "\n"
+
+
+def reuse_evidence(first: dict, second: dict) -> dict:
+    """Whether the second build used the first build's model, and the figures showing it."""
+    before, after = first["model"], second["model"]
+    reused = (
+        "error" not in before
+        and "error" not in after
+        and before["model_id"] == after["model_id"]
+        and before["trained_at"] == after["trained_at"]
+        and before["registry_rows"] == after["registry_rows"]
+    )
+    evidence = (
+        f"model_id {after.get('model_id')} and trained_at {after.get('trained_at')} after both "
+        f"builds, int_matching_models {before.get('registry_rows')} -> "
+        f"{after.get('registry_rows')} row(s)"
+    )
+    return {
+        "reused": reused,
+        "evidence": evidence,
+        "training_seconds": _stage_figure(first, TRAINING_STAGE, "busy_seconds"),
+        "reuse_check_seconds": _stage_figure(second, TRAINING_STAGE, "busy_seconds"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,41 +612,46 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-limit",
         help="build with DuckDB's memory_limit set to this (e.g. 3GB) in a copy of profiles.yml",
     )
+    parser.add_argument("--note", help="a remark printed at the top of <out>.md")
     args = parser.parse_args(argv)
 
     args.work.mkdir(parents=True, exist_ok=True)
     raw_dir = args.work / "raw"
     generation = generate(args.people, args.seed, raw_dir)
     data = _counts(raw_dir)
+    records = data["crm_rows"] + data["billing_rows"]
     started_at = datetime.now().isoformat(timespec="seconds")
+    source = source_state()
     profiles_dir = REPO_ROOT
     if args.memory_limit:
         profiles_dir = limited_profiles(args.work / "profiles", args.memory_limit)
-    build = run_build(raw_dir, args.work, profiles_dir)
-    stages, slowest, matching = summarise(build)
-    records = data["crm_rows"] + data["billing_rows"]
+    builds = [
+        build_result(
+            run_build(raw_dir, args.work, profiles_dir, name="build-1", fresh=True),
+            "first build (fresh: trains)",
+            records,
+        ),
+        build_result(
+            run_build(raw_dir, args.work, profiles_dir, name="build-2", fresh=False),
+            "second build (same data: reuses)",
+            records,
+        ),
+    ]
+    splink = run_splink_alone(args.work / "warehouse.duckdb", args.work)
     result = {
         "started_at": started_at,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3)} GiB RAM",
         "duckdb_memory_limit": args.memory_limit
         or os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "3GB (the profile's default)"),
+        "note": args.note,
+        "source": source,
         "data": data,
         "generation_seconds": round(generation, 1),
-        "build": {
-            key: value
-            for key, value in build.items()
-            if key not in ("run_results", "manifest_nodes", "rss_samples")
-        },
-        "records_per_second": round(records / build["wall_seconds"]),
-        "stages": stages,
-        "slowest_nodes": slowest,
-        "matching_nodes": matching,
-        "failed_tests": [
-            result["unique_id"].split(".")[2]
-            for result in build["run_results"]["results"]
-            if result["status"] in ("fail", "error")
-        ],
+        "reuse": reuse_evidence(*builds),
+        "builds": builds,
+        "splink_alone": splink,
+        "comparison": compare(builds[0], splink),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")

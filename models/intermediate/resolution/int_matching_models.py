@@ -11,7 +11,7 @@ def model(dbt, session):
     options = TrainingOptions(
         retrain=config_value(dbt.config.get("er_retrain"), bool, False),
         min_fill_rate=config_value(dbt.config.get("er_min_fill_rate"), float, 0.05),
-        max_pairs_per_record=config_value(dbt.config.get("er_max_pairs_per_record"), float, 20),
+        max_pairs_per_record=config_value(dbt.config.get("er_max_pairs_per_record"), float, 5),
         starting_model_path=config_value(dbt.config.get("er_model_path"), str),
     )
     return train_or_reuse(

@@ -1,0 +1,158 @@
+"""Splink alone, as its documentation sets it up, on the records a build resolved.
+
+Run by run_benchmark.py in its own process, so its peak memory is its own:
+
+    python benchmarks/splink_baseline.py --warehouse W.duckdb --out splink.json
+
+Reads the matching features of int_person_records_standardized from the built warehouse
+(the input crm-quality's own matching reads), then trains a stock `dedupe_only` model
+(comparison library, prior from deterministic rules, u by random sampling, EM on two
+blocking rules), predicts at match probability 0.01 and clusters at 0.9, like the build.
+Splink runs on its default in-memory DuckDB. Writes each phase's start, end and seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import splink
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from crm_quality.connect import connect
+from crm_quality.matching.blocking import key_pairs_sql
+from crm_quality.matching.duckdb_backend import matching_features
+
+MAX_KEY_GROUP_SIZE = 20  # the build's max_exact_key_group_size
+PREDICT_THRESHOLD = 0.01  # the build's er_pair_min_match_probability
+CLUSTER_THRESHOLD = 0.9  # the build's er_match_threshold
+U_SAMPLE_PAIRS = 5e6
+SEED = 20261126
+
+
+BLOCKING_KEYS = (
+    ("email",),
+    ("phone",),
+    ("last_name_key", "birth_date"),
+    ("first_name_key", "birth_date"),
+    ("street_key", "postal_key"),
+)
+
+
+def settings() -> SettingsCreator:
+    """Stock comparisons and the build's kind of blocking keys."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_key",
+        comparisons=[
+            cl.NameComparison("first_name_key"),
+            cl.NameComparison("last_name_key"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=False),
+            cl.ExactMatch("email"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("postal_key"),
+            cl.ExactMatch("city_key"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on(*key) for key in BLOCKING_KEYS],
+    )
+
+
+def trained_linker(db_api: DuckDBAPI, features: Any) -> Linker:
+    """A linker on `features`: prior from near-certain rules, u from random pairs, m by EM."""
+    linker = Linker(db_api.register(features), settings(), log_level=logging.WARNING)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("email"), block_on("first_name_key", "last_name_key", "birth_date")],
+        recall=0.8,
+    )
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
+    # Each rule leaves out what it blocks on; together they estimate every comparison.
+    training.estimate_parameters_using_expectation_maximisation(block_on("email"))
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("last_name_key", "birth_date")
+    )
+    return linker
+
+
+def timed(phases: dict[str, dict], name: str, step: Callable[[], Any]) -> Any:
+    """Run `step`, recording its wall-clock start and end under `name`."""
+    start = time.time()
+    value = step()
+    end = time.time()
+    phases[name] = {"start": start, "end": end, "seconds": round(end - start, 1)}
+    return value
+
+
+def read_features(warehouse: Path) -> Any:
+    """The build's matching input, as an Arrow table."""
+    connection = connect(warehouse, restricted=True)
+    try:
+        records = connection.table("int_person_records_standardized")
+        return matching_features(records, MAX_KEY_GROUP_SIZE)
+    finally:
+        connection.close()
+
+
+def key_pairs(features: Any) -> int:
+    """Pairs the blocking keys make, summed per key, counted as the build counts its own."""
+    connection = duckdb.connect()
+    connection.register("records", features)
+    return sum(
+        int(connection.execute(key_pairs_sql("records", key)).fetchone()[0])
+        for key in BLOCKING_KEYS
+    )
+
+
+def run(warehouse: Path) -> dict:
+    """Read, train, predict and cluster; each phase's times and the output's size."""
+    phases: dict[str, dict] = {}
+    features = timed(phases, "reading features", lambda: read_features(warehouse))
+    db_api = DuckDBAPI()
+    linker = timed(phases, "training", lambda: trained_linker(db_api, features))
+    predictions = timed(
+        phases,
+        "prediction",
+        lambda: linker.inference.predict(threshold_match_probability=PREDICT_THRESHOLD),
+    )
+    clusters = timed(
+        phases,
+        "clustering",
+        lambda: linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, CLUSTER_THRESHOLD
+        ),
+    )
+
+    def count(sql: str) -> int:
+        return int(db_api.query_sql(sql, output_type="pandas").iloc[0, 0])
+
+    return {
+        "splink_version": splink.__version__,
+        "phases": phases,
+        "records": features.num_rows,
+        "pairs": count(f"select count(*) from {predictions.physical_name}"),
+        "clusters": count(f"select count(distinct cluster_id) from {clusters.physical_name}"),
+        "blocking_keys": len(BLOCKING_KEYS),
+        "blocking_key_pairs": key_pairs(features),
+        "prior": linker.misc.save_model_to_json()["probability_two_random_records_match"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    args.out.write_text(json.dumps(run(args.warehouse), indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
