@@ -127,7 +127,7 @@ accuracy: setup
 		generated=$(ER_DIR)/accuracy/generated/report.json \
 		$(foreach run,$(FEBRL_RUNS),febrl$(run)=$(ER_DIR)/accuracy/febrl$(run)/report.json)
 
-## bench: full dbt build on ~1M CRM contacts; time per stage, records/s, peak RSS -> benchmarks/results.md
+## bench: two full builds on ~1M CRM contacts (train, then reuse) and Splink alone on the same records -> benchmarks/results.md
 bench: setup
 	$(PY) benchmarks/run_benchmark.py --people $(BENCH_PEOPLE) --seed $(BENCH_SEED) \
 		--work $(ER_DIR)/bench --out $(BENCH_OUT) \
