@@ -25,7 +25,8 @@ from crm_quality.standardize.email import is_disposable_domain, is_valid_email, 
 from crm_quality.standardize.names import name_key, standardize_name, standardize_place
 from crm_quality.standardize.phone import e164_batch, normalize_region
 from crm_quality.standardize.text import (
-    DEFAULT_PLACEHOLDERS,
+    DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE,
+    PLACEHOLDER_FIELD_TYPES,
     clean_text,
     is_missing,
     normalize_key,
@@ -78,6 +79,21 @@ PERSON_OUTPUT_COLUMNS: tuple[str, ...] = (
     "birth_date_status",
 )
 
+# The placeholder field type (seeds/placeholder_values.csv) of each person field.
+PERSON_FIELD_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "first_name": "name",
+        "last_name": "name",
+        "email": "email",
+        "phone": "phone",
+        "street_address": "address",
+        "city": "address",
+        "postal_code": "address",
+        "country": "country",
+        "birth_date": "date",
+    }
+)
+
 DATE_DTYPE = "datetime64[s]"
 _NAT = np.datetime64("NaT")
 
@@ -93,7 +109,9 @@ _SEED_FILES = {
 class Lookups:
     """The reference seeds the standardizers consult, in lookup-ready form."""
 
-    placeholders: frozenset[str] = DEFAULT_PLACEHOLDERS
+    placeholders_by_field_type: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType(DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE)
+    )
     country_aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     nicknames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     disposable_domains: frozenset[str] = frozenset()
@@ -130,9 +148,7 @@ class Lookups:
         aliases = _pairs(country_aliases, "alias", "country_code")
         nickname_pairs = _pairs(nicknames, "nickname", "canonical_name")
         return cls(
-            placeholders=frozenset(
-                str(value).strip().casefold() for value in _values(placeholders, "value")
-            ),
+            placeholders_by_field_type=_placeholders_by_field_type(placeholders),
             country_aliases=MappingProxyType(
                 {normalize_key(alias): code.strip().upper() for alias, code in aliases}
             ),
@@ -147,6 +163,26 @@ class Lookups:
                 str(value).strip().lower() for value in _values(disposable_domains, "domain")
             ),
         )
+
+    def placeholders(self, field_type: str) -> frozenset[str]:
+        """The placeholders of one field type ('name', 'email', …; see PLACEHOLDER_FIELD_TYPES)."""
+        return self.placeholders_by_field_type[field_type]
+
+
+def _placeholders_by_field_type(frame: pd.DataFrame) -> Mapping[str, frozenset[str]]:
+    """Field type → its placeholders, the seed's 'any' rows included in every type."""
+    found: dict[str, set[str]] = {"any": set()} | {kind: set() for kind in PLACEHOLDER_FIELD_TYPES}
+    for value, field_type in _pairs(frame, "value", "field_type"):
+        kind = field_type.strip().lower()
+        if kind not in found:
+            raise ValueError(
+                f"placeholder {value!r} has field_type {field_type!r}; "
+                f"expected 'any' or one of {PLACEHOLDER_FIELD_TYPES}"
+            )
+        found[kind].add(value.strip().casefold())
+    return MappingProxyType(
+        {kind: frozenset(found["any"] | found[kind]) for kind in PLACEHOLDER_FIELD_TYPES}
+    )
 
 
 def _values(frame: pd.DataFrame, column: str) -> list[str]:
@@ -212,14 +248,14 @@ def _as_date(as_of: date) -> date:
 def _name_fields(
     value: object, lookups: Lookups, nicknames: Mapping[str, str] | None
 ) -> tuple[str | None, str | None, str]:
-    name = standardize_name(value, lookups.placeholders)
+    name = standardize_name(value, lookups.placeholders("name"))
     if name is None:
         return None, None, MISSING
     return name, name_key(name, nicknames), VALID
 
 
 def _email_fields(value: object, lookups: Lookups) -> tuple[str | None, str | None, bool, str]:
-    email = standardize_email(value, lookups.placeholders)
+    email = standardize_email(value, lookups.placeholders("email"))
     if email is None:
         return None, None, False, MISSING
     if not is_valid_email(email):
@@ -233,7 +269,7 @@ def _text_fields(cleaned: str | None) -> tuple[str | None, str]:
 
 
 def _postal_code(value: object, lookups: Lookups) -> tuple[str | None, str]:
-    cleaned = clean_text(value, lookups.placeholders)
+    cleaned = clean_text(value, lookups.placeholders("address"))
     if cleaned is None:
         return None, MISSING
     # NFKC turns full-width digits from Japanese systems into ASCII; clean_text has already
@@ -242,16 +278,16 @@ def _postal_code(value: object, lookups: Lookups) -> tuple[str | None, str]:
 
 
 def _country_fields(value: object, lookups: Lookups) -> tuple[str | None, str]:
-    if clean_text(value, lookups.placeholders) is None:
+    if clean_text(value, lookups.placeholders("country")) is None:
         return None, MISSING
-    code = resolve_country(value, lookups.country_aliases, lookups.placeholders)
+    code = resolve_country(value, lookups.country_aliases, lookups.placeholders("country"))
     return (code, VALID) if code is not None else (None, INVALID)
 
 
 def _birth_date_fields(
     value: object, lookups: Lookups, as_of: date, earliest: date, max_age_years: int
 ) -> tuple[object, str]:
-    cleaned = clean_text(value, lookups.placeholders)
+    cleaned = clean_text(value, lookups.placeholders("date"))
     parsed = parse_date(cleaned)
     status = birth_date_status(
         cleaned, parsed, as_of, earliest=earliest, max_age_years=max_age_years
@@ -274,7 +310,7 @@ def _phone_columns(
     pair_codes, pairs = pd.factorize(
         phone_codes.astype(np.int64) * width + np.where(region_codes < 0, width - 1, region_codes)
     )
-    cleaned = [clean_text(phone, lookups.placeholders) for phone in phones]
+    cleaned = [clean_text(phone, lookups.placeholders("phone")) for phone in phones]
     regions_normalized = [normalize_region(region) for region in region_list]
     todo: list[tuple[str, str | None]] = []
     todo_at: list[int] = []
@@ -343,7 +379,7 @@ def standardize_people(
 
     street, status = _map_distinct(
         df["street_address_raw"],
-        lambda value: _text_fields(clean_text(value, lookups.placeholders)),
+        lambda value: _text_fields(clean_text(value, lookups.placeholders("address"))),
         2,
     )
     out["street_address"] = _text(street, index)
@@ -351,7 +387,7 @@ def standardize_people(
 
     city, status = _map_distinct(
         df["city_raw"],
-        lambda value: _text_fields(standardize_place(value, lookups.placeholders)),
+        lambda value: _text_fields(standardize_place(value, lookups.placeholders("address"))),
         2,
     )
     out["city"] = _text(city, index)
@@ -389,7 +425,7 @@ def _temporal_column(
     as_of = _as_date(as_of)
 
     def fields(value: object) -> tuple[object, str]:
-        cleaned = clean_text(value, lookups.placeholders)
+        cleaned = clean_text(value, lookups.placeholders("date"))
         parsed = parse(cleaned)
         status = timestamp_status(cleaned, parsed, as_of)
         if status != VALID or parsed is None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from crm_quality.standardize.text import DEFAULT_PLACEHOLDERS, clean_text
+from crm_quality.standardize.text import clean_text, default_placeholders
 
 _INVALID: tuple[str | None, bool] = (None, False)
 
@@ -80,7 +80,7 @@ _cached_e164 = lru_cache(maxsize=1 << 16)(e164_from_text)
 def standardize_phone(
     value: object,
     country_code: str | None,
-    placeholders: Collection[str] = DEFAULT_PLACEHOLDERS,
+    placeholders: Collection[str] = default_placeholders("phone"),
 ) -> tuple[str | None, bool]:
     """(E.164 number, True) for a valid number, else (None, False).
 

@@ -79,7 +79,7 @@ def messy(lookups) -> pd.DataFrame:
             "street_address_raw": None,
             "city_raw": "東京",
             "postal_code_raw": "〒１００-０００１",
-            "country_raw": "NA",
+            "country_raw": "n/a",
             "birth_date_raw": "N/A",
         },
     ]
@@ -185,12 +185,15 @@ def test_string_dtype_input_with_missing_values(lookups):
 
 def test_lookups_from_frames_skips_nulls_from_a_database():
     lookups = Lookups.from_frames(
-        placeholders=pd.DataFrame({"value": ["N/A", None]}),
+        placeholders=pd.DataFrame(
+            {"value": ["N/A", None, "Nil"], "field_type": ["any", "any", "email"]}
+        ),
         country_aliases=pd.DataFrame({"alias": ["Deutschland", None], "country_code": ["de", "X"]}),
         nicknames=pd.DataFrame({"nickname": ["Bob"], "canonical_name": ["Robert"]}),
         disposable_domains=pd.DataFrame({"domain": ["Mailinator.com"]}),
     )
-    assert lookups.placeholders == frozenset({"n/a"})
+    assert lookups.placeholders("name") == frozenset({"n/a"})
+    assert lookups.placeholders("email") == frozenset({"n/a", "nil"})
     assert dict(lookups.country_aliases) == {"deutschland": "DE"}
     assert dict(lookups.nicknames) == {"bob": "robert"}
     assert lookups.disposable_domains == frozenset({"mailinator.com"})
@@ -249,3 +252,21 @@ def test_birth_date_limits_reach_standardize_people(lookups):
     strict = standardize_people(raw, lookups, AS_OF, max_age_years=100)
     assert strict["birth_date_status"].tolist() == ["invalid"]
     assert strict["birth_date"].isna().all()
+
+
+def test_real_names_na_nil_null_stay_names_and_na_is_namibia(lookups):
+    raw = _people(
+        [
+            {"first_name_raw": "Nil", "last_name_raw": "NA", "country_raw": "NA"},
+            {"first_name_raw": "Anna", "last_name_raw": "Null", "email_raw": "NULL"},
+            {"first_name_raw": "n/a", "last_name_raw": "unknown", "phone_raw": "nil"},
+        ]
+    )
+    result = standardize_people(raw, lookups, AS_OF)
+    assert result["first_name"].tolist()[:2] == ["Nil", "Anna"]
+    assert result["last_name"].tolist()[:2] == ["Na", "Null"]
+    assert result["first_name_status"].tolist() == ["valid", "valid", "missing"]
+    assert result["last_name_status"].tolist() == ["valid", "valid", "missing"]
+    assert result["country"].iloc[0] == "NA"
+    assert result["email_status"].iloc[1] == "missing"
+    assert result["phone_status"].iloc[2] == "missing"
