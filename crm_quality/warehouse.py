@@ -6,30 +6,29 @@ DAG); everything here takes and returns DataFrames, so it is tested without dbt.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
 
 import pandas as pd
+import pyarrow as pa
 
+from crm_quality.settings import setting
 from crm_quality.standardize import (
     Lookups,
     standardize_date_column,
     standardize_people,
     standardize_timestamp_column,
 )
+from crm_quality.standardize.amount import amount_fields
+
+# decimal(18, 2) whatever the values (an object column of Decimals would be typed by them).
+AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(18, 2))
 
 _EMPTY_SEEDS = {
-    "placeholder_values": ["value"],
+    "placeholder_values": ["value", "field_type"],
     "country_aliases": ["alias", "country_code"],
     "nicknames": ["nickname", "canonical_name"],
     "disposable_email_domains": ["domain"],
 }
-
-
-def parse_as_of(value: object) -> date:
-    """The build's reference date: the `as_of_date` var when set, else today."""
-    if value is None or str(value).strip().lower() in ("", "none", "null"):
-        return date.today()
-    return date.fromisoformat(str(value).strip())
 
 
 def lookups_from_frames(**frames: pd.DataFrame) -> Lookups:
@@ -56,21 +55,54 @@ def with_text_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def standardize_person_records(
-    records: pd.DataFrame, lookups: Lookups, as_of: date
+    records: pd.DataFrame, lookups: Lookups, settings: Mapping[str, object]
 ) -> pd.DataFrame:
-    """CRM and billing person records with every field standardized beside its raw value."""
-    people = standardize_people(with_text_dtypes(records), lookups, as_of)
+    """CRM and billing person records with every field standardized beside its raw value.
+
+    `settings` is the models' `settings` config: as_of_date, min_birth_date, max_age_years,
+    future_slack_days.
+    """
+    as_of = setting(settings, "as_of_date")
+    slack = setting(settings, "future_slack_days")
+    people = standardize_people(
+        with_text_dtypes(records),
+        lookups,
+        as_of,
+        earliest_birth_date=setting(settings, "min_birth_date"),
+        max_age_years=setting(settings, "max_age_years"),
+    )
     for column in ("created_at", "updated_at"):
-        parsed, status = standardize_timestamp_column(people[f"{column}_raw"], lookups, as_of)
+        parsed, status = standardize_timestamp_column(
+            people[f"{column}_raw"], lookups, as_of, future_slack_days=slack
+        )
         people[column] = parsed
         people[f"{column}_status"] = status
     return people
 
 
-def standardize_orders(orders: pd.DataFrame, lookups: Lookups, as_of: date) -> pd.DataFrame:
-    """Orders with the order date parsed; amounts are cast in staging."""
+def standardize_orders(
+    orders: pd.DataFrame, lookups: Lookups, settings: Mapping[str, object]
+) -> pd.DataFrame:
+    """Orders with the order date and the amount parsed, each with its status.
+
+    `settings`: as_of_date, min_order_date, future_slack_days. The amount is null unless
+    valid (crm_quality.standardize.amount states the rule); amount_raw keeps the text.
+    """
     orders = with_text_dtypes(orders)
-    parsed, status = standardize_date_column(orders["order_date_raw"], lookups, as_of)
+    parsed, status = standardize_date_column(
+        orders["order_date_raw"],
+        lookups,
+        setting(settings, "as_of_date"),
+        future_slack_days=setting(settings, "future_slack_days"),
+        earliest=setting(settings, "min_order_date"),
+    )
     orders["order_date"] = parsed
     orders["order_date_status"] = status
+    amounts = [amount_fields(raw) for raw in orders["amount_raw"].tolist()]
+    orders["amount"] = pd.Series(
+        [amount for amount, _ in amounts], index=orders.index, dtype=AMOUNT_DTYPE
+    )
+    orders["amount_status"] = pd.Series(
+        [status for _, status in amounts], index=orders.index, dtype="str"
+    )
     return orders

@@ -33,6 +33,7 @@ from crm_quality.standardize.text import (
 )
 from crm_quality.standardize.validate import (
     EARLIEST_BIRTH_DATE,
+    FUTURE_SLACK_DAYS,
     INVALID,
     MAX_AGE_YEARS,
     MISSING,
@@ -421,13 +422,17 @@ def _temporal_column(
     as_of: date,
     parse: Callable[[str | None], date | datetime | None],
     unit: str,
+    future_slack_days: int,
+    earliest: date | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     as_of = _as_date(as_of)
 
     def fields(value: object) -> tuple[object, str]:
         cleaned = clean_text(value, lookups.placeholders("date"))
         parsed = parse(cleaned)
-        status = timestamp_status(cleaned, parsed, as_of)
+        status = timestamp_status(
+            cleaned, parsed, as_of, future_slack_days=future_slack_days, earliest=earliest
+        )
         if status != VALID or parsed is None:
             return _NAT, status
         return np.datetime64(parsed, unit), status
@@ -440,18 +445,28 @@ def _temporal_column(
 
 
 def standardize_timestamp_column(
-    series: pd.Series, lookups: Lookups, as_of: date
+    series: pd.Series,
+    lookups: Lookups,
+    as_of: date,
+    *,
+    future_slack_days: int = FUTURE_SLACK_DAYS,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[us], status) for a raw timestamp column.
 
-    'invalid' when unparseable or dated after as_of + 1 day; the value is NaT unless valid.
+    'invalid' when unparseable or dated after as_of + `future_slack_days`; the value is NaT
+    unless valid.
     """
-    return _temporal_column(series, lookups, as_of, parse_timestamp, "us")
+    return _temporal_column(series, lookups, as_of, parse_timestamp, "us", future_slack_days)
 
 
 def standardize_date_column(
-    series: pd.Series, lookups: Lookups, as_of: date
+    series: pd.Series,
+    lookups: Lookups,
+    as_of: date,
+    *,
+    future_slack_days: int = FUTURE_SLACK_DAYS,
+    earliest: date | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[s] at midnight, status) for a raw date column; rules as for
-    timestamps."""
-    return _temporal_column(series, lookups, as_of, parse_date, "s")
+    timestamps, and 'invalid' before `earliest` when given."""
+    return _temporal_column(series, lookups, as_of, parse_date, "s", future_slack_days, earliest)
