@@ -23,7 +23,7 @@ from crm_quality.standardize.country import resolve_country
 from crm_quality.standardize.dates import parse_date, parse_timestamp
 from crm_quality.standardize.email import is_disposable_domain, is_valid_email, standardize_email
 from crm_quality.standardize.names import name_key, standardize_name, standardize_place
-from crm_quality.standardize.phone import e164_batch, normalize_region
+from crm_quality.standardize.phone import e164_batch, national_digits, normalize_region
 from crm_quality.standardize.text import (
     DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE,
     PLACEHOLDER_FIELD_TYPES,
@@ -37,6 +37,7 @@ from crm_quality.standardize.validate import (
     INVALID,
     MAX_AGE_YEARS,
     MISSING,
+    UNVERIFIABLE,
     VALID,
     birth_date_status,
     timestamp_status,
@@ -67,6 +68,7 @@ PERSON_OUTPUT_COLUMNS: tuple[str, ...] = (
     "is_disposable_email",
     "email_status",
     "phone",
+    "phone_key",
     "phone_status",
     "street_address",
     "street_address_status",
@@ -111,10 +113,12 @@ class Lookups:
     """The reference seeds the standardizers consult, in lookup-ready form."""
 
     placeholders_by_field_type: Mapping[str, frozenset[str]] = field(
-        default_factory=lambda: MappingProxyType(DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE)
+        default_factory=lambda: MappingProxyType(DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE), repr=False
     )
-    country_aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    nicknames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    country_aliases: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    nicknames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     disposable_domains: frozenset[str] = frozenset()
 
     @classmethod
@@ -298,11 +302,13 @@ def _birth_date_fields(
 
 def _phone_columns(
     phone_raw: pd.Series, country: np.ndarray, lookups: Lookups
-) -> tuple[np.ndarray, np.ndarray]:
-    """E.164 numbers and statuses; each row's resolved country is its parsing region.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """E.164 numbers, matching keys and statuses; each row's resolved country is its
+    parsing region.
 
     Distinct (raw phone, region) pairs are parsed once: the same national number means
-    different things in different countries.
+    different things in different countries. A national number without a region is
+    'unverifiable'; its key is its digits, so two records writing it alike still meet.
     """
     phone_codes, phones = _distinct(phone_raw)
     region_codes, regions = pd.factorize(pd.Series(country, dtype=object), use_na_sentinel=True)
@@ -323,10 +329,24 @@ def _phone_columns(
             todo.append((text, regions_normalized[region_index]))
             todo_at.append(position)
     numbers: list[str | None] = [None] * len(pairs)
-    for position, (number, valid) in zip(todo_at, e164_batch(todo), strict=True):
-        numbers[position] = number
+    keys: list[str | None] = [None] * len(pairs)
+    parse: list[tuple[str, str | None]] = []
+    parse_at: list[int] = []
+    for position, (text, region) in zip(todo_at, todo, strict=True):
+        digits = national_digits(text) if region is None else None
+        if digits is not None:
+            keys[position], statuses[position] = digits, UNVERIFIABLE
+        else:
+            parse.append((text, region))
+            parse_at.append(position)
+    for position, (number, valid) in zip(parse_at, e164_batch(parse), strict=True):
+        numbers[position] = keys[position] = number
         statuses[position] = VALID if valid else INVALID
-    return _spread(numbers, None, pair_codes), _spread(statuses, MISSING, pair_codes)
+    return (
+        _spread(numbers, None, pair_codes),
+        _spread(keys, None, pair_codes),
+        _spread(statuses, MISSING, pair_codes),
+    )
 
 
 # --- public frame functions -------------------------------------------------------------
@@ -344,6 +364,8 @@ def standardize_people(
 
     Adds PERSON_OUTPUT_COLUMNS after the input columns (which pass through unchanged, as do
     the index and row order). A standardized value is NA unless its status is 'valid'.
+    phone_key is what matching compares: the E.164 number, or the digits of an
+    'unverifiable' national number (one without a resolvable country).
     The birth-date limits default to the dbt vars' defaults (min_birth_date, max_age_years).
     """
     missing_columns = [column for column in PERSON_INPUT_COLUMNS if column not in df.columns]
@@ -374,8 +396,9 @@ def standardize_people(
     country, country_status = _map_distinct(
         df["country_raw"], lambda value: _country_fields(value, lookups), 2
     )
-    phone, phone_status = _phone_columns(df["phone_raw"], country, lookups)
+    phone, phone_key, phone_status = _phone_columns(df["phone_raw"], country, lookups)
     out["phone"] = _text(phone, index)
+    out["phone_key"] = _text(phone_key, index)
     out["phone_status"] = _text(phone_status, index)
 
     street, status = _map_distinct(

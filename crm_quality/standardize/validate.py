@@ -1,7 +1,8 @@
 """Plausibility rules that turn a parsed value into a field status.
 
 Every standardized field carries one of three statuses so the warehouse can count
-completeness (missing) and validity (invalid) separately.
+completeness (missing) and validity (invalid) separately; a phone can carry a fourth,
+'unverifiable'.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from datetime import date, datetime, timedelta
 VALID = "valid"
 MISSING = "missing"
 INVALID = "invalid"
+# A national-format phone on a record without a resolvable country: it cannot be judged
+# until the customer's country is known (int_phones_rejudged), so it is neither.
+UNVERIFIABLE = "unverifiable"
 
 # Defaults for callers without dbt; the warehouse passes the dbt vars of the same names
 # (min_birth_date, max_age_years, min_order_date, future_slack_days), and a test keeps

@@ -21,7 +21,9 @@
     {% endfor %}
     {% set validity_rules = {
         'email': 'email is not a syntactically valid address',
-        'phone': 'phone is not a valid number for its country',
+        'phone': 'phone is not a valid number for its country; a national number on a record without a'
+            ~ ' resolvable country is judged for the country most records of the same customer carry'
+            ~ ' (billing first on ties), and left out when there is none',
         'country': 'country does not resolve to an ISO 3166-1 code',
         'birth_date': 'birth_date is unparseable, after as_of_date, before ' ~ var('min_birth_date')
             ~ ' or over ' ~ var('max_age_years') ~ ' years ago',

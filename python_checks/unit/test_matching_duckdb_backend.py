@@ -32,6 +32,7 @@ COLUMNS = [
 def standardized(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
+    frame["phone_key"] = frame["phone"]  # what matching compares (E.164 here)
     return frame
 
 
