@@ -70,8 +70,11 @@ def generate_demo(out_dir: Path, people: int, seed: int, extra_args: Sequence[st
     return json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
 
 
-def run_dbt(command: list[str], raw_dir: Path, work_dir: Path) -> DbtRun:
-    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date."""
+def run_dbt(
+    command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
+) -> DbtRun:
+    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date
+    and any other `variables` (dbt vars)."""
     work_dir.mkdir(parents=True, exist_ok=True)
     warehouse = work_dir / "warehouse.duckdb"
     env = {
@@ -86,7 +89,7 @@ def run_dbt(command: list[str], raw_dir: Path, work_dir: Path) -> DbtRun:
             str(DBT),
             *command,
             "--vars",
-            f'{{as_of_date: "{AS_OF_DATE}"}}',
+            json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
             "--target-path",
             str(work_dir / "target"),
             "--log-path",

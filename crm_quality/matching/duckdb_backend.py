@@ -38,15 +38,6 @@ from crm_quality.matching.training import DEFAULT_SEED, train_model
 SCRATCH_SCHEMA_PREFIX = "er_scratch"
 
 
-def config_value(value: Any, kind: type, default: Any = None) -> Any:
-    """A dbt config value (often rendered from a var as text) as `kind`; empty gives default."""
-    if value is None or (isinstance(value, str) and value.strip() in ("", "None", "none")):
-        return default
-    if kind is bool:
-        return value if isinstance(value, bool) else str(value).strip().lower() == "true"
-    return kind(value)
-
-
 @contextmanager
 def splink_database(session: Any) -> Iterator[DuckDBAPI]:
     """A Splink DuckDBAPI on a new cursor of the warehouse, in a scratch schema dropped after."""

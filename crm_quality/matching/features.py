@@ -15,7 +15,9 @@ FEATURE_EXPRESSIONS: dict[str, str] = {
     "first_name_key": "first_name_key",
     "last_name_key": "last_name_key",
     "email": "email",
-    "phone": "phone",
+    # E.164, or the digits of a national number whose country is unknown ('unverifiable'),
+    # so records writing the same number alike still meet; digits never equal an E.164 '+…'.
+    "phone": "phone_key",
     # Case, spaces and commas vary between systems ('30 CHURCH LANE', 'Via Roma, 8').
     "street_key": "nullif(lower(replace(replace(street_address, ' ', ''), ',', '')), '')",
     "postal_key": "nullif(upper(replace(postal_code, ' ', '')), '')",

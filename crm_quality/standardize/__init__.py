@@ -14,6 +14,7 @@ from crm_quality.standardize.email import (
     standardize_email,
 )
 from crm_quality.standardize.frame import (
+    PERSON_FIELD_TYPES,
     PERSON_INPUT_COLUMNS,
     PERSON_OUTPUT_COLUMNS,
     Lookups,
@@ -23,7 +24,12 @@ from crm_quality.standardize.frame import (
 )
 from crm_quality.standardize.names import name_key, standardize_name, standardize_place
 from crm_quality.standardize.phone import standardize_phone
-from crm_quality.standardize.text import DEFAULT_PLACEHOLDERS, clean_text, normalize_key
+from crm_quality.standardize.text import (
+    DEFAULT_PLACEHOLDERS,
+    clean_text,
+    default_placeholders,
+    normalize_key,
+)
 from crm_quality.standardize.validate import (
     INVALID,
     MISSING,
@@ -36,12 +42,14 @@ __all__ = [
     "DEFAULT_PLACEHOLDERS",
     "INVALID",
     "MISSING",
+    "PERSON_FIELD_TYPES",
     "PERSON_INPUT_COLUMNS",
     "PERSON_OUTPUT_COLUMNS",
     "VALID",
     "Lookups",
     "birth_date_status",
     "clean_text",
+    "default_placeholders",
     "email_domain",
     "is_disposable_domain",
     "is_valid_email",

@@ -10,13 +10,13 @@ import csv
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from crm_quality.standardize.text import DEFAULT_PLACEHOLDERS, clean_text, normalize_key
+from crm_quality.standardize.text import clean_text, default_placeholders, normalize_key
 
 
 def resolve_country(
     value: object,
     aliases: Mapping[str, str],
-    placeholders: Collection[str] = DEFAULT_PLACEHOLDERS,
+    placeholders: Collection[str] = default_placeholders("country"),
 ) -> str | None:
     """ISO 3166-1 alpha-2 code for a country spelling, or None when missing or unknown.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from crm_quality.standardize.text import DEFAULT_PLACEHOLDERS, clean_text, is_missing
+from crm_quality.standardize.text import clean_text, default_placeholders, is_missing
 
 # Local part: dot-separated runs of anything but whitespace, control characters and the
 # specials that need quoting. Non-ASCII letters are allowed (internationalized mail).
@@ -34,7 +34,7 @@ _MAILTO = re.compile(r"^(?:mailto:\s*)+", re.IGNORECASE)
 
 
 def standardize_email(
-    value: object, placeholders: Collection[str] = DEFAULT_PLACEHOLDERS
+    value: object, placeholders: Collection[str] = default_placeholders("email")
 ) -> str | None:
     """Trimmed, lower-case address without a 'mailto:' prefix or surrounding angle brackets.
 

@@ -23,18 +23,21 @@ from crm_quality.standardize.country import resolve_country
 from crm_quality.standardize.dates import parse_date, parse_timestamp
 from crm_quality.standardize.email import is_disposable_domain, is_valid_email, standardize_email
 from crm_quality.standardize.names import name_key, standardize_name, standardize_place
-from crm_quality.standardize.phone import e164_batch, normalize_region
+from crm_quality.standardize.phone import e164_batch, national_digits, normalize_region
 from crm_quality.standardize.text import (
-    DEFAULT_PLACEHOLDERS,
+    DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE,
+    PLACEHOLDER_FIELD_TYPES,
     clean_text,
     is_missing,
     normalize_key,
 )
 from crm_quality.standardize.validate import (
     EARLIEST_BIRTH_DATE,
+    FUTURE_SLACK_DAYS,
     INVALID,
     MAX_AGE_YEARS,
     MISSING,
+    UNVERIFIABLE,
     VALID,
     birth_date_status,
     timestamp_status,
@@ -65,6 +68,7 @@ PERSON_OUTPUT_COLUMNS: tuple[str, ...] = (
     "is_disposable_email",
     "email_status",
     "phone",
+    "phone_key",
     "phone_status",
     "street_address",
     "street_address_status",
@@ -76,6 +80,21 @@ PERSON_OUTPUT_COLUMNS: tuple[str, ...] = (
     "country_status",
     "birth_date",
     "birth_date_status",
+)
+
+# The placeholder field type (seeds/placeholder_values.csv) of each person field.
+PERSON_FIELD_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "first_name": "name",
+        "last_name": "name",
+        "email": "email",
+        "phone": "phone",
+        "street_address": "address",
+        "city": "address",
+        "postal_code": "address",
+        "country": "country",
+        "birth_date": "date",
+    }
 )
 
 DATE_DTYPE = "datetime64[s]"
@@ -93,9 +112,13 @@ _SEED_FILES = {
 class Lookups:
     """The reference seeds the standardizers consult, in lookup-ready form."""
 
-    placeholders: frozenset[str] = DEFAULT_PLACEHOLDERS
-    country_aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    nicknames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    placeholders_by_field_type: Mapping[str, frozenset[str]] = field(
+        default_factory=lambda: MappingProxyType(DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE), repr=False
+    )
+    country_aliases: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    nicknames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     disposable_domains: frozenset[str] = frozenset()
 
     @classmethod
@@ -130,9 +153,7 @@ class Lookups:
         aliases = _pairs(country_aliases, "alias", "country_code")
         nickname_pairs = _pairs(nicknames, "nickname", "canonical_name")
         return cls(
-            placeholders=frozenset(
-                str(value).strip().casefold() for value in _values(placeholders, "value")
-            ),
+            placeholders_by_field_type=_placeholders_by_field_type(placeholders),
             country_aliases=MappingProxyType(
                 {normalize_key(alias): code.strip().upper() for alias, code in aliases}
             ),
@@ -147,6 +168,26 @@ class Lookups:
                 str(value).strip().lower() for value in _values(disposable_domains, "domain")
             ),
         )
+
+    def placeholders(self, field_type: str) -> frozenset[str]:
+        """The placeholders of one field type ('name', 'email', …; see PLACEHOLDER_FIELD_TYPES)."""
+        return self.placeholders_by_field_type[field_type]
+
+
+def _placeholders_by_field_type(frame: pd.DataFrame) -> Mapping[str, frozenset[str]]:
+    """Field type → its placeholders, the seed's 'any' rows included in every type."""
+    found: dict[str, set[str]] = {"any": set()} | {kind: set() for kind in PLACEHOLDER_FIELD_TYPES}
+    for value, field_type in _pairs(frame, "value", "field_type"):
+        kind = field_type.strip().lower()
+        if kind not in found:
+            raise ValueError(
+                f"placeholder {value!r} has field_type {field_type!r}; "
+                f"expected 'any' or one of {PLACEHOLDER_FIELD_TYPES}"
+            )
+        found[kind].add(value.strip().casefold())
+    return MappingProxyType(
+        {kind: frozenset(found["any"] | found[kind]) for kind in PLACEHOLDER_FIELD_TYPES}
+    )
 
 
 def _values(frame: pd.DataFrame, column: str) -> list[str]:
@@ -212,14 +253,14 @@ def _as_date(as_of: date) -> date:
 def _name_fields(
     value: object, lookups: Lookups, nicknames: Mapping[str, str] | None
 ) -> tuple[str | None, str | None, str]:
-    name = standardize_name(value, lookups.placeholders)
+    name = standardize_name(value, lookups.placeholders("name"))
     if name is None:
         return None, None, MISSING
     return name, name_key(name, nicknames), VALID
 
 
 def _email_fields(value: object, lookups: Lookups) -> tuple[str | None, str | None, bool, str]:
-    email = standardize_email(value, lookups.placeholders)
+    email = standardize_email(value, lookups.placeholders("email"))
     if email is None:
         return None, None, False, MISSING
     if not is_valid_email(email):
@@ -233,7 +274,7 @@ def _text_fields(cleaned: str | None) -> tuple[str | None, str]:
 
 
 def _postal_code(value: object, lookups: Lookups) -> tuple[str | None, str]:
-    cleaned = clean_text(value, lookups.placeholders)
+    cleaned = clean_text(value, lookups.placeholders("address"))
     if cleaned is None:
         return None, MISSING
     # NFKC turns full-width digits from Japanese systems into ASCII; clean_text has already
@@ -242,16 +283,16 @@ def _postal_code(value: object, lookups: Lookups) -> tuple[str | None, str]:
 
 
 def _country_fields(value: object, lookups: Lookups) -> tuple[str | None, str]:
-    if clean_text(value, lookups.placeholders) is None:
+    if clean_text(value, lookups.placeholders("country")) is None:
         return None, MISSING
-    code = resolve_country(value, lookups.country_aliases, lookups.placeholders)
+    code = resolve_country(value, lookups.country_aliases, lookups.placeholders("country"))
     return (code, VALID) if code is not None else (None, INVALID)
 
 
 def _birth_date_fields(
     value: object, lookups: Lookups, as_of: date, earliest: date, max_age_years: int
 ) -> tuple[object, str]:
-    cleaned = clean_text(value, lookups.placeholders)
+    cleaned = clean_text(value, lookups.placeholders("date"))
     parsed = parse_date(cleaned)
     status = birth_date_status(
         cleaned, parsed, as_of, earliest=earliest, max_age_years=max_age_years
@@ -261,11 +302,13 @@ def _birth_date_fields(
 
 def _phone_columns(
     phone_raw: pd.Series, country: np.ndarray, lookups: Lookups
-) -> tuple[np.ndarray, np.ndarray]:
-    """E.164 numbers and statuses; each row's resolved country is its parsing region.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """E.164 numbers, matching keys and statuses; each row's resolved country is its
+    parsing region.
 
     Distinct (raw phone, region) pairs are parsed once: the same national number means
-    different things in different countries.
+    different things in different countries. A national number without a region is
+    'unverifiable'; its key is its digits, so two records writing it alike still meet.
     """
     phone_codes, phones = _distinct(phone_raw)
     region_codes, regions = pd.factorize(pd.Series(country, dtype=object), use_na_sentinel=True)
@@ -274,7 +317,7 @@ def _phone_columns(
     pair_codes, pairs = pd.factorize(
         phone_codes.astype(np.int64) * width + np.where(region_codes < 0, width - 1, region_codes)
     )
-    cleaned = [clean_text(phone, lookups.placeholders) for phone in phones]
+    cleaned = [clean_text(phone, lookups.placeholders("phone")) for phone in phones]
     regions_normalized = [normalize_region(region) for region in region_list]
     todo: list[tuple[str, str | None]] = []
     todo_at: list[int] = []
@@ -286,10 +329,24 @@ def _phone_columns(
             todo.append((text, regions_normalized[region_index]))
             todo_at.append(position)
     numbers: list[str | None] = [None] * len(pairs)
-    for position, (number, valid) in zip(todo_at, e164_batch(todo), strict=True):
-        numbers[position] = number
+    keys: list[str | None] = [None] * len(pairs)
+    parse: list[tuple[str, str | None]] = []
+    parse_at: list[int] = []
+    for position, (text, region) in zip(todo_at, todo, strict=True):
+        digits = national_digits(text) if region is None else None
+        if digits is not None:
+            keys[position], statuses[position] = digits, UNVERIFIABLE
+        else:
+            parse.append((text, region))
+            parse_at.append(position)
+    for position, (number, valid) in zip(parse_at, e164_batch(parse), strict=True):
+        numbers[position] = keys[position] = number
         statuses[position] = VALID if valid else INVALID
-    return _spread(numbers, None, pair_codes), _spread(statuses, MISSING, pair_codes)
+    return (
+        _spread(numbers, None, pair_codes),
+        _spread(keys, None, pair_codes),
+        _spread(statuses, MISSING, pair_codes),
+    )
 
 
 # --- public frame functions -------------------------------------------------------------
@@ -307,6 +364,8 @@ def standardize_people(
 
     Adds PERSON_OUTPUT_COLUMNS after the input columns (which pass through unchanged, as do
     the index and row order). A standardized value is NA unless its status is 'valid'.
+    phone_key is what matching compares: the E.164 number, or the digits of an
+    'unverifiable' national number (one without a resolvable country).
     The birth-date limits default to the dbt vars' defaults (min_birth_date, max_age_years).
     """
     missing_columns = [column for column in PERSON_INPUT_COLUMNS if column not in df.columns]
@@ -337,13 +396,14 @@ def standardize_people(
     country, country_status = _map_distinct(
         df["country_raw"], lambda value: _country_fields(value, lookups), 2
     )
-    phone, phone_status = _phone_columns(df["phone_raw"], country, lookups)
+    phone, phone_key, phone_status = _phone_columns(df["phone_raw"], country, lookups)
     out["phone"] = _text(phone, index)
+    out["phone_key"] = _text(phone_key, index)
     out["phone_status"] = _text(phone_status, index)
 
     street, status = _map_distinct(
         df["street_address_raw"],
-        lambda value: _text_fields(clean_text(value, lookups.placeholders)),
+        lambda value: _text_fields(clean_text(value, lookups.placeholders("address"))),
         2,
     )
     out["street_address"] = _text(street, index)
@@ -351,7 +411,7 @@ def standardize_people(
 
     city, status = _map_distinct(
         df["city_raw"],
-        lambda value: _text_fields(standardize_place(value, lookups.placeholders)),
+        lambda value: _text_fields(standardize_place(value, lookups.placeholders("address"))),
         2,
     )
     out["city"] = _text(city, index)
@@ -385,13 +445,17 @@ def _temporal_column(
     as_of: date,
     parse: Callable[[str | None], date | datetime | None],
     unit: str,
+    future_slack_days: int,
+    earliest: date | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     as_of = _as_date(as_of)
 
     def fields(value: object) -> tuple[object, str]:
-        cleaned = clean_text(value, lookups.placeholders)
+        cleaned = clean_text(value, lookups.placeholders("date"))
         parsed = parse(cleaned)
-        status = timestamp_status(cleaned, parsed, as_of)
+        status = timestamp_status(
+            cleaned, parsed, as_of, future_slack_days=future_slack_days, earliest=earliest
+        )
         if status != VALID or parsed is None:
             return _NAT, status
         return np.datetime64(parsed, unit), status
@@ -404,18 +468,28 @@ def _temporal_column(
 
 
 def standardize_timestamp_column(
-    series: pd.Series, lookups: Lookups, as_of: date
+    series: pd.Series,
+    lookups: Lookups,
+    as_of: date,
+    *,
+    future_slack_days: int = FUTURE_SLACK_DAYS,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[us], status) for a raw timestamp column.
 
-    'invalid' when unparseable or dated after as_of + 1 day; the value is NaT unless valid.
+    'invalid' when unparseable or dated after as_of + `future_slack_days`; the value is NaT
+    unless valid.
     """
-    return _temporal_column(series, lookups, as_of, parse_timestamp, "us")
+    return _temporal_column(series, lookups, as_of, parse_timestamp, "us", future_slack_days)
 
 
 def standardize_date_column(
-    series: pd.Series, lookups: Lookups, as_of: date
+    series: pd.Series,
+    lookups: Lookups,
+    as_of: date,
+    *,
+    future_slack_days: int = FUTURE_SLACK_DAYS,
+    earliest: date | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[s] at midnight, status) for a raw date column; rules as for
-    timestamps."""
-    return _temporal_column(series, lookups, as_of, parse_date, "s")
+    timestamps, and 'invalid' before `earliest` when given."""
+    return _temporal_column(series, lookups, as_of, parse_date, "s", future_slack_days, earliest)

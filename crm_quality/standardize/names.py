@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Collection, Mapping
 
 from crm_quality.standardize.text import (
-    DEFAULT_PLACEHOLDERS,
     clean_text,
+    default_placeholders,
     is_missing,
     strip_accents,
 )
@@ -169,7 +169,7 @@ def _prepare(value: object, placeholders: Collection[str]) -> str | None:
 
 
 def standardize_name(
-    value: object, placeholders: Collection[str] = DEFAULT_PLACEHOLDERS
+    value: object, placeholders: Collection[str] = default_placeholders("name")
 ) -> str | None:
     """Display form of a person's name: 'JOHN' → 'John', 'VAN DER BERG' → 'van der Berg'.
 
@@ -182,7 +182,7 @@ def standardize_name(
 
 
 def standardize_place(
-    value: object, placeholders: Collection[str] = DEFAULT_PLACEHOLDERS
+    value: object, placeholders: Collection[str] = default_placeholders("address")
 ) -> str | None:
     """Display form of a city: 'FRANKFURT AM MAIN' → 'Frankfurt am Main', 'LE MANS' → 'Le Mans'."""
     text = _prepare(value, placeholders)

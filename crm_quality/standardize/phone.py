@@ -21,7 +21,7 @@ from pathlib import Path
 
 import phonenumbers
 
-from crm_quality.standardize.text import DEFAULT_PLACEHOLDERS, clean_text
+from crm_quality.standardize.text import clean_text, default_placeholders
 
 _INVALID: tuple[str | None, bool] = (None, False)
 
@@ -57,10 +57,32 @@ def normalize_region(country_code: object) -> str | None:
     return region if len(region) == 2 and region.isalpha() else None
 
 
+def _prepared(text: str) -> str:
+    return _international_prefix_to_plus(_EXTENSION.sub("", unicodedata.normalize("NFKC", text)))
+
+
+# Digits and the punctuation numbers are written with; E.164 allows at most 15 digits.
+_NATIONAL_CHARACTERS = re.compile(r"[\d\s\-().\/]+")
+_MIN_DIGITS, _MAX_DIGITS = 5, 15
+
+
+def national_digits(text: str) -> str | None:
+    """The digits of a number written in national format ('030 1234567' → '0301234567').
+
+    None when the text is written internationally ('+49 …', '0049 …'), holds anything but
+    digits and phone punctuation, or has too few or too many digits to be a phone number
+    anywhere. Such a number can only be judged once its country is known.
+    """
+    text = _prepared(text).strip()
+    if not _NATIONAL_CHARACTERS.fullmatch(text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits if _MIN_DIGITS <= len(digits) <= _MAX_DIGITS else None
+
+
 def e164_from_text(text: str, region: str | None) -> tuple[str | None, bool]:
     """standardize_phone for text that is already cleaned and a normalized region."""
-    text = _EXTENSION.sub("", unicodedata.normalize("NFKC", text))
-    text = _international_prefix_to_plus(text)
+    text = _prepared(text)
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -80,7 +102,7 @@ _cached_e164 = lru_cache(maxsize=1 << 16)(e164_from_text)
 def standardize_phone(
     value: object,
     country_code: str | None,
-    placeholders: Collection[str] = DEFAULT_PLACEHOLDERS,
+    placeholders: Collection[str] = default_placeholders("phone"),
 ) -> tuple[str | None, bool]:
     """(E.164 number, True) for a valid number, else (None, False).
 

@@ -12,9 +12,13 @@ import re
 import unicodedata
 from collections.abc import Collection
 
-# Mirrors seeds/placeholder_values.csv (a test keeps them equal); the warehouse passes the
-# seed's values explicitly, this default serves callers without the seeds. The empty string
-# is not listed: it is missing by construction.
+# Field types a placeholder can apply to (the field_type column of
+# seeds/placeholder_values.csv; 'any' there means every one of them).
+PLACEHOLDER_FIELD_TYPES: tuple[str, ...] = ("name", "email", "phone", "country", "address", "date")
+
+# Placeholders in every field type. Mirrors the seed's 'any' rows (a test keeps them equal);
+# the warehouse passes the seed's values explicitly, these defaults serve callers without
+# the seeds. The empty string is not listed: it is missing by construction.
 DEFAULT_PLACEHOLDERS: frozenset[str] = frozenset(
     {
         "-",
@@ -34,10 +38,7 @@ DEFAULT_PLACEHOLDERS: frozenset[str] = frozenset(
         "n.a.",
         "n.a",
         "n/v",
-        "na",
-        "nil",
         "none",
-        "null",
         "<null>",
         "(null)",
         "[null]",
@@ -59,6 +60,26 @@ DEFAULT_PLACEHOLDERS: frozenset[str] = frozenset(
         "k. a.",
     }
 )
+
+# Tokens that are real values in some field types: 'Na' is a Korean surname and 'NA'
+# Namibia's code, 'Nil' a Turkish given name, 'Null' a surname.
+_PLACEHOLDER_EXCEPT: dict[str, frozenset[str]] = {
+    "na": frozenset({"name", "country"}),
+    "nil": frozenset({"name"}),
+    "null": frozenset({"name"}),
+}
+
+DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE: dict[str, frozenset[str]] = {
+    field_type: DEFAULT_PLACEHOLDERS
+    | {token for token, real_in in _PLACEHOLDER_EXCEPT.items() if field_type not in real_in}
+    for field_type in PLACEHOLDER_FIELD_TYPES
+}
+
+
+def default_placeholders(field_type: str) -> frozenset[str]:
+    """The built-in placeholders of one field type (see PLACEHOLDER_FIELD_TYPES)."""
+    return DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE[field_type]
+
 
 # Invisible format characters that copy-paste leaves behind: zero-width space, word joiner,
 # byte-order mark, soft hyphen. Joiners (ZWJ/ZWNJ) are kept: some scripts need them.

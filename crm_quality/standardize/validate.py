@@ -1,7 +1,8 @@
 """Plausibility rules that turn a parsed value into a field status.
 
 Every standardized field carries one of three statuses so the warehouse can count
-completeness (missing) and validity (invalid) separately.
+completeness (missing) and validity (invalid) separately; a phone can carry a fourth,
+'unverifiable'.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ from datetime import date, datetime, timedelta
 VALID = "valid"
 MISSING = "missing"
 INVALID = "invalid"
+# A national-format phone on a record without a resolvable country: it cannot be judged
+# until the customer's country is known (int_phones_rejudged), so it is neither.
+UNVERIFIABLE = "unverifiable"
 
+# Defaults for callers without dbt; the warehouse passes the dbt vars of the same names
+# (min_birth_date, max_age_years, min_order_date, future_slack_days), and a test keeps
+# these equal to the vars' defaults in dbt_project.yml.
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 MAX_AGE_YEARS = 120
-# Records are stamped in local time by systems ahead of the warehouse's clock; a day of
-# slack keeps them from being flagged as "in the future".
-FUTURE_SLACK = timedelta(days=1)
+EARLIEST_ORDER_DATE = date(1900, 1, 1)
+# Records are stamped in local time by systems ahead of the warehouse's clock; this many
+# days of slack keep them from being flagged as "in the future".
+FUTURE_SLACK_DAYS = 1
 
 
 def age_on(birth_date: date, as_of: date) -> int:
@@ -51,12 +59,23 @@ def birth_date_status(
     return VALID
 
 
-def timestamp_status(cleaned_raw: str | None, parsed: date | datetime | None, as_of: date) -> str:
-    """'missing' without a value; 'invalid' if unparseable or dated after as_of + 1 day."""
+def timestamp_status(
+    cleaned_raw: str | None,
+    parsed: date | datetime | None,
+    as_of: date,
+    *,
+    future_slack_days: int = FUTURE_SLACK_DAYS,
+    earliest: date | None = None,
+) -> str:
+    """'missing' without a value; 'invalid' if unparseable, dated after as_of +
+    `future_slack_days` (1) or, when given, before `earliest`; else 'valid'."""
     if cleaned_raw is None:
         return MISSING
     if parsed is None:
         return INVALID
-    if _as_date(parsed) > _as_date(as_of) + FUTURE_SLACK:
+    day = _as_date(parsed)
+    if day > _as_date(as_of) + timedelta(days=future_slack_days):
+        return INVALID
+    if earliest is not None and day < earliest:
         return INVALID
     return VALID

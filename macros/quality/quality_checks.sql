@@ -21,9 +21,11 @@
     {% endfor %}
     {% set validity_rules = {
         'email': 'email is not a syntactically valid address',
-        'phone': 'phone is not a valid number for its country',
+        'phone': 'phone is not a valid number for its country; a national number on a record without a'
+            ~ ' resolvable country is judged for the country most records of the same customer carry'
+            ~ ' (billing first on ties), and left out when there is none',
         'country': 'country does not resolve to an ISO 3166-1 code',
-        'birth_date': 'birth_date is unparseable, in the future, before ' ~ var('min_birth_date')
+        'birth_date': 'birth_date is unparseable, after as_of_date, before ' ~ var('min_birth_date')
             ~ ' or over ' ~ var('max_age_years') ~ ' years ago',
     } %}
     {% for source_system in ['crm', 'billing'] %}
@@ -36,11 +38,13 @@
     {% for field in ['created_at', 'updated_at'] %}
         {% do checks.append({
             'source_system': 'crm', 'quality_dimension': 'validity', 'defect_type': 'invalid',
-            'field': field, 'column': field, 'rule': field ~ ' is unparseable or in the future'}) %}
+            'field': field, 'column': field, 'rule': field ~ ' is unparseable or more than '
+                ~ var('future_slack_days') ~ ' day(s) after as_of_date'}) %}
     {% endfor %}
     {% do checks.append({
         'source_system': 'billing', 'quality_dimension': 'validity', 'defect_type': 'invalid',
-        'field': 'opened_at', 'column': 'created_at', 'rule': 'opened_at is unparseable or in the future'}) %}
+        'field': 'opened_at', 'column': 'created_at', 'rule': 'opened_at is unparseable or more than '
+            ~ var('future_slack_days') ~ ' day(s) after as_of_date'}) %}
     {% for field in ['email', 'phone', 'country', 'birth_date'] %}
         {% do checks.append({
             'source_system': 'crm', 'quality_dimension': 'accuracy', 'defect_type': 'inaccurate',
@@ -67,10 +71,13 @@
         ('completeness', 'missing', 'account_id', 'account_id is empty'),
         ('validity', 'invalid', 'account_id', 'account_id matches no billing account'),
         ('completeness', 'missing', 'order_date', 'order_date is empty'),
-        ('validity', 'invalid', 'order_date', 'order_date is unparseable, in the future or before '
-            ~ var('min_birth_date')),
+        ('validity', 'invalid', 'order_date', 'order_date is unparseable, more than '
+            ~ var('future_slack_days') ~ ' day(s) after as_of_date or before ' ~ var('min_order_date')),
         ('completeness', 'missing', 'amount', 'amount is empty'),
-        ('validity', 'invalid', 'amount', 'amount is not a number or is negative'),
+        ('validity', 'invalid', 'amount', "amount is negative or not a number written as 1234.5, "
+            ~ "1,234.50 / 1.234,50 (the rightmost separator is the decimal one, the other groups "
+            ~ "threes), 1,234,567 or 12,5; a single separator before exactly three digits "
+            ~ "(1,234) is ambiguous and invalid"),
         ('completeness', 'missing', 'currency', 'currency is empty'),
         ('validity', 'invalid', 'currency', 'currency is not an ISO 4217 code'),
     ] %}

@@ -59,10 +59,6 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "countries_kr_br_jp",
         ("--countries", "KR,BR,JP"),
-        known_gaps={
-            "crm/completeness/missing/last_name": "the warehouse reads the romanized Korean "
-            "surname 'Na' as the placeholder 'NA' and counts it missing",
-        },
     ),
 )
 

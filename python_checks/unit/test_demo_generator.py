@@ -29,6 +29,7 @@ from crm_quality.demo.phones import calling_code
 from crm_quality.demo.pools import COUNTRIES, CURRENCY
 from crm_quality.demo.sources import BILLING_COLUMNS, CRM_COLUMNS
 from crm_quality.standardize import (
+    PERSON_FIELD_TYPES,
     PERSON_INPUT_COLUMNS,
     clean_text,
     load_country_aliases,
@@ -810,8 +811,10 @@ def test_the_warehouse_standardizers_read_the_new_countries_as_the_truth_says(
         read = standardize_people(_person_frame(records, columns), lookups, AS_OF)
         for record, (_, row) in zip(records, read.iterrows(), strict=True):
             for field, (kind, value) in record.states.items():
-                if field == "updated_at" or is_a_placeholder_to_the_warehouse(value, lookups):
-                    continue  # the romanized surname 'Na': see the xfail test below
+                if field == "updated_at" or is_a_placeholder_to_the_warehouse(
+                    field, value, lookups
+                ):
+                    continue
                 status = {dq.OK: "valid", dq.MISSING: "missing", dq.INVALID: "invalid"}[kind]
                 assert row[f"{field}_status"] == status, (system, field, record.values)
                 if kind == dq.OK and field in ("email", "phone", "country"):
@@ -823,15 +826,11 @@ def test_the_warehouse_standardizers_read_the_new_countries_as_the_truth_says(
         assert checked[code, dq.OK] > 3000 and checked[code, dq.INVALID] > 10
 
 
-def is_a_placeholder_to_the_warehouse(value: str | None, lookups) -> bool:
-    return value is not None and clean_text(value, lookups.placeholders) is None
+def is_a_placeholder_to_the_warehouse(field: str, value: str | None, lookups) -> bool:
+    placeholders = lookups.placeholders(PERSON_FIELD_TYPES[field])
+    return value is not None and clean_text(value, placeholders) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the warehouse reads the Korean surname 'Na' (나) as the placeholder 'NA' "
-    "(seeds/placeholder_values.csv) and counts it missing",
-)
 def test_the_romanized_korean_surname_na_is_a_name_to_the_warehouse(
     new_country_chunks: list, lookups
 ) -> None:

@@ -9,7 +9,6 @@ import pytest
 from crm_quality.matching.duckdb_backend import (
     TrainingOptions,
     cluster_records_at_thresholds,
-    config_value,
     registry_schema,
     score_record_pairs,
     train_or_reuse,
@@ -33,6 +32,7 @@ COLUMNS = [
 def standardized(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
+    frame["phone_key"] = frame["phone"]  # what matching compares (E.164 here)
     return frame
 
 
@@ -51,13 +51,6 @@ def session():
     connection = duckdb.connect()
     yield connection
     connection.close()
-
-
-def test_config_values_arrive_as_text_from_vars():
-    assert config_value("0.9", float) == 0.9
-    assert config_value("True", bool) is True and config_value("false", bool) is False
-    assert config_value("", str) is None and config_value(None, int, 20) == 20
-    assert config_value("None", float, 0.5) == 0.5
 
 
 def trained_registry(session, records) -> duckdb.DuckDBPyRelation:

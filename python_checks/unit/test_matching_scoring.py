@@ -49,6 +49,7 @@ def person(rng: random.Random, number: int, **fixed) -> dict:
 def features(rows: list[dict]) -> pd.DataFrame:
     records = pd.DataFrame(rows)
     records["birth_date"] = pd.to_datetime(records["birth_date"])
+    records["phone_key"] = records["phone"]  # what matching compares (E.164 here)
     connection = duckdb.connect()
     connection.register("records", records)
     return connection.sql(f"select {feature_select_sql(20)} from records").df()

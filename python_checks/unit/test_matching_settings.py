@@ -151,6 +151,7 @@ def test_swapped_names_are_a_level_of_both_name_comparisons(settings):
 def _features(rows: list[dict], max_key_group_size: int | None = None) -> pd.DataFrame:
     records = pd.DataFrame(rows)
     records["birth_date"] = pd.to_datetime(records["birth_date"])
+    records["phone_key"] = records["phone"]  # what matching compares (E.164 here)
     connection = duckdb.connect()
     connection.register("records", records)
     return connection.sql(

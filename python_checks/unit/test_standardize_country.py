@@ -89,10 +89,15 @@ def test_placeholders_are_not_countries(aliases, raw):
     assert resolve_country(raw, aliases) is None
 
 
-def test_namibia_code_is_a_placeholder_first(aliases):
-    # 'NA' in a country column far more often means "not available" than Namibia.
-    assert resolve_country("NA", aliases) is None
-    assert resolve_country("NA", aliases, placeholders=frozenset()) == "NA"
+def test_na_in_a_country_field_is_namibia(aliases):
+    assert resolve_country("NA", aliases) == "NA"
+    assert resolve_country(" na ", aliases) == "NA"
+    assert resolve_country("NA", aliases, placeholders=frozenset({"na"})) is None
+
+
+@pytest.mark.parametrize("raw", ["Nil", "NULL", "n/a"])
+def test_nil_and_null_are_no_countries(aliases, raw):
+    assert resolve_country(raw, aliases) is None
 
 
 def test_load_country_aliases_normalizes_hand_edits(tmp_path):

@@ -79,7 +79,7 @@ def messy(lookups) -> pd.DataFrame:
             "street_address_raw": None,
             "city_raw": "東京",
             "postal_code_raw": "〒１００-０００１",
-            "country_raw": "NA",
+            "country_raw": "n/a",
             "birth_date_raw": "N/A",
         },
     ]
@@ -101,7 +101,9 @@ def test_values_and_statuses(messy):
     assert column("is_disposable_email") == [True, False, False, False]
     assert column("email_status") == ["valid", "invalid", "valid", "missing"]
     assert column("phone") == ["+49301234567", "+14155550132", None, "+49301234567"]
-    assert column("phone_status") == ["valid", "valid", "invalid", "valid"]
+    # Record c writes a national number and names no real country: not judged, digits kept.
+    assert column("phone_status") == ["valid", "valid", "unverifiable", "valid"]
+    assert column("phone_key") == ["+49301234567", "+14155550132", "0301234567", "+49301234567"]
     assert column("street_address") == ["Hauptstraße 1", None, "1 Rue de Rivoli", None]
     assert column("street_address_status") == ["valid", "missing", "valid", "missing"]
     assert column("city") == ["Frankfurt am Main", "New York", "Paris", "東京"]
@@ -185,12 +187,15 @@ def test_string_dtype_input_with_missing_values(lookups):
 
 def test_lookups_from_frames_skips_nulls_from_a_database():
     lookups = Lookups.from_frames(
-        placeholders=pd.DataFrame({"value": ["N/A", None]}),
+        placeholders=pd.DataFrame(
+            {"value": ["N/A", None, "Nil"], "field_type": ["any", "any", "email"]}
+        ),
         country_aliases=pd.DataFrame({"alias": ["Deutschland", None], "country_code": ["de", "X"]}),
         nicknames=pd.DataFrame({"nickname": ["Bob"], "canonical_name": ["Robert"]}),
         disposable_domains=pd.DataFrame({"domain": ["Mailinator.com"]}),
     )
-    assert lookups.placeholders == frozenset({"n/a"})
+    assert lookups.placeholders("name") == frozenset({"n/a"})
+    assert lookups.placeholders("email") == frozenset({"n/a", "nil"})
     assert dict(lookups.country_aliases) == {"deutschland": "DE"}
     assert dict(lookups.nicknames) == {"bob": "robert"}
     assert lookups.disposable_domains == frozenset({"mailinator.com"})
@@ -212,9 +217,15 @@ def test_row_count_and_order_are_preserved(lookups, rows):
     assert list(result.index) == list(raw.index)
     for name in PERSON_OUTPUT_COLUMNS:
         if name.endswith("_status"):
-            assert set(result[name]) <= {"valid", "missing", "invalid"}
+            allowed = {"valid", "missing", "invalid"} | (
+                {"unverifiable"} if "phone" in name else set()
+            )
+            assert set(result[name]) <= allowed, name
             value = result[name.removesuffix("_status")]
             assert (value.notna() == (result[name] == "valid")).all(), name
+    # The matching key: the number when valid, its digits when unverifiable, else nothing.
+    keyed = result["phone_status"].isin(["valid", "unverifiable"])
+    assert (result["phone_key"].notna() == keyed).all()
 
 
 def test_timestamp_column(lookups):
@@ -249,3 +260,53 @@ def test_birth_date_limits_reach_standardize_people(lookups):
     strict = standardize_people(raw, lookups, AS_OF, max_age_years=100)
     assert strict["birth_date_status"].tolist() == ["invalid"]
     assert strict["birth_date"].isna().all()
+
+
+def test_real_names_na_nil_null_stay_names_and_na_is_namibia(lookups):
+    raw = _people(
+        [
+            {"first_name_raw": "Nil", "last_name_raw": "NA", "country_raw": "NA"},
+            {"first_name_raw": "Anna", "last_name_raw": "Null", "email_raw": "NULL"},
+            {"first_name_raw": "n/a", "last_name_raw": "unknown", "phone_raw": "nil"},
+        ]
+    )
+    result = standardize_people(raw, lookups, AS_OF)
+    assert result["first_name"].tolist()[:2] == ["Nil", "Anna"]
+    assert result["last_name"].tolist()[:2] == ["Na", "Null"]
+    assert result["first_name_status"].tolist() == ["valid", "valid", "missing"]
+    assert result["last_name_status"].tolist() == ["valid", "valid", "missing"]
+    assert result["country"].iloc[0] == "NA"
+    assert result["email_status"].iloc[1] == "missing"
+    assert result["phone_status"].iloc[2] == "missing"
+
+
+def test_national_phones_without_a_country_are_unverifiable_not_invalid(lookups):
+    raw = _people(
+        [
+            {"phone_raw": "030 1234567", "country_raw": ""},
+            {"phone_raw": "030 1234567", "country_raw": "Narnia"},
+            {"phone_raw": "030 1234567", "country_raw": "DE"},
+            {"phone_raw": "+49 30 1234567", "country_raw": ""},
+            {"phone_raw": "0049 30 1234567", "country_raw": None},
+            {"phone_raw": "12", "country_raw": ""},  # no number anywhere
+            {"phone_raw": "call me", "country_raw": ""},
+            {"phone_raw": "030 12", "country_raw": "DE"},  # national, known country: judged
+            {"phone_raw": "030 1234567", "country_raw": "NA"},  # Namibia: judged there
+        ]
+    )
+    result = standardize_people(raw, lookups, AS_OF)
+    assert result["phone_status"].tolist() == [
+        "unverifiable",
+        "unverifiable",
+        "valid",
+        "valid",
+        "valid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+    ]
+    keys = [None if pd.isna(key) else key for key in result["phone_key"]]
+    assert keys[:5] == ["0301234567", "0301234567", "+49301234567", "+49301234567", "+49301234567"]
+    assert keys[5:] == [None] * 4
+    assert result["phone"].isna().tolist()[:2] == [True, True]

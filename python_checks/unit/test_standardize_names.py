@@ -44,7 +44,10 @@ from crm_quality.standardize import name_key, standardize_name, standardize_plac
         ("ИВАН", "ИВАН"),  # non-Latin scripts are not recased
         ("김민준", "김민준"),
         (" n/a ", None),
-        ("NULL", None),
+        ("NULL", "Null"),  # a surname
+        ("NA", "Na"),  # a Korean surname
+        ("nil", "Nil"),  # a Turkish given name
+        ("unknown", None),
         (None, None),
     ],
 )

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from crm_quality.standardize import phone as phone_module
 from crm_quality.standardize import standardize_phone
+from crm_quality.standardize.phone import national_digits
 
 BERLIN = "+49301234567"
 SAN_FRANCISCO = "+14155550132"
@@ -126,3 +127,32 @@ def test_e164_output_reparses_to_itself(region, raw):
         assert standardize_phone(e164, region) == (e164, True)
     else:
         assert e164 is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("030 1234567", "0301234567"),
+        ("(415) 555-0132", "4155550132"),
+        ("030/123.45-67", "0301234567"),
+        ("030 1234567 ext. 12", "0301234567"),
+        ("+49 30 1234567", None),  # international: readable without a country
+        ("0049 30 1234567", None),
+        ("1234", None),  # too short to be a number anywhere
+        ("1234567890123456", None),  # longer than E.164 allows
+        ("call me", None),
+        ("1-800-FLOWERS", None),
+    ],
+)
+def test_national_digits(raw, digits):
+    assert national_digits(raw) == digits
+
+
+@given(st.sampled_from(["DE", "US", "FR", "JP", "KR", "BR", "GB"]))
+def test_a_valid_number_written_nationally_keeps_its_digits(region):
+    number = phonenumbers.example_number(region)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    digits = national_digits(national)
+    assert digits is not None and digits.endswith(str(number.national_number))
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    assert national_digits(international) is None

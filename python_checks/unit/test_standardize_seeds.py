@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from crm_quality.standardize import DEFAULT_PLACEHOLDERS, Lookups, name_key, normalize_key
+from crm_quality.standardize.text import (
+    DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE,
+    PLACEHOLDER_FIELD_TYPES,
+)
 
 
 def _rows(seed_dir: Path, name: str) -> list[dict[str, str]]:
@@ -115,10 +119,23 @@ def test_native_and_common_names_are_present(aliases):
 
 
 def test_placeholder_seed_matches_the_code_default(seed_dir):
-    values = [row["value"] for row in _rows(seed_dir, "placeholder_values.csv")]
-    assert len(values) == len(set(values))
-    assert all(value == value.strip().casefold() and value for value in values)
-    assert frozenset(values) == DEFAULT_PLACEHOLDERS
+    rows = [(row["value"], row["field_type"]) for row in _rows(seed_dir, "placeholder_values.csv")]
+    assert len(rows) == len(set(rows))
+    assert all(value == value.strip().casefold() and value for value, _ in rows)
+    assert frozenset(value for value, kind in rows if kind == "any") == DEFAULT_PLACEHOLDERS
+    lookups = Lookups.from_seed_dir(seed_dir)
+    for kind in PLACEHOLDER_FIELD_TYPES:
+        assert lookups.placeholders(kind) == DEFAULT_PLACEHOLDERS_BY_FIELD_TYPE[kind], kind
+
+
+def test_real_names_and_namibia_are_not_placeholders_of_their_field(seed_dir):
+    lookups = Lookups.from_seed_dir(seed_dir)
+    for token in ("na", "nil", "null"):
+        assert token not in lookups.placeholders("name")
+        assert token in lookups.placeholders("email") and token in lookups.placeholders("phone")
+    assert "na" not in lookups.placeholders("country")
+    assert "nil" in lookups.placeholders("country") and "null" in lookups.placeholders("country")
+    assert "n/a" in lookups.placeholders("name") and "unknown" in lookups.placeholders("name")
 
 
 def test_nicknames_are_name_keys_and_one_step(seed_dir):
@@ -152,19 +169,19 @@ def test_lookups_load_from_the_seed_folder(seed_dir, monkeypatch):
     lookups = Lookups.from_seed_dir("seeds")
     assert lookups.country_aliases["deutschland"] == "DE"
     assert lookups.country_aliases["na"] == "NA"  # Namibia survives CSV reading
-    assert "none" in lookups.placeholders and "null" in lookups.placeholders
+    assert "none" in lookups.placeholders("name") and "null" in lookups.placeholders("email")
     assert lookups.nicknames["bob"] == "robert"
     assert "mailinator.com" in lookups.disposable_domains
 
 
 def test_header_only_seeds_give_empty_lookups(tmp_path):
     for name, header in [
-        ("placeholder_values.csv", "value"),
+        ("placeholder_values.csv", "value,field_type"),
         ("country_aliases.csv", "alias,country_code"),
         ("nicknames.csv", "nickname,canonical_name"),
         ("disposable_email_domains.csv", "domain"),
     ]:
         (tmp_path / name).write_text(header + "\n", encoding="utf-8")
     lookups = Lookups.from_seed_dir(tmp_path)
-    assert lookups.placeholders == frozenset()
+    assert all(lookups.placeholders(kind) == frozenset() for kind in PLACEHOLDER_FIELD_TYPES)
     assert dict(lookups.country_aliases) == {} and dict(lookups.nicknames) == {}

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_quality.standardize import DEFAULT_PLACEHOLDERS, clean_text, normalize_key
+from crm_quality.standardize.text import default_placeholders
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,9 @@ def test_clean_text_normalizes(raw, expected):
     ],
 )
 def test_clean_text_turns_nothing_into_none(raw):
-    assert clean_text(raw) is None
+    assert clean_text(raw, default_placeholders("email")) is None
+    if not isinstance(raw, str) or raw.strip().casefold() not in ("null", "na", "nil"):
+        assert clean_text(raw) is None
 
 
 def test_clean_text_uses_given_placeholders_only():
@@ -72,9 +75,18 @@ def test_clean_text_uses_given_placeholders_only():
 
 
 def test_real_names_are_not_placeholders():
-    for name in ("Nan", "Tess", "Nix", "Ng", "Al", "Ed"):
+    for name in ("Nan", "Tess", "Nix", "Ng", "Al", "Ed", "Na", "Nil", "Null"):
         assert name.casefold() not in DEFAULT_PLACEHOLDERS
-        assert clean_text(name) == name
+        assert name.casefold() not in default_placeholders("name")
+        assert clean_text(name, default_placeholders("name")) == name
+
+
+def test_na_nil_null_are_placeholders_where_no_value_is_written_so():
+    for token in ("NA", "Nil", "NULL"):
+        assert clean_text(token, default_placeholders("email")) is None
+        assert clean_text(token, default_placeholders("phone")) is None
+    assert clean_text("NA", default_placeholders("country")) == "NA"  # Namibia
+    assert clean_text("NULL", default_placeholders("country")) is None
 
 
 @given(st.text())

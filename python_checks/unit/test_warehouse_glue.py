@@ -2,42 +2,115 @@
 
 from __future__ import annotations
 
-from datetime import date
-
+import duckdb
 import pandas as pd
 
+from crm_quality.standardize import PERSON_INPUT_COLUMNS
 from crm_quality.warehouse import (
+    REJUDGED_PHONE_COLUMNS,
     lookups_from_frames,
-    parse_as_of,
+    rejudge_phone,
+    rejudge_unverifiable_phones,
     standardize_orders,
+    standardize_person_records,
     with_text_dtypes,
 )
 
-
-def test_parse_as_of_defaults_to_today_for_unset_values():
-    for unset in (None, "", "None", "null"):
-        assert parse_as_of(unset) == date.today()
-    assert parse_as_of(" 2026-06-30 ") == date(2026, 6, 30)
+SETTINGS = {
+    "as_of_date": "2026-06-30",
+    "min_birth_date": "1900-01-01",
+    "max_age_years": "120",
+    "min_order_date": "1900-01-01",
+    "future_slack_days": "1",
+}
 
 
 def test_missing_seeds_give_empty_lookups():
-    lookups = lookups_from_frames(placeholder_values=pd.DataFrame({"value": ["n/a"]}))
-    assert "n/a" in lookups.placeholders
+    lookups = lookups_from_frames(
+        placeholder_values=pd.DataFrame({"value": ["n/a"], "field_type": ["any"]})
+    )
+    assert "n/a" in lookups.placeholders("phone")
     assert dict(lookups.country_aliases) == {}
 
 
-def test_orders_keep_every_row_and_flag_bad_dates():
-    orders = pd.DataFrame(
+def _orders(dates: list[str], amounts: list[str | None] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "source_record_id": ["1", "2", "3"],
-            "order_date_raw": ["2026-01-02", "31.12.2025", "soon"],
+            "source_record_id": [str(number) for number in range(1, len(dates) + 1)],
+            "order_date_raw": dates,
+            "amount_raw": amounts or ["1.00"] * len(dates),
         }
     )
-    lookups = lookups_from_frames(placeholder_values=pd.DataFrame({"value": ["-"]}))
-    result = standardize_orders(orders, lookups, date(2026, 6, 30))
-    assert list(result["source_record_id"]) == ["1", "2", "3"]
-    assert list(result["order_date_status"]) == ["valid", "valid", "invalid"]
+
+
+def test_orders_keep_every_row_and_flag_bad_dates():
+    orders = _orders(["2026-01-02", "31.12.2025", "soon", "2026-07-01", "2026-07-02"])
+    lookups = lookups_from_frames(
+        placeholder_values=pd.DataFrame({"value": ["-"], "field_type": ["any"]})
+    )
+    result = standardize_orders(orders, lookups, SETTINGS)
+    assert list(result["source_record_id"]) == ["1", "2", "3", "4", "5"]
+    # A day of slack after as_of_date (future_slack_days), none beyond.
+    assert list(result["order_date_status"]) == ["valid", "valid", "invalid", "valid", "invalid"]
     assert result["order_date"].iloc[1] == pd.Timestamp("2025-12-31")
+    no_slack = standardize_orders(orders, lookups, {**SETTINGS, "future_slack_days": "0"})
+    assert no_slack["order_date_status"].iloc[3] == "invalid"
+
+
+def test_orders_have_their_own_earliest_date():
+    orders = _orders(["1899-12-31", "1940-01-01"])
+    lookups = lookups_from_frames()
+    result = standardize_orders(orders, lookups, {**SETTINGS, "min_birth_date": "1950-01-01"})
+    assert list(result["order_date_status"]) == ["invalid", "valid"]
+    later = standardize_orders(orders, lookups, {**SETTINGS, "min_order_date": "1950-01-01"})
+    assert list(later["order_date_status"]) == ["invalid", "invalid"]
+
+
+def test_order_amounts_follow_the_separator_rule_and_stay_decimal():
+    raw = ["1,234", "1,234.50", "12,5", "", "-5", "10.50"]
+    result = standardize_orders(
+        _orders(["2026-01-02"] * len(raw), raw), lookups_from_frames(), SETTINGS
+    )
+    assert list(result["amount_status"]) == [
+        "invalid",
+        "valid",
+        "valid",
+        "missing",
+        "invalid",
+        "valid",
+    ]
+    assert [None if pd.isna(value) else float(value) for value in result["amount"]] == [
+        None,
+        1234.5,
+        12.5,
+        None,
+        None,
+        10.5,
+    ]
+    assert list(result["amount_raw"]) == raw
+    typed = duckdb.sql("select typeof(amount) from result limit 1").fetchall()[0][0]
+    assert typed == "DECIMAL(18,2)"
+
+
+def test_person_records_take_the_birth_date_rules_from_the_settings(lookups):
+    records = pd.DataFrame(
+        {column: [None, None] for column in PERSON_INPUT_COLUMNS}
+        | {
+            "birth_date_raw": ["1940-05-01", "1899-05-01"],
+            "created_at_raw": ["2026-07-01", "2026-07-02"],
+            "updated_at_raw": [None, None],
+        }
+    )
+    default = standardize_person_records(records, lookups, SETTINGS)
+    assert list(default["birth_date_status"]) == ["valid", "invalid"]
+    assert list(default["created_at_status"]) == ["valid", "invalid"]
+    stricter = standardize_person_records(
+        records, lookups, {**SETTINGS, "min_birth_date": "1950-01-01", "future_slack_days": "2"}
+    )
+    assert list(stricter["birth_date_status"]) == ["invalid", "invalid"]
+    assert list(stricter["created_at_status"]) == ["valid", "valid"]
+    younger = standardize_person_records(records, lookups, {**SETTINGS, "max_age_years": "80"})
+    assert list(younger["birth_date_status"]) == ["invalid", "invalid"]
 
 
 def test_text_columns_of_an_empty_frame_become_str():
@@ -49,3 +122,65 @@ def test_text_columns_of_an_empty_frame_become_str():
     mixed = pd.DataFrame({"a": ["x", None], "b": [object(), None]})
     assert str(with_text_dtypes(mixed)["a"].dtype) == "str"
     assert with_text_dtypes(mixed)["b"].dtype == object
+
+
+def _resolved(rows: list[tuple]) -> duckdb.DuckDBPyRelation:
+    columns = [
+        "record_key",
+        "customer_id",
+        "source_system",
+        "phone_raw",
+        "phone_status",
+        "country",
+        "country_status",
+    ]
+    return duckdb.connect().from_df(pd.DataFrame(rows, columns=columns))
+
+
+def test_unverifiable_phones_are_judged_for_the_customers_country():
+    resolved = _resolved(
+        [
+            # c1: the billing record says DE, so the CRM number is a Berlin number.
+            ("crm:1", "c1", "crm", "030 1234567", "unverifiable", None, "missing"),
+            ("billing:1", "c1", "billing", "+49 30 1234567", "valid", "DE", "valid"),
+            # c2: no country anywhere: stays unverifiable.
+            ("crm:2", "c2", "crm", "030 1234567", "unverifiable", None, "invalid"),
+            # c3: one CRM record says US, one billing record FR: a tie, billing first.
+            ("crm:3", "c3", "crm", "01 42 68 53 00", "unverifiable", None, "missing"),
+            ("crm:4", "c3", "crm", None, "missing", "US", "valid"),
+            ("billing:3", "c3", "billing", None, "missing", "FR", "valid"),
+            # c4: two records say US, one billing record DE: the majority wins; and the
+            # number is no US number.
+            ("crm:5", "c4", "crm", "030 1234567", "unverifiable", None, "missing"),
+            ("crm:6", "c4", "crm", None, "missing", "US", "valid"),
+            ("crm:7", "c4", "crm", None, "missing", "US", "valid"),
+            ("billing:4", "c4", "billing", None, "missing", "DE", "valid"),
+        ]
+    )
+    judged = rejudge_unverifiable_phones(resolved)
+    assert list(judged.columns) == list(REJUDGED_PHONE_COLUMNS)
+    rows = {
+        row.record_key: (row.phone_country, row.phone, row.phone_status)
+        for row in judged.astype(object).where(judged.notna(), None).itertuples()
+    }
+    assert rows == {
+        "crm:1": ("DE", "+49301234567", "valid"),
+        "crm:2": (None, None, "unverifiable"),
+        "crm:3": ("FR", "+33142685300", "valid"),
+        "crm:5": ("US", None, "invalid"),
+    }
+
+
+def test_no_unverifiable_phones_give_an_empty_typed_frame():
+    judged = rejudge_unverifiable_phones(
+        _resolved([("crm:1", "c1", "crm", "+49 30 1234567", "valid", "DE", "valid")])
+    )
+    assert judged.empty and list(judged.columns) == list(REJUDGED_PHONE_COLUMNS)
+    typed = duckdb.sql("select * from judged").types
+    assert [str(kind) for kind in typed] == ["VARCHAR"] * len(REJUDGED_PHONE_COLUMNS)
+
+
+def test_rejudge_phone_needs_a_country():
+    assert rejudge_phone("030 1234567", "de") == ("+49301234567", "valid")
+    assert rejudge_phone("030 1234567", None) == (None, "unverifiable")
+    assert rejudge_phone("030 12", "DE") == (None, "invalid")

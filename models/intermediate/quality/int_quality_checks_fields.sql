@@ -1,11 +1,30 @@
 -- Completeness and validity: one row per record × catalog check, read from the status the
 -- standardizers gave each field. Validity is judged only where a value is present, so a
--- missing value counts once (as missing), never also as invalid.
+-- missing value counts once (as missing), never also as invalid. A phone takes its
+-- re-judged status (int_phones_rejudged) where it had no country of its own; one still
+-- 'unverifiable' is left out of the phone validity check.
 with
+
+standardized as (
+
+    select * from {{ ref('int_person_records_standardized') }}
+
+),
+
+rejudged_phones as (
+
+    select * from {{ ref('int_phones_rejudged') }}
+
+),
 
 records as (
 
-    select * from {{ ref('int_person_records_standardized') }}
+    select
+        standardized.*,
+        coalesce(rejudged_phones.phone_status, standardized.phone_status) as judged_phone_status
+
+    from standardized
+    left join rejudged_phones on standardized.record_key = rejudged_phones.record_key
 
 ),
 
@@ -17,11 +36,12 @@ checks as (
     {%- do field_checks.append(check) %}
     {%- endfor %}
     {%- for check in field_checks %}
+    {%- set status = 'judged_phone_status' if check.column == 'phone' else check.column ~ '_status' %}
 
     select
         {{ quality_check_columns(
             check,
-            is_defective=check.column ~ "_status = '" ~ check.defect_type ~ "'",
+            is_defective=status ~ " = '" ~ check.defect_type ~ "'",
             raw_value=check.column ~ '_raw',
         ) }}
 
@@ -29,7 +49,7 @@ checks as (
     where
         source_system = '{{ check.source_system }}'
         {%- if check.quality_dimension == 'validity' %}
-        and {{ check.column }}_status != 'missing'
+        and {{ status }} not in ('missing', 'unverifiable')
         {%- endif %}
     {%- if not loop.last %}
 

@@ -1,18 +1,15 @@
 -- Orders: ids present and unique, the account known to billing, and date, amount and
--- currency present and valid. Validity is judged only where a value is present.
+-- currency present and valid. Validity is judged only where a value is present; date and
+-- amount carry the status int_orders_standardized gave them.
 {%- set checks_by_key = {
     'completeness/missing/order_id': ('true', 'order_id is null', 'order_id'),
     'uniqueness/duplicate_id/order_id': ('true', 'order_id is not null and id_occurrence > 1', 'order_id'),
     'completeness/missing/account_id': ('true', 'account_id is null', 'account_id'),
     'validity/invalid/account_id': ('account_id is not null', 'not has_billing_account', 'account_id'),
     'completeness/missing/order_date': ('true', "order_date_status = 'missing'", 'order_date_raw'),
-    'validity/invalid/order_date': (
-        "order_date_status != 'missing'",
-        "order_date_status = 'invalid' or cast(order_date as date) < cast('" ~ var('min_birth_date') ~ "' as date)",
-        'order_date_raw',
-    ),
-    'completeness/missing/amount': ('true', "nullif(trim(amount_raw), '') is null", 'amount_raw'),
-    'validity/invalid/amount': ("nullif(trim(amount_raw), '') is not null", 'amount is null or amount < 0', 'amount_raw'),
+    'validity/invalid/order_date': ("order_date_status != 'missing'", "order_date_status = 'invalid'", 'order_date_raw'),
+    'completeness/missing/amount': ('true', "amount_status = 'missing'", 'amount_raw'),
+    'validity/invalid/amount': ("amount_status != 'missing'", "amount_status = 'invalid'", 'amount_raw'),
     'completeness/missing/currency': ('true', 'currency is null', 'currency'),
     'validity/invalid/currency': ('currency is not null', 'not is_known_currency', 'currency'),
 } %}

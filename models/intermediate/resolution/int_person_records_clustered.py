@@ -1,16 +1,16 @@
 # Every record with its cluster: connected components of the scored pairs at the headline
 # match threshold, and at a conservative and a lenient one for the shortage's bounds.
-from crm_quality.matching.duckdb_backend import cluster_records_at_thresholds, config_value
+from crm_quality.matching.duckdb_backend import cluster_records_at_thresholds
+from crm_quality.settings import setting, settings_row
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    settings = settings_row(dbt.ref("build_settings").df())
     thresholds = {
-        "headline": config_value(dbt.config.get("er_match_threshold"), float, 0.9),
-        "conservative": config_value(
-            dbt.config.get("er_conservative_match_threshold"), float, 0.99
-        ),
-        "lenient": config_value(dbt.config.get("er_lenient_match_threshold"), float, 0.5),
+        "headline": setting(settings, "er_match_threshold"),
+        "conservative": setting(settings, "er_conservative_match_threshold"),
+        "lenient": setting(settings, "er_lenient_match_threshold"),
     }
     clusters = cluster_records_at_thresholds(
         dbt.ref("int_person_records_standardized"),

@@ -1,8 +1,10 @@
-from crm_quality.warehouse import lookups_from_frames, parse_as_of, standardize_person_records
+from crm_quality.settings import settings_row
+from crm_quality.warehouse import lookups_from_frames, standardize_person_records
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    settings = settings_row(dbt.ref("build_settings").df())
     lookups = lookups_from_frames(
         placeholder_values=dbt.ref("placeholder_values").df(),
         country_aliases=dbt.ref("country_aliases").df(),
@@ -10,4 +12,4 @@ def model(dbt, session):
         disposable_email_domains=dbt.ref("disposable_email_domains").df(),
     )
     records = dbt.ref("int_person_records_unioned").df()
-    return standardize_person_records(records, lookups, parse_as_of(dbt.config.get("as_of_date")))
+    return standardize_person_records(records, lookups, settings)

@@ -18,7 +18,6 @@ renamed as (
         nullif(trim(account_id), '') as account_id,
         order_date as order_date_raw,
         amount as amount_raw,
-        {{ safe_cast("replace(trim(amount), ',', '.')", 'decimal(18, 2)') }} as amount,
         upper(nullif(trim(currency), '')) as currency
 
     from source

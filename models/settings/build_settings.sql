@@ -1,0 +1,32 @@
+-- The settings of this build in one row, as text: dbt Python models cannot call var() or
+-- env_var(), so every value one needs is rendered here and read with
+-- crm_quality.settings (one accessor, typed there). Defaults live in dbt_project.yml.
+{%- set settings = {
+    'as_of_date': var('as_of_date'),
+    'min_birth_date': var('min_birth_date'),
+    'max_age_years': var('max_age_years'),
+    'min_order_date': var('min_order_date'),
+    'future_slack_days': var('future_slack_days'),
+    'max_exact_key_group_size': var('max_exact_key_group_size'),
+    'er_retrain': var('er_retrain'),
+    'er_min_fill_rate': var('er_min_fill_rate'),
+    'er_max_pairs_per_record': var('er_max_pairs_per_record'),
+    'er_model_path': var('er_model_path'),
+    'er_pair_min_match_probability': var('er_pair_min_match_probability'),
+    'er_match_threshold': var('er_match_threshold'),
+    'er_conservative_match_threshold': var('er_conservative_match_threshold'),
+    'er_lenient_match_threshold': var('er_lenient_match_threshold'),
+} %}
+with
+
+settings as (
+
+    select
+        cast({{ sql_text_literal(env_var('CRM_RAW_DIR', 'data/demo')) }} as {{ dbt.type_string() }}) as raw_dir,
+        {%- for name, value in settings.items() %}
+        cast({{ sql_text_literal(value) }} as {{ dbt.type_string() }}) as {{ name }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+
+)
+
+select * from settings
