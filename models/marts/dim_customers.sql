@@ -58,24 +58,42 @@ customer_orders as (
 
 ),
 
+unit_filled as (
+
+    select
+        *,
+        (
+            {%- for field in units.name.fields %}
+            case when {{ field }} is not null then 1 else 0 end
+            {%- if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as name_filled_fields,
+        (
+            {%- for field in units.address.fields %}
+            case when {{ field }} is not null then 1 else 0 end
+            {%- if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as address_filled_fields
+
+    from records
+
+),
+
 unit_ranked as (
 
     -- Per customer and unit, rank 1 is the record whose unit is taken: most fields filled first.
     select
         *,
-        {%- for unit, spec in units.items() %}
-        {%- set filled %}
-            {%- for field in spec.fields %}case when {{ field }} is not null then 1 else 0 end
-            {%- if not loop.last %} + {% endif %}{% endfor %}
-        {%- endset %}
-        {{ filled }} as {{ unit }}_filled_fields,
         row_number() over (
             partition by customer_id
-            order by {{ filled }} desc, {{ spec.priority }} asc
-        ) as {{ unit }}_rank{% if not loop.last %},{% endif %}
-        {%- endfor %}
+            order by name_filled_fields desc, {{ units.name.priority }} asc
+        ) as name_rank,
+        row_number() over (
+            partition by customer_id
+            order by address_filled_fields desc, {{ units.address.priority }} asc
+        ) as address_rank
 
-    from records
+    from unit_filled
 
 ),
 
