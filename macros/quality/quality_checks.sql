@@ -55,10 +55,18 @@
         'source_system': 'crm', 'quality_dimension': 'uniqueness', 'defect_type': 'duplicate',
         'field': 'record', 'column': 'record_key',
         'rule': 'another CRM record of the same customer survives (see the survivorship rules)'}) %}
+    {#- Timeliness is judged on the last known touch: updated_at, else created_at (many CRMs
+        leave updated_at empty until the first edit). Both checks live in
+        int_quality_checks_timeliness and cover every CRM record. #}
     {% do checks.append({
         'source_system': 'crm', 'quality_dimension': 'timeliness', 'defect_type': 'stale',
-        'field': 'updated_at', 'column': 'updated_at',
-        'rule': 'not updated for more than ' ~ var('stale_after_days') ~ ' days'}) %}
+        'field': 'last_touched_at', 'column': 'last_touched_at',
+        'rule': 'last touched (valid updated_at, else valid created_at) more than ' ~ var('stale_after_days')
+            ~ ' days ago, or never validly recorded (freshness unknown)'}) %}
+    {% do checks.append({
+        'source_system': 'crm', 'quality_dimension': 'completeness', 'defect_type': 'missing',
+        'field': 'last_touched_at', 'column': 'last_touched_at',
+        'rule': 'both updated_at and created_at are empty or a placeholder'}) %}
     {% for source_system in ['crm', 'billing', 'orders'] %}
         {% do checks.append({
             'source_system': source_system, 'quality_dimension': 'validity', 'defect_type': 'unparseable',

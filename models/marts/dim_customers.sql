@@ -1,12 +1,21 @@
 -- One row per resolved customer: the golden record, where each of its values came from, and
--- where the customer is known. Survivorship (docs/entity_resolution.md), per field, takes the
--- first valid value (a standardized value is null unless valid) in the field's order:
+-- where the customer is known. Survivorship (docs/entity_resolution.md) takes a standardized
+-- value only when valid (it is null otherwise), in the documented order:
 --   legal name and birth date: billing accounts before CRM records (billing is authoritative);
 --   e-mail, phone and address: CRM records before billing (customers keep them current there);
---   within a system, the most recently updated record first, then the smallest record key.
--- `<field>_source_record_key` names the record each value came from.
-{%- set identity_fields = ['first_name', 'last_name', 'birth_date'] %}
-{%- set contact_fields = ['email', 'phone', 'street_address', 'city', 'postal_code', 'country'] %}
+--   within a system, the most recently touched record first, then the smallest record key.
+-- The name (first + last) and the address (street, city, postal code, country) are each taken
+-- whole from one record, so a street never meets another record's postcode: the record with
+-- the most of the unit's fields filled, ties broken by the order above. Birth date, e-mail and
+-- phone take the first valid value in that order. `<field>_source_record_key` names the record
+-- a value came from; all fields of a unit name the same record.
+{%- set units = {
+    'name': {'fields': ['first_name', 'last_name'], 'priority': 'identity_priority'},
+    'address': {'fields': ['street_address', 'city', 'postal_code', 'country'], 'priority': 'contact_priority'},
+} %}
+{%- set single_fields = {'birth_date': 'identity_priority', 'email': 'contact_priority', 'phone': 'contact_priority'} %}
+{%- set output_fields = ['first_name', 'last_name', 'birth_date', 'email', 'phone', 'street_address', 'city',
+                         'postal_code', 'country'] %}
 with
 
 records as (
@@ -49,12 +58,57 @@ customer_orders as (
 
 ),
 
+unit_filled as (
+
+    select
+        *,
+        (
+            {%- for field in units.name.fields %}
+            case when {{ field }} is not null then 1 else 0 end
+            {%- if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as name_filled_fields,
+        (
+            {%- for field in units.address.fields %}
+            case when {{ field }} is not null then 1 else 0 end
+            {%- if not loop.last %} +{% endif %}
+            {%- endfor %}
+        ) as address_filled_fields
+
+    from records
+
+),
+
+unit_ranked as (
+
+    -- Per customer and unit, rank 1 is the record whose unit is taken: most fields filled first.
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by name_filled_fields desc, {{ units.name.priority }} asc
+        ) as name_rank,
+        row_number() over (
+            partition by customer_id
+            order by address_filled_fields desc, {{ units.address.priority }} asc
+        ) as address_rank
+
+    from unit_filled
+
+),
+
 golden as (
 
     select
         customer_id,
-        {%- for field in identity_fields + contact_fields %}
-        {%- set priority = 'identity_priority' if field in identity_fields else 'contact_priority' %}
+        {%- for unit, spec in units.items() %}
+        {%- for field in spec.fields %}
+        max(case when {{ unit }}_rank = 1 then {{ field }} end) as {{ field }},
+        max(case when {{ unit }}_rank = 1 and {{ unit }}_filled_fields > 0 then record_key end)
+            as {{ field }}_source_record_key,
+        {%- endfor %}
+        {%- endfor %}
+        {%- for field, priority in single_fields.items() %}
         {{ first_value_by(field, priority) }} as {{ field }},
         {{ first_value_by('case when ' ~ field ~ ' is not null then record_key end', priority) }}
             as {{ field }}_source_record_key,
@@ -63,7 +117,7 @@ golden as (
         cast(sum(case when source_system = 'billing' then 1 else 0 end) as bigint) as billing_account_count,
         cast(sum(case when source_system = 'crm' then 1 else 0 end) as bigint) as crm_record_count
 
-    from records
+    from unit_ranked
     group by customer_id
 
 ),
@@ -97,7 +151,7 @@ final as (
                 then 'active'
             else 'lapsed'
         end as customer_activity,
-        {%- for field in identity_fields + contact_fields %}
+        {%- for field in output_fields %}
         golden.{{ field }}_source_record_key{% if not loop.last %},{% endif %}
         {%- endfor %}
 

@@ -229,21 +229,15 @@ headline as (
         cast(coalesce(customer_counts.crm_customers, 0) as bigint) as crm_customers,
         cast(coalesce(customer_counts.actual_customers, 0) - coalesce(customer_counts.crm_customers, 0) as bigint)
             as missing_customers,
-        cast(
-            {{ rate_pct(
-                'coalesce(customer_counts.actual_customers, 0) - coalesce(customer_counts.crm_customers, 0)',
-                'customer_counts.actual_customers') }}
-            as decimal(9, 4)
-        ) as shortage_rate_pct,
+        {{ rate_pct(
+            'coalesce(customer_counts.actual_customers, 0) - coalesce(customer_counts.crm_customers, 0)',
+            'customer_counts.actual_customers') }} as shortage_rate_pct,
         cast(coalesce(customer_counts.crm_only_customers, 0) as bigint) as crm_only_customers,
         cast(coalesce(record_counts.billing_records, 0) as bigint) as billing_records,
         cast(coalesce(record_counts.crm_records, 0) as bigint) as crm_records,
-        cast(
-            {{ rate_pct(
-                'coalesce(record_counts.billing_records, 0) - coalesce(record_counts.crm_records, 0)',
-                'record_counts.billing_records') }}
-            as decimal(9, 4)
-        ) as naive_shortage_rate_pct
+        {{ rate_pct(
+            'coalesce(record_counts.billing_records, 0) - coalesce(record_counts.crm_records, 0)',
+            'record_counts.billing_records') }} as naive_shortage_rate_pct
 
     from grid
     left join customer_counts
@@ -262,19 +256,15 @@ final as (
         headline.crm_customers,
         headline.missing_customers,
         headline.shortage_rate_pct,
-        cast(
-            least(
-                headline.shortage_rate_pct,
-                alternative_rates.conservative_shortage_rate_pct,
-                alternative_rates.lenient_shortage_rate_pct
-            ) as decimal(9, 4)
+        least(
+            headline.shortage_rate_pct,
+            alternative_rates.conservative_shortage_rate_pct,
+            alternative_rates.lenient_shortage_rate_pct
         ) as shortage_rate_low_pct,
-        cast(
-            greatest(
-                headline.shortage_rate_pct,
-                alternative_rates.conservative_shortage_rate_pct,
-                alternative_rates.lenient_shortage_rate_pct
-            ) as decimal(9, 4)
+        greatest(
+            headline.shortage_rate_pct,
+            alternative_rates.conservative_shortage_rate_pct,
+            alternative_rates.lenient_shortage_rate_pct
         ) as shortage_rate_high_pct,
         headline.crm_only_customers,
         headline.billing_records,

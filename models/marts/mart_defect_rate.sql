@@ -178,8 +178,7 @@ final as (
         unioned.field,
         cast(unioned.records_checked as bigint) as records_checked,
         cast(unioned.defective_records as bigint) as defective_records,
-        cast({{ rate_pct('unioned.defective_records', 'unioned.records_checked') }} as decimal(9, 4))
-            as defect_rate_pct,
+        {{ rate_pct('unioned.defective_records', 'unioned.records_checked') }} as defect_rate_pct,
         catalog.rule
 
     from unioned

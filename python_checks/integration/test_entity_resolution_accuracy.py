@@ -179,21 +179,61 @@ def test_missing_customers_have_a_reason(warehouse, report):
     assert truth["truly_in_crm"] <= 0.01 * truth["customers"], truth
 
 
+# Units the golden record takes whole from one record, and the system it prefers among equals.
+GOLDEN_UNITS = {
+    "name": (("first_name", "last_name"), "billing"),
+    "address": (("street_address", "city", "postal_code", "country"), "crm"),
+}
+
+
+def filled(alias: str, fields: tuple[str, ...]) -> str:
+    return " + ".join(
+        f"case when {alias}.{field} is not null then 1 else 0 end" for field in fields
+    )
+
+
+@pytest.mark.parametrize("unit", GOLDEN_UNITS)
+def test_golden_record_takes_a_unit_whole_from_its_most_complete_record(warehouse, unit):
+    fields, preferred = GOLDEN_UNITS[unit]
+    key = f"{fields[0]}_source_record_key"
+    not_one_record = " or ".join(
+        f"customers.{field}_source_record_key is distinct from customers.{key}"
+        f" or source.{field} is distinct from customers.{field}"
+        for field in fields
+    )
+    assert (
+        warehouse.scalar(
+            f"""
+            select count(*) from dim_customers as customers
+            left join int_person_records_resolved as source on customers.{key} = source.record_key
+            where {not_one_record}
+            """
+        )
+        == 0
+    )
+    more_complete_elsewhere = warehouse.scalar(
+        f"""
+        select count(*) from dim_customers as customers
+        inner join int_person_records_resolved as source on customers.{key} = source.record_key
+        inner join int_person_records_resolved as other on other.customer_id = customers.customer_id
+        where {filled("other", fields)} > {filled("source", fields)}
+           or ({filled("other", fields)} = {filled("source", fields)}
+               and other.source_system = '{preferred}' and source.source_system != '{preferred}')
+        """
+    )
+    assert more_complete_elsewhere == 0
+
+
 def test_golden_record_follows_survivorship(warehouse):
-    """Name and birth date from billing when billing has them; contact details from the most
-    recently updated CRM record that has them; each value from the record named as source."""
+    """Contact details from the most recently touched CRM record that has them, each value
+    from the record named as its source."""
     wrong_system = warehouse.scalar(
         """
         select count(*) from dim_customers as customers
-        where (customers.is_actual_customer and customers.first_name_source_record_key like 'crm:%'
-               and exists (select 1 from int_person_records_resolved as records
-                           where records.customer_id = customers.customer_id
-                             and records.source_system = 'billing'
-                             and records.first_name is not null))
-           or (customers.is_in_crm and customers.email_source_record_key like 'billing:%'
-               and exists (select 1 from int_person_records_resolved as records
-                           where records.customer_id = customers.customer_id
-                             and records.source_system = 'crm' and records.email is not null))
+        where customers.is_in_crm and customers.email_source_record_key like 'billing:%'
+            and exists (select 1 from int_person_records_resolved as records
+                        where records.customer_id = customers.customer_id
+                          and records.source_system = 'crm' and records.email is not null)
         """
     )
     assert wrong_system == 0
@@ -202,10 +242,7 @@ def test_golden_record_follows_survivorship(warehouse):
         select count(*) from dim_customers as customers
         left join int_person_records_resolved as email_source
             on customers.email_source_record_key = email_source.record_key
-        left join int_person_records_resolved as name_source
-            on customers.last_name_source_record_key = name_source.record_key
         where email_source.email is distinct from customers.email
-           or name_source.last_name is distinct from customers.last_name
            or email_source.customer_id != customers.customer_id
         """
     )

@@ -34,7 +34,7 @@ UNRELATED_SERIES = [
     ("defect_rate_pct", "crm/all/completeness/missing/country"),
     ("defect_rate_pct", "crm/all/validity/invalid/phone"),
     ("defect_rate_pct", "crm/all/validity/invalid/birth_date"),
-    ("defect_rate_pct", "crm/all/timeliness/stale/updated_at"),
+    ("defect_rate_pct", "crm/all/timeliness/stale/last_touched_at"),
     ("defect_rate_pct", "crm/all/accuracy/inaccurate/phone"),
     ("defect_rate_pct", "billing/all/all/any/record"),
     ("shortage_rate_pct", "all"),
