@@ -12,6 +12,7 @@
 -- builds understates how much a rate over a few hundred records varies by chance. A constant
 -- series (MAD 0) is thus judged by its sampling error and the minimum departure: nothing is
 -- divided by zero. Rates over fewer than var('anomaly_min_denominator') records are not judged.
+-- Values are doubles (rounded to 4 places), so no value overflows.
 with recursive
 
 history as (
@@ -160,13 +161,13 @@ final as (
         history.breakdown_value,
         history.numerator,
         history.denominator,
-        history.value,
+        cast(history.value as double) as value,  -- noqa: RF04
         cast(walk.baseline_builds as integer) as baseline_builds,
-        cast(walk.baseline_median as decimal(9, 4)) as baseline_median,
-        cast(walk.baseline_mad as decimal(9, 4)) as baseline_mad,
-        cast(walk.spread as decimal(9, 4)) as spread,
-        cast(walk.allowed_departure as decimal(9, 4)) as allowed_departure,
-        cast(history.value - walk.baseline_median as decimal(9, 4)) as departure,
+        round(walk.baseline_median, 4) as baseline_median,
+        round(walk.baseline_mad, 4) as baseline_mad,
+        round(walk.spread, 4) as spread,
+        round(walk.allowed_departure, 4) as allowed_departure,
+        round(history.value - walk.baseline_median, 4) as departure,
         round(case when walk.is_judged then (history.value - walk.baseline_median) / nullif(walk.spread, 0) end, 2)
             as robust_z,
         case
