@@ -19,6 +19,7 @@ DEMO_SEED := 42
 TEST_DIR := target/test-data
 # The self-contained HTML data-quality report `make build` writes.
 REPORT := reports/data_quality_report.html
+comma := ,
 
 .PHONY: setup build test lint dbt-test pytest demo-data clean
 
@@ -42,6 +43,15 @@ build: setup
 		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) && \
 		$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT) || status=1; \
 	fi; exit $$status
+
+## reset-anomaly-baseline: accept one series' newest build as the start of its new anomaly
+## baseline, leaving every other series alone (docs/monitoring.md), e.g.
+##   make reset-anomaly-baseline METRIC=defect_rate_pct BREAKDOWN_VALUE=crm/all/completeness/missing/email
+.PHONY: reset-anomaly-baseline
+reset-anomaly-baseline: setup
+	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
+	$(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}'
+	$(DBT) run --select mart_quality_anomalies
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 test: setup lint dbt-test pytest
