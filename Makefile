@@ -14,6 +14,14 @@ export CRM_DUCKDB_PATH ?= warehouse/crm_quality.duckdb
 
 # The demo data is generated "as of" this date; builds on it judge staleness against it.
 DEMO_AS_OF := 2026-06-30
+# The date `make build` judges "future" and "stale" against: AS_OF when set, the demo's date on
+# the shipped demo data, otherwise today (as_of_date null).
+AS_OF ?=
+BUILD_AS_OF = $(or $(AS_OF),$(if $(filter $(abspath data/demo),$(abspath $(CRM_RAW_DIR))),$(DEMO_AS_OF)))
+# More vars for `make build`, as YAML mapping entries: VARS='monitor_shortage_rate_pct: {warn: 5, error: 10}'
+VARS ?=
+comma := ,
+BUILD_VARS = {as_of_date: $(if $(BUILD_AS_OF),"$(BUILD_AS_OF)",null)$(if $(VARS),$(comma) $(VARS))}
 DEMO_PEOPLE := 3000
 DEMO_SEED := 42
 TEST_DIR := target/test-data
@@ -32,16 +40,31 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## build: set up, build the whole warehouse on the shipped demo data, print the headline figures.
-# The headline and the report run even when a test fails (a failing monitor is news, and
-# the figures are built); make still exits with dbt's status.
+## build: set up, build the whole warehouse (the shipped demo data unless CRM_RAW_DIR says
+## otherwise), print the headline figures and write the report.
+# The headline and the report are written even when a test fails (a failing monitor is news, and
+# the figures are built); then make exits with dbt's status, naming each test that failed.
+RUN_RESULTS = $(or $(DBT_TARGET_PATH),target)/run_results.json
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
-	status=0; $(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}' || status=$$?; \
+	@rm -f $(RUN_RESULTS)
+	status=0; $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
 	if [ -f $(CRM_DUCKDB_PATH) ]; then \
-		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) && \
+		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
 		$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT) || status=1; \
+		if [ $$status -ne 0 ]; then \
+			$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) --failing-tests $(RUN_RESULTS) >&2; \
+		fi; \
 	fi; exit $$status
+
+## reset-anomaly-baseline: accept one series' newest build as the start of its new anomaly
+## baseline, leaving every other series alone (docs/monitoring.md), e.g.
+##   make reset-anomaly-baseline METRIC=defect_rate_pct BREAKDOWN_VALUE=crm/all/completeness/missing/email
+.PHONY: reset-anomaly-baseline
+reset-anomaly-baseline: setup
+	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
+	$(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}'
+	$(DBT) run --select mart_quality_anomalies
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 test: setup lint dbt-test pytest

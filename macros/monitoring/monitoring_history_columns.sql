@@ -1,6 +1,7 @@
 {#-
-    Columns of the two tables the on-run-end hook appends to. The models that declare the tables
-    and the hook that creates them when missing both read this list, so they cannot drift apart.
+    Columns of the tables that macros append to: the on-run-end hook (test results and failing
+    rows) and the run-operation reset_anomaly_baseline. The models that declare the tables and
+    the macros that create them when missing both read this list, so they cannot drift apart.
 -#}
 {% macro monitoring_history_columns(table_name) %}
     {%- set columns = {
@@ -36,6 +37,14 @@
             ('status', 'varchar'),
             ('failure_row_number', 'bigint'),
             ('failing_row', 'varchar'),
+        ],
+        'fct_anomaly_baseline_resets': [
+            ('metric', 'varchar'),
+            ('breakdown', 'varchar'),
+            ('breakdown_value', 'varchar'),
+            ('baseline_starts_at', 'timestamp'),
+            ('reset_at', 'timestamp'),
+            ('reason', 'varchar'),
         ],
     } -%}
     {{ return(columns[table_name]) }}

@@ -5,6 +5,7 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='append_new_columns',
+    pre_hook="{{ monitoring_column_to_double(this, 'value') }}",
 ) }}
 
 with
@@ -89,7 +90,7 @@ final as (
         cast(breakdown_value as varchar) as breakdown_value,
         cast(numerator as bigint) as numerator,
         cast(denominator as bigint) as denominator,
-        cast(metric_value as decimal(9, 4)) as value  -- noqa: RF04
+        round(cast(metric_value as double), 4) as value  -- noqa: RF04
 
     from metrics
     {%- if is_incremental() %}

@@ -284,6 +284,7 @@ DEFAULT_RULE = {
     "anomaly_threshold": 4.5,
     "anomaly_min_departure_pct": 0.5,
     "anomaly_min_denominator": 50,
+    "anomaly_rebaseline_builds": 3,
 }
 
 
@@ -298,6 +299,10 @@ def reference_judgements(builds: list[tuple[float | None, int]], rule: dict) -> 
     """The anomaly rule of docs/monitoring.md, written plainly: (value, denominator) per build."""
     judgements = []
     baseline: list[float] = []
+    # Anomalous builds in a row on one side of the median, and that side.
+    run: list[float] = []
+    run_side = 0
+    rebaselined = False
     for value, denominator in builds:
         if value is None or denominator < rule["anomaly_min_denominator"]:
             judgements.append(Judgement("not_judged", None, None))
@@ -312,7 +317,7 @@ def reference_judgements(builds: list[tuple[float | None, int]], rule: dict) -> 
         share = max(min(median / 100, 1 - median / 100), 1 / denominator)
         spread = max(1.4826 * mad, 100 * math.sqrt(share * (1 - share) / denominator))
         allowed = max(rule["anomaly_threshold"] * spread, rule["anomaly_min_departure_pct"])
-        if len(window) < rule["anomaly_min_history"]:
+        if len(window) < rule["anomaly_min_history"] and not rebaselined:
             status = "insufficient_history"
         elif abs(value - median) > allowed:
             status = "anomaly"
@@ -321,6 +326,12 @@ def reference_judgements(builds: list[tuple[float | None, int]], rule: dict) -> 
         judgements.append(Judgement(status, len(window), median))
         if status != "anomaly":
             baseline.append(value)
+            run, run_side = [], 0
+            continue
+        side = 1 if value > median else -1
+        run, run_side = ([*run, value] if side == run_side else [value]), side
+        if len(run) >= rule["anomaly_rebaseline_builds"]:
+            baseline, run, run_side, rebaselined = run, [], 0, True
     return judgements
 
 
@@ -337,6 +348,8 @@ def synthetic_series(rng: random.Random) -> dict[str, list[tuple[float | None, i
         # Two spikes in a row: the first must not enter the baseline and hide the second.
         "double_spike": [(20.0 + (index % 3) * 0.2, 2000) for index in range(builds)],
         "too_short": [(5.0, 1000)] * 5,
+        # A lasting step: flagged for anomaly_rebaseline_builds builds, then the new level.
+        "step": [(10.0, 1_000_000)] * 8 + [(20.0, 1_000_000)] * 6,
         "small_counts": [(50.0, 20)] * builds,
         "gaps": [
             (None if index % 4 == 0 else 30.0 + (index % 2) * 0.1, 1000) for index in range(builds)
@@ -387,7 +400,10 @@ def test_anomaly_rule_matches_reference_implementation(tmp_path):
             rows,
         )
     completed = dbt(
-        ["run", "--select", "mart_quality_anomalies"], raw_dir, work_dir, extra_vars=DEFAULT_RULE
+        ["run", "--select", "fct_anomaly_baseline_resets", "mart_quality_anomalies"],
+        raw_dir,
+        work_dir,
+        extra_vars=DEFAULT_RULE,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
     with connect(work_dir / "warehouse.duckdb", restricted=True) as connection:
@@ -416,6 +432,8 @@ def test_anomaly_rule_matches_reference_implementation(tmp_path):
     assert statuses["constant"][11] == "normal" and statuses["constant"][14] == "anomaly"
     assert statuses["double_spike"][12:14] == ["anomaly", "anomaly"]
     assert actual["double_spike"][14].baseline_builds == 10
+    assert statuses["step"][8:] == ["anomaly"] * 3 + ["normal"] * 3
+    assert actual["step"][11].baseline_median == pytest.approx(20.0)
     assert set(statuses["too_short"]) == {"insufficient_history"}
     assert set(statuses["small_counts"]) == {"not_judged"}
     random_statuses = {

@@ -44,7 +44,7 @@ class Build:
     history_rows: int
     # This build's rows of mart_data_quality_history, as they were right after the build.
     own_history: list[tuple]
-    # dbt's status of every test of the build, by unique_id.
+    # dbt's status of every data and unit test of the build, by unique_id.
     test_statuses: dict[str, str]
 
 
@@ -136,7 +136,7 @@ def _build(history: HistoryBuilds, seed: int, raw_dir: Path, work_dir: Path) -> 
         test_statuses={
             result["unique_id"]: result["status"]
             for result in run_results["results"]
-            if result["unique_id"].startswith("test.")
+            if result["unique_id"].startswith(("test.", "unit_test."))
         },
     )
 
