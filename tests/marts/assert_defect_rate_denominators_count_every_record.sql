@@ -80,9 +80,11 @@ every_record_checks as (
     where
         source_channel = 'all'
         and (
-            quality_dimension in ('{{ dimensions_judging_every_staged_record | join("', '") }}')
-            or quality_dimension = 'all'
+            quality_dimension = 'all'
             or defect_type = 'unparseable'
+            {%- for dimension in dimensions_judging_every_staged_record %}
+            or quality_dimension = '{{ dimension }}'
+            {%- endfor %}
         )
 
 ),

@@ -24,7 +24,7 @@ shortage_rates as (
 latest_build as (
 
     select * from history
-    where run_started_at = (select max(history.run_started_at) from history)
+    where run_started_at = (select max(builds.run_started_at) from history as builds)
 
 ),
 
