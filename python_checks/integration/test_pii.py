@@ -1,5 +1,6 @@
-"""Personal data stays where it belongs: aggregate marts hold no email- or phone-shaped values,
-and every model that holds personal data says so."""
+"""Personal data stays where it belongs: nothing a BI reader can see (every relation outside the
+restricted schemas) holds email- or phone-shaped values, and every model that holds personal
+data says so."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from crm_quality.connect import RESTRICTED_SCHEMAS
 pytestmark = pytest.mark.integration
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-# Nine to fifteen digits with the usual separators, not part of a longer token (ids, dates).
-PHONE = re.compile(r"(?<![\w-])\(?\+?\d(?:[\s().-]{0,2}\d){8,14}(?![\w-])")
+# Nine to fifteen digits with the usual separators, not part of a longer token (ids, dates,
+# the hash ending a dbt test id such as "test.crm_quality.unique_x.2845255896").
+PHONE = re.compile(r"(?<![\w-])(?<!\w\.)\(?\+?\d(?:[\s().-]{0,2}\d){8,14}(?![\w-])")
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?!\d)")
 
 
@@ -67,30 +69,62 @@ def test_models_holding_personal_data_are_built_into_the_restricted_schema(wareh
     assert models["mart_defect_rate"]["schema"] == "main"
 
 
-def test_aggregate_marts_hold_no_emails_or_phones(warehouse):
-    models = manifest_models(warehouse)
-    aggregates = [
-        node
-        for node in models.values()
-        if node["name"].startswith("mart_") and not node["config"]["meta"].get("contains_pii")
-    ]
-    assert {"mart_defect_rate", "mart_customer_shortage"} <= {node["name"] for node in aggregates}
+# Whole numbers are scanned too: a phone stored as digits is still a phone.
+SCANNED_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "HUGEINT", "UBIGINT")
+
+
+def personal_values_outside_restricted_schemas(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[set[str], list[tuple[str, str, str]]]:
+    """Every relation the catalog lists outside the restricted schemas, and each
+    (relation, column, value) there that looks like an e-mail or a phone number."""
+    excluded = ", ".join(f"'{schema}'" for schema in RESTRICTED_SCHEMAS)
+    relations = connection.execute(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema not in ({excluded}) order by all"
+    ).fetchall()
     found = []
-    with duckdb.connect(str(warehouse.warehouse), read_only=True) as connection:
-        for node in aggregates:
-            relation = f'"{node["schema"]}"."{node["alias"]}"'
-            columns = connection.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ? and data_type = 'VARCHAR'",
-                [node["schema"], node["alias"]],
+    for schema, name in relations:
+        columns = connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? "
+            f"and data_type in ({', '.join('?' for _ in SCANNED_TYPES)})",
+            [schema, name, *SCANNED_TYPES],
+        ).fetchall()
+        for (column,) in columns:
+            values = connection.execute(
+                f'select distinct cast("{column}" as varchar) from "{schema}"."{name}"'
             ).fetchall()
-            for (column,) in columns:
-                values = connection.execute(
-                    f'select distinct "{column}" from {relation}'
-                ).fetchall()
-                found += [
-                    (node["name"], column, value)
-                    for (value,) in values
-                    if value and looks_personal(value)
-                ]
+            found += [
+                (f"{schema}.{name}", column, value)
+                for (value,) in values
+                if value and looks_personal(value)
+            ]
+    return {f"{schema}.{name}" for schema, name in relations}, found
+
+
+def test_bi_readable_relations_hold_no_emails_or_phones(warehouse):
+    with duckdb.connect(str(warehouse.warehouse), read_only=True) as connection:
+        scanned, found = personal_values_outside_restricted_schemas(connection)
+    row_level = {"main.customer_xref", "main.fct_match_pairs"}
+    assert {"main.mart_defect_rate", "main.mart_customer_shortage", *row_level} <= scanned
     assert found == []
+
+
+def test_the_scan_finds_personal_data_in_a_bi_readable_relation(tmp_path):
+    with duckdb.connect(str(tmp_path / "scan.duckdb")) as connection:
+        connection.execute(
+            "create table customer_xref as select * from (values "
+            "('crm:C1', 'ann@example.com', 4930123456, 'test.crm_quality.unique_x.2845255896'), "
+            "('crm:C2', '+49 30 1234567', 7, null)) as rows (record_key, note, digits, test_id)"
+        )
+        for schema in RESTRICTED_SCHEMAS:
+            connection.execute(f"create schema {schema}")
+            connection.execute(f"create table {schema}.hidden as select 'bo@example.com' as email")
+        scanned, found = personal_values_outside_restricted_schemas(connection)
+    assert scanned == {"main.customer_xref"}
+    assert sorted(found) == [
+        ("main.customer_xref", "digits", "4930123456"),
+        ("main.customer_xref", "note", "+49 30 1234567"),
+        ("main.customer_xref", "note", "ann@example.com"),
+    ]

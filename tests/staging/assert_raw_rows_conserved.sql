@@ -1,6 +1,8 @@
--- Record conservation, per source: every row read reaches staging or the quarantine exactly
--- once. rows read = rows in staging + rows quarantined, and their row numbers are 1..rows read
--- with none repeated or skipped.
+-- Record conservation after the loader, per source: every row the loader read reaches staging
+-- or the quarantine exactly once. rows read = rows in staging + rows quarantined, and their row
+-- numbers are 1..rows read with none repeated or skipped. It takes the loader's count of rows
+-- read as given; python_checks/integration/test_raw_rows_conserved.py counts each file's
+-- records with another reader, so that a row lost inside the loader fails there.
 {%- set loads = [
     ('crm_contacts', 'base_crm__contacts', 'stg_crm__contacts'),
     ('billing_customers', 'base_billing__customers', 'stg_billing__customers'),
