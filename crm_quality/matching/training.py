@@ -241,7 +241,8 @@ def train_model(
     record_count = features.num_rows
     plan = blocking_plan(db_api, records.physical_name, fields, record_count, max_pairs_per_record)
     keys = [tuple(key) for key in plan["keys"]]
-    settings = settings_dict(settings_creator(fields, keys, 1 / max(record_count, 2)))
+    start_prior = 1 / max(record_count, 2)
+    settings = settings_dict(settings_creator(fields, keys, start_prior))
     linker = Linker(records, settings, log_level=logging.WARNING)
     training = linker.training
     deterministic = keys_within(CANDIDATE_DETERMINISTIC_KEYS, fields)
@@ -253,7 +254,11 @@ def train_model(
             )
             first_prior = linker._settings_obj._probability_two_random_records_match
         except (ValueError, ZeroDivisionError):
-            pass  # no near-certain pair at all: keep one match per record as the start
+            pass
+    if not first_prior:
+        # No near-certain pair at all (a clean export): a prior of 0 has no log-odds, so start
+        # from one match per record and let the trained weights re-estimate it.
+        linker._settings_obj._probability_two_random_records_match = start_prior
     training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
     em_keys = training_keys(fields)
     em_pairs = count_key_pairs(db_api, records.physical_name, em_keys)

@@ -203,3 +203,13 @@ def test_training_is_deterministic():
     second = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e5)
     assert first == second
     assert first["training"]["record_count"] == len(records)
+
+
+def test_training_on_records_without_any_duplicate_keeps_a_positive_prior():
+    # A small, clean export: no pair agrees on a deterministic key, so Splink's estimate of
+    # the prior is 0 and its log-odds undefined.
+    rng = random.Random(8)
+    records = features([person(rng, number) for number in range(300)])
+    model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e4)
+    prior = model["splink_settings"]["probability_two_random_records_match"]
+    assert 0 < prior < 1 / len(records)

@@ -1,5 +1,5 @@
 -- Checks that judge every record have the staged records as their denominator, per source
--- system and channel: completeness and uniqueness checks every staged record; parseability
+-- system and channel: completeness, uniqueness and timeliness check every staged record; parseability
 -- and "any defect" (quality_dimension 'all') also every quarantined row. Counted from the
 -- staging models, so a check that skips or repeats a record fails it.
 {%- set staged = [
@@ -7,8 +7,8 @@
     ('billing', 'stg_billing__customers', "'billing'"),
     ('orders', 'stg_billing__orders', "'billing'"),
 ] %}
--- Timeliness joins this list once every CRM record is judged on its last touch.
-{%- set dimensions_judging_every_staged_record = ['completeness', 'uniqueness'] %}
+-- Timeliness judges every CRM record on its last touch (updated_at, else created_at).
+{%- set dimensions_judging_every_staged_record = ['completeness', 'uniqueness', 'timeliness'] %}
 with
 
 defect_rates as (
