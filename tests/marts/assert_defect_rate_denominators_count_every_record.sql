@@ -7,8 +7,13 @@
     ('billing', 'stg_billing__customers', "'billing'"),
     ('orders', 'stg_billing__orders', "'billing'"),
 ] %}
--- Timeliness judges every CRM record on its last touch (updated_at, else created_at).
-{%- set dimensions_judging_every_staged_record = ['completeness', 'uniqueness', 'timeliness'] %}
+-- Dimension -> the source systems whose every staged record it judges; timeliness judges every
+-- CRM record on its last touch (updated_at, else created_at).
+{%- set dimensions_judging_every_staged_record = {
+    'completeness': ['crm', 'billing', 'orders'],
+    'uniqueness': ['crm', 'billing', 'orders'],
+    'timeliness': ['crm'],
+} %}
 with
 
 defect_rates as (
@@ -82,8 +87,11 @@ every_record_checks as (
         and (
             quality_dimension = 'all'
             or defect_type = 'unparseable'
-            {%- for dimension in dimensions_judging_every_staged_record %}
-            or quality_dimension = '{{ dimension }}'
+            {%- for dimension, source_systems in dimensions_judging_every_staged_record.items() %}
+            or (
+                quality_dimension = '{{ dimension }}'
+                and source_system in ('{{ source_systems | join("', '") }}')
+            )
             {%- endfor %}
         )
 
