@@ -246,6 +246,12 @@ NO_TOUCH = ("completeness", "missing", "last_touched_at")
 _NOT_THERE = (MISSING, None)
 
 
+# The defect tuples, built once (a record's defects are counted millions of times).
+_MISSING_DEFECT = {field: ("completeness", "missing", field) for field in COMPLETENESS_FIELDS}
+_INVALID_DEFECT = {field: ("validity", "invalid", field) for field in CHECKED_IF_PRESENT}
+_INACCURATE_DEFECT = {field: ("accuracy", "inaccurate", field) for field in ACCURACY_FIELDS}
+
+
 class Judgement(NamedTuple):
     """One record's truth: its defects, the validity checks its absent values skip, and the
     accuracy fields it is compared on (those with a valid value on both sides)."""
@@ -272,29 +278,35 @@ def field_defects(
     checked: list[str] = []
     for field in COMPLETENESS_FIELDS:
         if states[field][0] == MISSING:
-            defects.append(("completeness", "missing", field))
+            defects.append(_MISSING_DEFECT[field])
     for field in CHECKED_IF_PRESENT:
         state = states.get(field)
-        if state is None:
+        if state is None or state[0] == OK:
             continue
         if state[0] == INVALID:
-            defects.append(("validity", "invalid", field))
-        elif state[0] != OK:
-            skipped.append(("validity", "invalid", field))
+            defects.append(_INVALID_DEFECT[field])
+        else:
+            skipped.append(_INVALID_DEFECT[field])
     if billing_values is not None:
         for field in ACCURACY_FIELDS:
             kind, value = states[field]
-            known = billing_values.get(field)
-            if kind == OK and known:
-                checked.append(field)
-                if value not in known:
-                    defects.append(("accuracy", "inaccurate", field))
+            if kind == OK:
+                known = billing_values.get(field)
+                if known:
+                    checked.append(field)
+                    if value not in known:
+                        defects.append(_INACCURATE_DEFECT[field])
     if stale_before is not None:
         updated = states.get("updated_at", _NOT_THERE)
         created = states.get("created_at", _NOT_THERE)
-        touched = updated[1] if updated[0] == OK else created[1] if created[0] == OK else None
-        if updated[0] == MISSING and created[0] == MISSING:
-            defects.append(NO_TOUCH)
+        if updated[0] == OK:
+            touched = updated[1]
+        elif created[0] == OK:
+            touched = created[1]
+        else:
+            touched = None
+            if updated[0] == MISSING and created[0] == MISSING:
+                defects.append(NO_TOUCH)
         if touched is None or touched < stale_before:
             defects.append(STALE)
     return Judgement(defects, skipped, checked)

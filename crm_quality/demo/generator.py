@@ -187,11 +187,9 @@ class DemoGenerator:
             self._tally_activity(people, chunk.billing, last_order)
         if "crm" in self.systems:
             for person in people:
-                if not person.in_crm:
-                    self._tally_customer_country(person, [], plans)
-                    continue
-                records = self.crm.contacts(person, _billing_country(person, plans), leads)
-                self._tally_customer_country(person, records, plans)
+                billing_country = person.is_customer and _billing_country(person, plans)
+                records = self.crm.contacts(person, billing_country, leads) if person.in_crm else []
+                self._tally_customer_country(person, records, billing_country)
                 chunk.crm.extend(records)
             self._crm_order.shuffle(chunk.crm)
             self._number_crm(chunk.crm, plans)
@@ -214,20 +212,24 @@ class DemoGenerator:
                     plans[second.person_id].append(joint)
 
     def _tally_customer_country(
-        self, person: Person, records: list[SourceRecord], plans: dict[int, list[AccountPlan]]
+        self, person: Person, records: list[SourceRecord], billing_country: bool
     ) -> None:
         """The person in the country breakdown (golden country) and their CRM records in
         their own countries' buckets (CRM pass)."""
         counts = self.tally.breakdowns
+        countries = self.tally.record_countries
         best: str | None = None
         best_touch: tuple[int, int] = (-1, -1)
         for record in records:
             kind, value = record.states["country"]
-            counts["country", value if kind == dq.OK else UNKNOWN, "crm_records"] += 1
+            if kind != dq.OK:
+                countries[UNKNOWN] += 1
+                continue
+            countries[value] += 1
             touch = record.touched or (-1, -1)
-            if kind == dq.OK and (best is None or touch > best_touch):
+            if best is None or touch > best_touch:
                 best, best_touch = value, touch
-        if best is None and _billing_country(person, plans):
+        if best is None and billing_country:
             best = person.country
         country = best or UNKNOWN
         if person.is_customer:
@@ -253,9 +255,10 @@ class DemoGenerator:
             bucket = ACTIVITIES[code - 1]
             counts["customer_activity", bucket, "actual_customers"] += 1
             counts["customer_activity", bucket, "crm_customers"] += person.in_crm
+        countries = tally.record_countries
         for record in billing:
             kind, value = record.states["country"]
-            counts["country", value if kind == dq.OK else UNKNOWN, "billing_records"] += 1
+            countries[value if kind == dq.OK else UNKNOWN] += 1
             bucket = ACTIVITIES[tally.activity_of[record.person.person_id] - 1]
             counts["customer_activity", bucket, "billing_records"] += 1
 
@@ -352,7 +355,10 @@ def _joint(record: SourceRecord) -> bool:
 
 def _billing_country(person: Person, plans: dict[int, list[AccountPlan]]) -> bool:
     """Whether a billing account of the person carries a valid country."""
-    return any(plan.outcomes["country"] == dq.OK for plan in plans.get(person.person_id, ()))
+    for plan in plans[person.person_id]:
+        if plan.outcomes["country"] == dq.OK:
+            return True
+    return False
 
 
 def scenario_summary(config: DemoConfig) -> dict[str, object]:

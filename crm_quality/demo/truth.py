@@ -132,15 +132,22 @@ class SourceTally:
             for table in (self.defects, self.skipped, self.compared, self.any_defective):
                 table[channel] = Counter()
         if defects:
-            self.defects[channel].update(defects)
-            dimensions = {defect[0] for defect in defects}
-            dimensions.add("all")
-            self.any_defective[channel].update(dimensions)
+            counts = self.defects[channel]
+            for defect in defects:
+                counts[defect] += 1
+            anywhere = self.any_defective[channel]
+            for dimension in {defect[0] for defect in defects}:
+                anywhere[dimension] += 1
+            anywhere["all"] += 1
         if skipped:
-            self.skipped[channel].update(skipped)
+            counts = self.skipped[channel]
+            for defect in skipped:
+                counts[defect] += 1
         if compared:
-            self.compared[channel].update(compared)
-            self.compared[channel]["any"] += 1
+            counts = self.compared[channel]
+            for name in compared:
+                counts[name] += 1
+            counts["any"] += 1
 
     def add_clean(self, channel: str, rows: int) -> None:
         """`rows` records without any defect, absent value or comparison."""
@@ -209,8 +216,10 @@ class TruthTally:
     crm: SourceTally = field(default_factory=SourceTally)
     billing: SourceTally = field(default_factory=SourceTally)
     orders: SourceTally = field(default_factory=SourceTally)
-    # (breakdown, bucket, figure) → count, for mart_customer_shortage.
+    # (breakdown, bucket, figure) → count, for mart_customer_shortage; raw rows per their
+    # own country ('unknown' without a valid one) are counted apart, by system.
     breakdowns: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    record_countries: Counter[str] = field(default_factory=Counter)
     crm_records_of: array = field(default_factory=lambda: array("H"))
     activity_of: bytearray = field(default_factory=bytearray)
 
@@ -233,6 +242,9 @@ class TruthTally:
     def combine(cls, crm: TruthTally, billing: TruthTally) -> TruthTally:
         """One tally from the CRM side's and the billing side's (both saw the same people)."""
         breakdowns = crm.breakdowns + billing.breakdowns
+        for figure, tally in (("crm_records", crm), ("billing_records", billing)):
+            for country, count in tally.record_countries.items():
+                breakdowns["country", country, figure] += count
         crm_records: Counter[int] = Counter()
         for code, count in zip(billing.activity_of, crm.crm_records_of, strict=False):
             if code:
