@@ -1,4 +1,4 @@
-"""Command line: python -m crm_quality.demo --people N --seed S --out DIR."""
+"""Command line: python -m crm_quality.demo --people N --seed S --out DIR [--leads N]."""
 
 from __future__ import annotations
 
@@ -60,9 +60,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="CODES",
         help=f"only people of these countries ({','.join(COUNTRIES)}); default: the usual mix",
     )
+    parser.add_argument(
+        "--leads",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N CRM-only leads on top of --people: people who are never customers, "
+        "mostly from web forms and events, each with one or more CRM records (default 0)",
+    )
     args = parser.parse_args(argv)
     if args.people < 1:
         parser.error("--people must be at least 1")
+    if args.leads < 0:
+        parser.error("--leads must not be negative")
     config = DemoConfig(
         args.people,
         args.seed,
@@ -70,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.format,
         without=frozenset(args.without),
         countries=args.countries,
+        leads=args.leads,
     )
     generate(config, args.out)
     return 0

@@ -1,9 +1,11 @@
 """Injected defects and the rules that turn a record's final state into truth rows.
 
 A record's fields end in one of three states: ('ok', canonical value), ('missing', None)
-or ('invalid', None). Defects are derived from those final states only, so a value that
-was made invalid is never also counted missing, and an accidental inaccuracy (a duplicate
-record carrying an older e-mail) is counted exactly like an injected one.
+or ('invalid', None); a CRM phone written in national format on a record without a
+country, which no other record of the person can place, is ('unverifiable', None).
+Defects are derived from those final states only, so a value that was made invalid is
+never also counted missing, and an accidental inaccuracy (a duplicate record carrying an
+older e-mail) is counted exactly like an injected one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -23,6 +26,7 @@ OK = "ok"
 MISSING = "missing"
 INVALID = "invalid"
 INACCURATE = "inaccurate"  # an outcome to inject; its final state is OK with a wrong value
+UNVERIFIABLE = "unverifiable"  # neither valid nor invalid: left out of the validity check
 
 FieldState = tuple[str, str | None]
 
@@ -31,6 +35,9 @@ CHANNEL_WEIGHTS = (0.35, 0.20, 0.10, 0.25, 0.10)
 
 COMPLETENESS_FIELDS = ("first_name", "last_name", "email", "phone", "country")
 VALIDITY_FIELDS = ("email", "phone", "country", "birth_date", "updated_at")
+# Validity is judged only where a value is present: a missing (or unverifiable) value
+# leaves its record out of that check's denominator. created_at is never invalid here.
+CHECKED_IF_PRESENT = (*VALIDITY_FIELDS, "created_at")
 ACCURACY_FIELDS = ("email", "phone", "country", "birth_date")
 # Fields whose outcome (ok, missing, invalid, inaccurate) is drawn from the rates below;
 # updated_at is decided with the record's history.
@@ -233,34 +240,73 @@ def other_birth_date(rng: random.Random, ordinal: int, as_of: int) -> int:
 # --- truth ---------------------------------------------------------------------------
 
 Defect = tuple[str, str, str]  # (quality_dimension, defect_type, field)
+STALE = ("timeliness", "stale", "last_touched_at")
+INVALID_AMOUNT = ("validity", "invalid", "amount")
+NO_TOUCH = ("completeness", "missing", "last_touched_at")
+_NOT_THERE = (MISSING, None)
+
+
+# The defect tuples, built once (a record's defects are counted millions of times).
+_MISSING_DEFECT = {field: ("completeness", "missing", field) for field in COMPLETENESS_FIELDS}
+_INVALID_DEFECT = {field: ("validity", "invalid", field) for field in CHECKED_IF_PRESENT}
+_INACCURATE_DEFECT = {field: ("accuracy", "inaccurate", field) for field in ACCURACY_FIELDS}
+
+
+class Judgement(NamedTuple):
+    """One record's truth: its defects, the validity checks its absent values skip, and the
+    accuracy fields it is compared on (those with a valid value on both sides)."""
+
+    defects: list[Defect]
+    skipped: list[Defect]
+    accuracy_checked: list[str]
 
 
 def field_defects(
     states: dict[str, FieldState],
     billing_values: dict[str, set[str]] | None,
     stale_before: str | None,
-) -> list[Defect]:
+) -> Judgement:
     """Defects of one record from its final field states.
 
     `billing_values` holds the person's valid canonical billing values per field (CRM only;
-    None for billing records). `stale_before` is the ISO cutoff date for updated_at.
+    None for billing records). `stale_before` is the ISO cutoff date for timeliness, judged
+    on the last known touch: a valid updated_at, else a valid created_at; a record with
+    neither is stale (its freshness is unknown), and missing both is a completeness defect.
     """
     defects: list[Defect] = []
+    skipped: list[Defect] = []
+    checked: list[str] = []
     for field in COMPLETENESS_FIELDS:
         if states[field][0] == MISSING:
-            defects.append(("completeness", "missing", field))
-    for field in VALIDITY_FIELDS:
+            defects.append(_MISSING_DEFECT[field])
+    for field in CHECKED_IF_PRESENT:
         state = states.get(field)
-        if state is not None and state[0] == INVALID:
-            defects.append(("validity", "invalid", field))
+        if state is None or state[0] == OK:
+            continue
+        if state[0] == INVALID:
+            defects.append(_INVALID_DEFECT[field])
+        else:
+            skipped.append(_INVALID_DEFECT[field])
     if billing_values is not None:
         for field in ACCURACY_FIELDS:
             kind, value = states[field]
-            known = billing_values.get(field)
-            if kind == OK and known and value not in known:
-                defects.append(("accuracy", "inaccurate", field))
+            if kind == OK:
+                known = billing_values.get(field)
+                if known:
+                    checked.append(field)
+                    if value not in known:
+                        defects.append(_INACCURATE_DEFECT[field])
     if stale_before is not None:
-        kind, value = states["updated_at"]
-        if kind == OK and value < stale_before:
-            defects.append(("timeliness", "stale", "updated_at"))
-    return defects
+        updated = states.get("updated_at", _NOT_THERE)
+        created = states.get("created_at", _NOT_THERE)
+        if updated[0] == OK:
+            touched = updated[1]
+        elif created[0] == OK:
+            touched = created[1]
+        else:
+            touched = None
+            if updated[0] == MISSING and created[0] == MISSING:
+                defects.append(NO_TOUCH)
+        if touched is None or touched < stale_before:
+            defects.append(STALE)
+    return Judgement(defects, skipped, checked)

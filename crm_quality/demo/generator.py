@@ -42,6 +42,7 @@ from crm_quality.demo.sources import (
     opened_ordinal,
 )
 from crm_quality.demo.truth import (
+    ACTIVITIES,
     TRUTH_DEFECT_COLUMNS,
     TRUTH_RECORD_COLUMNS,
     TruthTally,
@@ -58,6 +59,8 @@ PROSPECT_SHARE = 0.15  # CRM people who are not (yet) customers
 CHUNK_PEOPLE = 20_000
 SYSTEMS = ("crm", "billing")
 PARALLEL_FROM_PEOPLE = 50_000  # below this, a second process costs more than it saves
+ACTIVE_CUSTOMER_DAYS = 365  # dbt var active_customer_days: an order this recent is 'active'
+UNKNOWN = "unknown"  # mart_customer_shortage's bucket for no valid country
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class DemoConfig:
 
     `without`: columns neither system captures (DROPPABLE_FIELDS), written but empty.
     `countries`: ISO codes the population is restricted to; empty means the default mix.
+    `leads`: people added on top of `people` who are CRM-only leads (never customers).
     """
 
     people: int
@@ -75,8 +79,11 @@ class DemoConfig:
     chunk_people: int = CHUNK_PEOPLE
     without: frozenset[str] = frozenset()
     countries: tuple[str, ...] = ()
+    leads: int = 0
 
     def __post_init__(self) -> None:
+        if self.leads < 0:
+            raise ValueError("leads must not be negative")
         unknown = sorted(set(self.without) - set(DROPPABLE_FIELDS))
         if unknown:
             raise ValueError(f"cannot drop {unknown}; droppable: {list(DROPPABLE_FIELDS)}")
@@ -91,6 +98,7 @@ class Chunk:
     billing: list[SourceRecord] = field(default_factory=list)
     crm: list[SourceRecord] = field(default_factory=list)
     orders: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    order_defects: list[tuple[int, str, dq.Defect]] = field(default_factory=list)
 
 
 class DemoGenerator:
@@ -116,6 +124,7 @@ class DemoGenerator:
         self._membership = random.Random(f"{seed}/membership")
         self._billing_order = random.Random(f"{seed}/billing-assembly")
         self._crm_order = random.Random(f"{seed}/crm-assembly")
+        self._joint = random.Random(f"{seed}/joint-accounts")
         # Non-customers who are prospects, so prospects are PROSPECT_SHARE of CRM people.
         in_crm = CUSTOMER_SHARE * CRM_COVERAGE
         self._prospect_rate = min(
@@ -127,20 +136,30 @@ class DemoGenerator:
         self._contact_seq = 0
 
     def chunks(self) -> Iterator[Chunk]:
-        while True:
-            people = self.world.chunk(self.config.chunk_people)
-            if not people:
-                return
-            yield self._chunk(people)
+        """The population's chunks, then (with --leads) the leads' chunks."""
+        for leads in (False, True):
+            if leads:
+                if not self.config.leads:
+                    return
+                self.world.people += self.config.leads
+            while True:
+                people = self.world.chunk(self.config.chunk_people)
+                if not people:
+                    break
+                self.tally.grow(self.world.emitted)
+                yield self._chunk(people, leads)
 
-    def _chunk(self, people: list[Person]) -> Chunk:
+    def _chunk(self, people: list[Person], leads: bool = False) -> Chunk:
         tally = self.tally
         membership = self._membership
         plans: dict[int, list[AccountPlan]] = {}
         for person in people:
-            person.is_customer = membership.random() < CUSTOMER_SHARE
-            coverage = CRM_COVERAGE if person.is_customer else self._prospect_rate
-            person.in_crm = membership.random() < coverage
+            if leads:
+                person.is_customer, person.in_crm = False, True
+            else:
+                person.is_customer = membership.random() < CUSTOMER_SHARE
+                coverage = CRM_COVERAGE if person.is_customer else self._prospect_rate
+                person.in_crm = membership.random() < coverage
             if person.is_customer:
                 plans[person.person_id] = self.planner.plan(person)
                 tally.actual_customers += 1
@@ -152,6 +171,7 @@ class DemoGenerator:
                 tally.crm_persons += 1
                 tally.crm_prospects += not person.is_customer
         tally.households = self.world.households
+        self._plan_joint_accounts(people, plans)
 
         chunk = Chunk(people)
         if "billing" in self.systems:
@@ -163,36 +183,132 @@ class DemoGenerator:
             ]
             self._billing_order.shuffle(chunk.billing)
             self._number_billing(chunk.billing)
-            chunk.orders = self._orders(chunk.billing)
+            chunk.orders, chunk.order_defects, last_order = self._orders(chunk.billing)
+            self._tally_activity(people, chunk.billing, last_order)
         if "crm" in self.systems:
-            chunk.crm = [
-                record for person in people if person.in_crm for record in self.crm.contacts(person)
-            ]
+            for person in people:
+                billing_country = person.is_customer and _billing_country(person, plans)
+                records = self.crm.contacts(person, billing_country, leads) if person.in_crm else []
+                self._tally_customer_country(person, records, billing_country)
+                chunk.crm.extend(records)
             self._crm_order.shuffle(chunk.crm)
             self._number_crm(chunk.crm, plans)
         return chunk
 
-    def _number_billing(self, billing: list[SourceRecord]) -> None:
-        """Assign account ids, row numbers and defects."""
-        tally = self.tally
-        for record in billing:
-            self._account_seq += 1
-            tally.billing_rows += 1
-            record.record_id = record.values[0] = f"A{self._account_seq:08d}"
-            record.row_number = tally.billing_rows
-            record.defects = dq.field_defects(record.states, None, None)
-            tally.billing_defects.update(record.defects)
+    def _plan_joint_accounts(
+        self, people: list[Person], plans: dict[int, list[AccountPlan]]
+    ) -> None:
+        """A household's first two members, both customers, may hold one account together."""
+        for index in range(len(people) - 1):
+            first, second = people[index], people[index + 1]
+            household = first.household_id
+            if not household or second.household_id != household:
+                continue
+            if index and people[index - 1].household_id == household:
+                continue  # not the household's first member
+            if first.is_customer and second.is_customer:
+                joint = self.planner.joint(self._joint, plans[first.person_id])
+                if joint is not None:
+                    plans[second.person_id].append(joint)
 
-    def _orders(self, billing: list[SourceRecord]) -> list[tuple[str, str, str, str, str]]:
-        rows = []
+    def _tally_customer_country(
+        self, person: Person, records: list[SourceRecord], billing_country: bool
+    ) -> None:
+        """The person in the country breakdown (golden country) and their CRM records in
+        their own countries' buckets (CRM pass)."""
+        counts = self.tally.breakdowns
+        countries = self.tally.record_countries
+        best: str | None = None
+        best_touch: tuple[int, int] = (-1, -1)
+        for record in records:
+            kind, value = record.states["country"]
+            if kind != dq.OK:
+                countries[UNKNOWN] += 1
+                continue
+            countries[value] += 1
+            touch = record.touched or (-1, -1)
+            if best is None or touch > best_touch:
+                best, best_touch = value, touch
+        if best is None and billing_country:
+            best = person.country
+        country = best or UNKNOWN
+        if person.is_customer:
+            counts["country", country, "actual_customers"] += 1
+            counts["country", country, "crm_customers"] += person.in_crm
+            self.tally.crm_records_of[person.person_id] = len(records)
+        elif person.in_crm:
+            counts["country", country, "crm_only_customers"] += 1
+
+    def _tally_activity(
+        self, people: list[Person], billing: list[SourceRecord], last_order: dict[int, str]
+    ) -> None:
+        """Customers and their billing rows per activity bucket (billing pass)."""
+        tally = self.tally
+        counts = tally.breakdowns
+        active_from = iso_date(self.config.as_of.toordinal() - ACTIVE_CUSTOMER_DAYS)
+        for person in people:
+            if not person.is_customer:
+                continue
+            day = last_order.get(person.person_id)
+            code = 3 if day is None else 1 if day >= active_from else 2
+            tally.activity_of[person.person_id] = code
+            bucket = ACTIVITIES[code - 1]
+            counts["customer_activity", bucket, "actual_customers"] += 1
+            counts["customer_activity", bucket, "crm_customers"] += person.in_crm
+        countries = tally.record_countries
         for record in billing:
-            for day, amount, currency in self.orders.orders(
-                record.person.country, opened_ordinal(record)
-            ):
-                self.tally.order_rows += 1
-                order_id = f"O{self.tally.order_rows:09d}"
+            kind, value = record.states["country"]
+            countries[value if kind == dq.OK else UNKNOWN] += 1
+            bucket = ACTIVITIES[tally.activity_of[record.person.person_id] - 1]
+            counts["customer_activity", bucket, "billing_records"] += 1
+
+    def _number_billing(self, billing: list[SourceRecord]) -> None:
+        """Assign account ids, row numbers and defects; a joint account's second holder's
+        row repeats the first holder's account id."""
+        tally = self.tally
+        ids: dict[int, str] = {}
+        for record in billing:
+            tally.billing_rows += 1
+            record.row_number = tally.billing_rows
+            if not _joint(record):
+                self._account_seq += 1
+                record.record_id = f"A{self._account_seq:08d}"
+                ids[id(record.account)] = record.record_id
+        for record in billing:
+            judgement = dq.field_defects(record.states, None, None)
+            if _joint(record):
+                record.record_id = ids[id(record.account.joint_with)]
+                judgement.defects.append(("uniqueness", "duplicate_id", "account_id"))
+            record.values[0] = record.record_id
+            record.defects = judgement.defects
+            tally.billing.add("billing", judgement)
+
+    def _orders(self, billing: list[SourceRecord]) -> tuple[list, list, dict[int, str]]:
+        """Order rows of the accounts (a joint account's orders once), their defects, and
+        each person's last order date."""
+        rows = []
+        defects = []
+        last_order: dict[int, str] = {}
+        tally = self.tally
+        first_row = tally.order_rows + 1
+        for record in billing:
+            if _joint(record):
+                continue
+            orders = self.orders.orders(record.person.country, opened_ordinal(record))
+            for day, amount, currency, valid in orders:
+                tally.order_rows += 1
+                order_id = f"O{tally.order_rows:09d}"
                 rows.append((order_id, record.record_id, iso_date(day), amount, currency))
-        return rows
+                if not valid:
+                    defects.append((tally.order_rows, order_id, dq.INVALID_AMOUNT))
+                    tally.orders.add("billing", dq.Judgement([dq.INVALID_AMOUNT], [], []))
+            if orders:
+                person_id = record.person.person_id
+                last = iso_date(orders[-1][0])
+                if last > last_order.get(person_id, ""):
+                    last_order[person_id] = last
+        tally.orders.add_clean("billing", tally.order_rows - first_row + 1 - len(defects))
+        return rows, defects, last_order
 
     def _number_crm(self, crm: list[SourceRecord], plans: dict[int, list[AccountPlan]]) -> None:
         """Assign contact ids (a few empty or reused), row numbers and defects."""
@@ -211,14 +327,15 @@ class DemoGenerator:
                 if known is None:
                     known = self.planner.valid_values(person, plans[person.person_id])
                     billing_values[person.person_id] = known
-            defects = dq.field_defects(record.states, known, self.stale_before)
+            judgement = dq.field_defects(record.states, known, self.stale_before)
+            defects = judgement.defects
             if person.person_id in seen_people:
                 defects.append(("uniqueness", "duplicate", "record"))
             seen_people.add(person.person_id)
             roll = rng.random()
             if roll < dq.MISSING_ID_RATE:
                 record.record_id = ""
-                defects.append(("completeness", "missing_id", "contact_id"))
+                defects.append(("completeness", "missing", "contact_id"))
             elif roll < dq.MISSING_ID_RATE + dq.DUPLICATE_ID_RATE and issued:
                 record.record_id = issued[int(rng.random() * len(issued))]
                 defects.append(("uniqueness", "duplicate_id", "contact_id"))
@@ -228,17 +345,31 @@ class DemoGenerator:
                 issued.append(record.record_id)
             record.values[0] = record.record_id
             record.defects = defects
-            tally.crm_defects.update(defects)
+            tally.crm.add(record.values[1], judgement)
 
 
-def scenario_summary(config: DemoConfig) -> dict[str, list[str]]:
-    """truth.json's record of --without and --countries; absent for a default run, whose
-    truth.json stays as it always was."""
-    summary: dict[str, list[str]] = {}
+def _joint(record: SourceRecord) -> bool:
+    """A joint account's second holder's row (it repeats the first holder's account id)."""
+    return record.account is not None and record.account.joint_with is not None
+
+
+def _billing_country(person: Person, plans: dict[int, list[AccountPlan]]) -> bool:
+    """Whether a billing account of the person carries a valid country."""
+    for plan in plans[person.person_id]:
+        if plan.outcomes["country"] == dq.OK:
+            return True
+    return False
+
+
+def scenario_summary(config: DemoConfig) -> dict[str, object]:
+    """truth.json's record of --without, --countries and --leads; absent for a default run."""
+    summary: dict[str, object] = {}
     if config.without:
         summary["without"] = [name for name in DROPPABLE_FIELDS if name in config.without]
     if config.countries:
         summary["countries"] = list(country_weights(config.countries))
+    if config.leads:
+        summary["leads"] = config.leads
     return summary
 
 
@@ -285,17 +416,26 @@ def _write_system(config: DemoConfig, out: Path, system: str) -> TruthTally:
             ]
         truth_records = CsvTableWriter(_part_path(out, "truth_records", system), ())
         truth_defects = CsvTableWriter(_part_path(out, "truth_defects", system), ())
+        parts = [truth_records, truth_defects]
+        if system == "billing":
+            parts.append(CsvTableWriter(_part_path(out, "truth_defects", "orders"), ()))
         try:
             for chunk in generator.chunks():
                 records = chunk.crm if system == "crm" else chunk.billing
                 tables[0].write([record.values for record in records])
                 if system == "billing":
                     tables[1].write(chunk.orders)
+                    parts[2].write(
+                        [
+                            ("orders", row_number, order_id, *defect)
+                            for row_number, order_id, defect in chunk.order_defects
+                        ]
+                    )
                 record_rows, defect_rows = _truth_rows(system, records)
                 truth_records.write(record_rows)
                 truth_defects.write(defect_rows)
         finally:
-            for table in (*tables, truth_records, truth_defects):
+            for table in (*tables, *parts):
                 table.close()
         return generator.tally
     finally:
@@ -329,7 +469,7 @@ def generate(
     ):
         CsvTableWriter(out / f"{name}.csv", columns).close()
         with (out / f"{name}.csv").open("a", encoding="utf-8", newline="") as target:
-            for system in SYSTEMS:
+            for system in (*SYSTEMS, "orders") if name == "truth_defects" else SYSTEMS:
                 part = _part_path(out, name, system)
                 with part.open(encoding="utf-8", newline="") as source:
                     shutil.copyfileobj(source, target, 1 << 20)
@@ -342,10 +482,11 @@ def generate(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     elapsed = time.perf_counter() - started
+    sources = (tally.crm, tally.billing, tally.orders)
     print(
         f"crm_contacts={tally.crm_rows} billing_customers={tally.billing_rows} "
         f"orders={tally.order_rows} truth_records={tally.crm_rows + tally.billing_rows} "
-        f"truth_defects={sum(tally.crm_defects.values()) + sum(tally.billing_defects.values())} "
+        f"truth_defects={sum(sum(source.total().values()) for source in sources)} "
         f"(people={config.people} seed={config.seed} format={config.fmt}) "
         f"-> {out} in {elapsed:.1f}s"
     )

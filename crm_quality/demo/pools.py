@@ -148,6 +148,11 @@ def country_aliases() -> dict[str, str]:
 
 # Placeholders written for a missing value (any case, or only spaces).
 MISSING_TOKENS: tuple[str, ...] = ("", "", "", "NULL", "N/A", "-", "none", " ", "   ")
+# A missing name is written only with tokens no person carries: 'Null' and 'Nil' are names.
+MISSING_NAME_TOKENS: tuple[str, ...] = ("", "", "", "N/A", "-", " ", "   ")
+# Names that look like placeholders but are people's names (Turkish 'Nil', Korean 'Na',
+# the surname 'Null'); the pools carry them, the truth counts them as valid names.
+PLACEHOLDER_LIKE_NAMES: frozenset[str] = frozenset({"Na", "Nil", "Null"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +193,7 @@ FIRST_NAMES: dict[str, tuple[Name, ...]] = {
         "Katharina,Stefanie,Franziska,Christina,Zoë,Jürgen,Günter,Jörg,Klaus,Hans,Johann,"
         "Johannes,Peter,Wolfgang,Michael,Thomas,Andreas,Stefan,Matthias,Alexander,"
         "Maximilian,Lukas,Jonas,Leon,Felix,Paul,Friedrich,Josef,Sören,Björn,Elisabeth,"
-        "Margarete,Hannelore,Uwe,Dieter,Heinz,Jörn,Käthe,Mia,Emilia,Niklas,Tim"
+        "Margarete,Hannelore,Uwe,Dieter,Heinz,Jörn,Käthe,Mia,Emilia,Niklas,Tim,Nil"
     ),
     "US": _latin(
         "James,Robert,John,Michael,William,David,Richard,Joseph,Thomas,Christopher,Charles,"
@@ -282,7 +287,7 @@ LAST_NAMES: dict[str, tuple[Name, ...]] = {
         "Hernandez,Lopez,Gonzalez,Wilson,Anderson,Thomas,Taylor,Moore,Jackson,Martin,Lee,"
         "Perez,Thompson,White,Harris,Sanchez,Clark,Ramirez,Lewis,Robinson,Walker,Young,"
         "Allen,King,Wright,Scott,Torres,Nguyen,Hill,Flores,O'Brien,O'Connor,McDonald,Kim,"
-        "Patel,Cohen,Baker,Rivera,Campbell,Mitchell"
+        "Patel,Cohen,Baker,Rivera,Campbell,Mitchell,Na,Null"
     ),
     "GB": _latin(
         "Smith,Jones,Taylor,Brown,Williams,Wilson,Johnson,Davies,Robinson,Wright,Thompson,"
@@ -436,6 +441,36 @@ EMAIL_DOMAINS: dict[str, tuple[str, ...]] = {
     "KR": ("naver.com", "daum.net", "hanmail.net", "gmail.com", "kakao.com", "nate.com"),
     "BR": ("gmail.com", "hotmail.com", "uol.com.br", "bol.com.br", "yahoo.com.br", "outlook.com"),
 }
+
+
+# Top-level domain of a small business's own mail domain ('info@mueller-gmbh.de').
+BUSINESS_TLD: dict[str, str] = {
+    "DE": "de",
+    "US": "com",
+    "GB": "co.uk",
+    "FR": "fr",
+    "CN": "cn",
+    "JP": "co.jp",
+    "ES": "es",
+    "IT": "it",
+    "NL": "nl",
+    "CH": "ch",
+    "AT": "at",
+    "KR": "co.kr",
+    "BR": "com.br",
+}
+# How a household names its shared address: '{}' is the ASCII surname.
+FAMILY_ADDRESS: dict[str, str] = {
+    "DE": "familie.{}",
+    "AT": "familie.{}",
+    "CH": "familie.{}",
+    "NL": "familie{}",
+    "FR": "famille.{}",
+    "ES": "familia.{}",
+    "IT": "famiglia.{}",
+    "BR": "familia.{}",
+}
+FAMILY_ADDRESS_DEFAULT = "{}.family"
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,9 +193,9 @@ class Renderer:
             return f"{iso_date(ordinal)} {_clock(seconds)}"
         return date_texts(ordinal)[self._date_style(self.rng)]
 
-    def missing(self) -> str:
+    def missing(self, tokens: tuple[str, ...] = MISSING_TOKENS) -> str:
         """A placeholder for 'no value' ('', 'NULL', 'n/a', '-', 'None', spaces)."""
-        token = pick(self.rng, MISSING_TOKENS)
+        token = pick(self.rng, tokens)
         if token.strip() and self.rng.random() < 0.5:
             token = _recase(self.rng, token)
         return token

@@ -14,12 +14,22 @@ from datetime import date
 from typing import Any
 
 from crm_quality.demo import defects as dq
-from crm_quality.demo.defects import INACCURATE, INVALID, MISSING, OK, DefectRates, FieldState
+from crm_quality.demo.defects import (
+    INACCURATE,
+    INVALID,
+    MISSING,
+    OK,
+    UNVERIFIABLE,
+    DefectRates,
+    FieldState,
+)
 from crm_quality.demo.phones import PhoneBook, calling_code
 from crm_quality.demo.pools import (
     COUNTRIES,
     CURRENCY,
     DEFAULT_COUNTRIES,
+    MISSING_NAME_TOKENS,
+    MISSING_TOKENS,
     NICKNAMES,
     ORDER_MEDIAN,
     WHOLE_UNIT_CURRENCIES,
@@ -49,6 +59,20 @@ RECENTLY_TOUCHED_SHARE = 0.82
 # Brazilians recorded under their last (paternal) surname only.
 ROMANIZED_KOREAN_NAME_SHARE = 0.3
 SINGLE_BRAZILIAN_SURNAME_SHARE = 0.3
+# Cases drawn from their own random streams, so the rest of the data stays as it was:
+# a billing account two housemates hold together (one row per holder, the same account_id,
+# the first holder's e-mail and phone), as a share of households of two or more customers;
+JOINT_ACCOUNT_SHARE = 0.1
+# CRM records never edited (updated_at blank), and imported without either timestamp;
+BLANK_UPDATED_AT_SHARE = 0.02
+BLANK_TIMESTAMPS_SHARE = 0.002
+# CRM records without a country whose phone is written the national way ('030 1234567');
+NATIONAL_PHONE_WITHOUT_COUNTRY_SHARE = 0.5
+# order amounts written with separators ('1,234.50', '1.234,50', '12,50'; '8,000' is
+# ambiguous and so invalid).
+SEPARATOR_AMOUNT_SHARE = 0.05
+# Leads (--leads): CRM-only people, mostly from forms and events.
+LEAD_CHANNEL_WEIGHTS = (0.5, 0.05, 0.3, 0.15, 0.0)
 
 # Columns a source system may not capture at all (--without), and their positions in the row
 # `contact_fields` renders. 'street_address' stands for the whole address: street, city and
@@ -77,6 +101,8 @@ class SourceRecord:
     record_id: str = ""
     row_number: int = 0
     defects: list[dq.Defect] = field(default_factory=list)
+    account: AccountPlan | None = None  # billing: the plan the row was rendered from
+    touched: tuple[int, int] | None = None  # CRM: last valid touch (day ordinal, seconds)
 
 
 def typo(rng: random.Random, name: str, country: str) -> str:
@@ -133,6 +159,7 @@ class AccountPlan:
     email: str
     phone: str  # national number
     outcomes: dict[str, str]
+    joint_with: AccountPlan | None = None  # a joint account: the first holder's plan
 
 
 class BillingPlanner:
@@ -157,6 +184,19 @@ class BillingPlanner:
                 phone = self.phones.mobile(rng, person.country, register=False)
             plans.append(AccountPlan(email, phone, draw_outcomes(rng, self._thresholds, False)))
         return plans
+
+    def joint(self, rng: random.Random, holder: list[AccountPlan]) -> AccountPlan | None:
+        """A second holder's row of the first holder's account, or None.
+
+        Only clean accounts are shared, so which of the two rows the warehouse calls the
+        repeated id changes no count of defective records.
+        """
+        first = holder[0]
+        if any(outcome != OK for outcome in first.outcomes.values()):
+            return None
+        if rng.random() >= JOINT_ACCOUNT_SHARE:
+            return None
+        return AccountPlan(first.email, first.phone, dict(first.outcomes), joint_with=first)
 
     def valid_values(self, person: Person, plans: list[AccountPlan]) -> dict[str, set[str]]:
         """The person's valid canonical billing values per accuracy field."""
@@ -201,7 +241,7 @@ class _Builder:
 
     def _name(self, value: str, outcome: str) -> tuple[str, FieldState]:
         if outcome == MISSING or not value:
-            return self.render.missing(), (MISSING, None)
+            return self.render.missing(MISSING_NAME_TOKENS), (MISSING, None)
         return self.render.text(value), (OK, value)
 
     def contact_fields(
@@ -344,7 +384,7 @@ class BillingBuilder(_Builder):
             )
             values.append(self._status(rng))
             values.append(iso_date(opened))
-            records.append(SourceRecord(person, values, states))
+            records.append(SourceRecord(person, values, states, account=plan))
             opened += int(rng.random() * (self.as_of - opened))  # a later second account
         return records
 
@@ -358,20 +398,62 @@ class CrmBuilder(_Builder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._channel = Picker(dq.CHANNELS, dq.CHANNEL_WEIGHTS)
+        self._lead_channel = Picker(dq.CHANNELS, LEAD_CHANNEL_WEIGHTS)
         self._extra = Picker(EXTRA_RECORD_COUNTS, EXTRA_RECORD_WEIGHTS)
         self._thresholds = {
             channel: dq.outcome_thresholds(rates) for channel, rates in dq.CRM_RATES.items()
         }
         self.stale_cutoff = self.as_of - dq.STALE_AFTER_DAYS
+        self.cases = random.Random(f"{self.world.seed}/crm-cases")
 
-    def contacts(self, person: Person) -> list[SourceRecord]:
-        """The person's CRM records: one, or with 1–3 extra duplicates."""
+    def contacts(
+        self, person: Person, billing_country: bool = False, lead: bool = False
+    ) -> list[SourceRecord]:
+        """The person's CRM records: one, or with 1–3 extra duplicates.
+
+        `billing_country`: a billing account of the person carries a valid country (the
+        golden country a phone without a country is judged against). `lead`: a CRM-only
+        person from --leads, with the channels leads come from.
+        """
         extra = self._extra(self.rng) if self.rng.random() < DUPLICATE_PERSON_SHARE else 0
-        return [self._record(person, duplicate=index > 0) for index in range(1 + extra)]
+        records = [self._record(person, index > 0, lead) for index in range(1 + extra)]
+        self._national_phones_without_country(person, records, billing_country)
+        return records
 
-    def _record(self, person: Person, duplicate: bool) -> SourceRecord:
+    def _national_phones_without_country(
+        self, person: Person, records: list[SourceRecord], billing_country: bool
+    ) -> None:
+        """Write some phones of country-less records the national way ('030 1234567').
+
+        Such a number is judged against the person's golden country, taken from their other
+        records: valid when one of them carries a country, else unverifiable (left out of
+        the phone validity check). Only where every such country is the person's own, so
+        the truth does not depend on which record survives.
+        """
+        cases = self.cases
+        for record in records:
+            # Both draws always, so dropping a column (--without) leaves later draws alone.
+            chosen = cases.random() < NATIONAL_PHONE_WITHOUT_COUNTRY_SHARE
+            style = "national" if cases.random() < 0.6 else "digits"
+            states = record.states
+            if not chosen or states["country"][0] != MISSING or states["phone"][0] != OK:
+                continue
+            countries = {
+                other.states["country"][1]
+                for other in records
+                if other is not record and other.states["country"][0] == OK
+            }
+            if countries - {person.country}:
+                continue
+            e164 = states["phone"][1]
+            national = e164[len(self._calling_codes[person.country]) + 1 :]
+            record.values[5] = self.phones.format(person.country, national, style)
+            if not (countries or billing_country):
+                states["phone"] = (UNVERIFIABLE, None)
+
+    def _record(self, person: Person, duplicate: bool, lead: bool = False) -> SourceRecord:
         rng = self.rng
-        channel = self._channel(rng)
+        channel = (self._lead_channel if lead else self._channel)(rng)
         rates = dq.CRM_RATES[channel]
         first, last = crm_written_name(rng, person)
         email: str | None = person.email
@@ -420,9 +502,23 @@ class CrmBuilder(_Builder):
             states["updated_at"] = (OK, iso_date(updated))
         values[0:1] = ("", channel)
         values.append(self.render.text(company))
-        values.append(self.render.timestamp(created, created_seconds))
+        created_text = self.render.timestamp(created, created_seconds)
+        states["created_at"] = (OK, iso_date(created))
+        roll = self.cases.random()
+        if roll < BLANK_TIMESTAMPS_SHARE + BLANK_UPDATED_AT_SHARE:  # never edited
+            updated_text = pick(self.cases, MISSING_TOKENS)
+            states["updated_at"] = (MISSING, None)
+            if roll < BLANK_TIMESTAMPS_SHARE:  # imported without timestamps
+                created_text = pick(self.cases, MISSING_TOKENS)
+                states["created_at"] = (MISSING, None)
+        values.append(created_text)
         values.append(updated_text)
-        return SourceRecord(person, values, states)
+        record = SourceRecord(person, values, states)
+        if states["updated_at"][0] == OK:
+            record.touched = (updated, updated_seconds if len(updated_text) == 19 else 0)
+        elif states["created_at"][0] == OK:
+            record.touched = (created, created_seconds if len(created_text) == 19 else 0)
+        return record
 
     def _history(self, rates: DefectRates) -> tuple[int, int]:
         """(created, updated) day ordinals; never on the staleness cutoff day itself."""
@@ -441,6 +537,8 @@ class CrmBuilder(_Builder):
         if updated == cutoff:
             updated += 1
             created = min(created, updated)
+        if created == cutoff:  # judged when updated_at is unusable
+            created -= 1
         return created, updated
 
 
@@ -452,9 +550,10 @@ class OrderBuilder:
         self.as_of = as_of
         self.first_day = as_of - ORDER_YEARS * 365
         self._count = Picker(range(len(ORDER_COUNT_WEIGHTS)), ORDER_COUNT_WEIGHTS)
+        self.cases = random.Random(f"{seed}/order-amounts")
 
-    def orders(self, country: str, opened: int) -> list[tuple[int, str, str]]:
-        """(date ordinal, amount, currency) per order, in date order."""
+    def orders(self, country: str, opened: int) -> list[tuple[int, str, str, bool]]:
+        """(date ordinal, amount, currency, is the amount valid) per order, in date order."""
         rng = self.rng
         count = self._count(rng)
         if not count:
@@ -469,8 +568,36 @@ class OrderBuilder:
             amount = median * math.exp(rng.gauss(0.0, 0.8))
             whole = currency in WHOLE_UNIT_CURRENCIES
             text = f"{round(amount):d}.00" if whole else f"{amount:.2f}"
-            orders.append((day, text, currency))
+            valid = True
+            if self.cases.random() < SEPARATOR_AMOUNT_SHARE:
+                text, valid = amount_with_separators(self.cases, text)
+            orders.append((day, text, currency, valid))
         return orders
+
+
+def _grouped(digits: str, separator: str) -> str:
+    """'1234567' → '1,234,567'."""
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(groups)
+
+
+def amount_with_separators(rng: random.Random, plain: str) -> tuple[str, bool]:
+    """'1234.50' as a person might type it, and whether the amount rule still reads it.
+
+    Thousands grouped with ',' and a '.' decimal ('1,234.50'), or the other way round
+    ('1.234,50', '12,50'); a whole amount may lose its '.00' and keep only its grouping,
+    which is ambiguous when one separator is followed by three digits ('8,000') and so
+    invalid; '1,234,567' (repeated groups) still reads.
+    """
+    units, _, cents = plain.partition(".")
+    roll = rng.random()
+    if roll < 0.4:
+        return f"{_grouped(units, '.')},{cents}", True
+    if roll < 0.8 or cents != "00" or len(units) < 4:
+        return f"{_grouped(units, ',')}.{cents}", True
+    text = _grouped(units, "," if rng.random() < 0.5 else ".")
+    return text, text.count(text[-4]) > 1
 
 
 def opened_ordinal(record: SourceRecord) -> int:

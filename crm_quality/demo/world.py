@@ -16,10 +16,13 @@ from itertools import accumulate
 
 from crm_quality.demo.phones import PhoneBook
 from crm_quality.demo.pools import (
+    BUSINESS_TLD,
     CITIES,
     COMPANY_SUFFIXES,
     COMPANY_WORDS,
     EMAIL_DOMAINS,
+    FAMILY_ADDRESS,
+    FAMILY_ADDRESS_DEFAULT,
     FIRST_NAMES,
     LAST_NAMES,
     STREETS,
@@ -36,6 +39,18 @@ HOUSEHOLD_SIZES = (2, 3, 4)
 HOUSEHOLD_SIZE_WEIGHTS = (0.55, 0.30, 0.15)
 COMPANY_SHARE = 0.25
 MOBILE_SHARE = 0.8
+# Hard cases for entity resolution, each a distinct person in the truth (drawn from their
+# own random stream, so the rest of the world stays as it was):
+# households whose first two members share one family address ('familie.mueller@gmx.de');
+FAMILY_EMAIL_SHARE = 0.1
+# look-alike pairs at one address: twins (same surname and birth date, other first names)
+# or father and son (Jr./Sr.: the same full name, born 20–40 years apart), as a share of
+# the world's units (a person alone, a household);
+LOOKALIKE_UNIT_SHARE = 0.002
+# colleagues (2–3, unrelated) who all give their small firm's shared 'info@' address.
+COLLEAGUE_UNIT_SHARE = 0.005
+COLLEAGUE_SIZES = (2, 3)
+JUNIOR_AGE_GAP_YEARS = (20, 40)
 
 _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _SPECIAL_FOLD = str.maketrans(
@@ -178,6 +193,7 @@ class World:
     ) -> None:
         self.seed = seed
         self.rng = random.Random(f"{seed}/world")
+        self.cases = random.Random(f"{seed}/world-cases")
         self.people = people
         self.phones = phones
         self.emitted = 0
@@ -267,13 +283,22 @@ class World:
         postal: str,
         household: int,
         housemates: tuple[Person, ...] = (),
+        first: Name | None = None,
+        birth: int | None = None,
     ) -> Person:
+        """A new person; `first` or `birth` given are shared with a housemate (Jr., twin),
+        the other one differs from every housemate's."""
         rng = self.rng
-        first = pick(rng, FIRST_POOL[country])
-        birth = self._birth()
-        while any(first == other.first or birth == other.birth for other in housemates):
-            first = pick(rng, FIRST_POOL[country])
-            birth = self._birth()
+        fixed_first, fixed_birth = first, birth
+        while True:
+            first = fixed_first or pick(rng, FIRST_POOL[country])
+            birth = fixed_birth or self._birth()
+            if not any(
+                (fixed_first is None and first == other.first)
+                or (fixed_birth is None and birth == other.birth)
+                for other in housemates
+            ):
+                break
         self.emitted += 1
         person = Person(
             person_id=self.emitted,
@@ -294,9 +319,9 @@ class World:
             person.company = company_name(rng, country, last)
         return person
 
-    def _single(self) -> Person:
+    def _single(self, country: str | None = None) -> Person:
         rng = self.rng
-        country = self._country(rng)
+        country = country or self._country(rng)
         city = self._city[country](rng)
         person = self._person(
             country,
@@ -312,8 +337,11 @@ class World:
             person.phone = self.phones.landline(rng, country, city.area_code)
         return person
 
-    def _household(self, size: int) -> list[Person]:
-        """2–4 people sharing surname, address and landline, never first name or birth date."""
+    def _household(self, size: int, kind: str = "family") -> list[Person]:
+        """2–4 people sharing surname, address and landline, never first name or birth date.
+
+        `kind` 'twins': two people born the same day; 'junior': two with the same first name.
+        """
         rng = self.rng
         self.households += 1
         country = self._country(rng)
@@ -324,11 +352,58 @@ class World:
         landline = self.phones.landline(rng, country, city.area_code)
         members: list[Person] = []
         for _ in range(size):
+            first: Name | None = None
+            birth: int | None = None
+            if members and kind == "twins":
+                birth = members[0].birth
+            elif members and kind == "junior":
+                first = members[0].first
+                low, high = JUNIOR_AGE_GAP_YEARS
+                gap = int((low + self.cases.random() * (high - low)) * 365.25)
+                birth = members[0].birth + gap  # the son, or else the father
+                if birth > BIRTH_LAST:
+                    birth = max(members[0].birth - gap, BIRTH_FIRST)
             person = self._person(
-                country, last, city, street, postal, self.households, tuple(members)
+                country, last, city, street, postal, self.households, tuple(members), first, birth
             )
             person.phone = landline
             members.append(person)
+        if kind == "family" and self.cases.random() < FAMILY_EMAIL_SHARE:
+            self._share_family_address(members[:2])
+        return members
+
+    def _share_family_address(self, members: list[Person]) -> None:
+        """Give `members` one household address ('familie.mueller@gmx.de')."""
+        rng = self.cases
+        country = members[0].country
+        surname = members[0].last.latin or "family"
+        local = FAMILY_ADDRESS.get(country, FAMILY_ADDRESS_DEFAULT).format(surname)
+        address = f"{local}@{pick(rng, EMAIL_DOMAINS[country])}"
+        while address in self._used_emails:
+            address = f"{local}{rng.randrange(2, 1000)}@{address.partition('@')[2]}"
+        self._used_emails.add(address)
+        for person in members:
+            person.email = address
+
+    def _lookalikes(self) -> list[Person]:
+        """Twins, or a father and son of the same name, at one address."""
+        return self._household(2, "twins" if self.cases.random() < 0.5 else "junior")
+
+    def _colleagues(self, size: int) -> list[Person]:
+        """Unrelated people of one country who all give their firm's 'info@' address."""
+        first = self._single()
+        members = [first] + [self._single(first.country) for _ in range(size - 1)]
+        company = first.company or company_name(self.cases, first.country, first.last)
+        words = (ascii_fold(word, first.country) for word in company.split())
+        slug = "-".join(word for word in words if word) or f"{first.last.latin}-co"
+        domain = f"{slug}.{BUSINESS_TLD[first.country]}"
+        address = f"info@{domain}"
+        while address in self._used_emails:
+            address = f"info@{slug}{self.cases.randrange(2, 1000)}.{BUSINESS_TLD[first.country]}"
+        self._used_emails.add(address)
+        for person in members:
+            person.company = company
+            person.email = address
         return members
 
     def chunk(self, size: int) -> list[Person]:
@@ -337,7 +412,13 @@ class World:
         rng = self.rng
         while len(people) < size and self.emitted < self.people:
             remaining = self.people - self.emitted
-            if remaining >= 2 and rng.random() < self._household_unit:
+            case = self.cases.random()
+            if remaining >= 2 and case < LOOKALIKE_UNIT_SHARE:
+                people.extend(self._lookalikes())
+            elif remaining >= 2 and case < LOOKALIKE_UNIT_SHARE + COLLEAGUE_UNIT_SHARE:
+                size_drawn = COLLEAGUE_SIZES[int(self.cases.random() * len(COLLEAGUE_SIZES))]
+                people.extend(self._colleagues(min(size_drawn, remaining)))
+            elif remaining >= 2 and rng.random() < self._household_unit:
                 people.extend(self._household(min(self._household_size(rng), remaining)))
             else:
                 people.append(self._single())

@@ -25,6 +25,16 @@ SEED = 20261201
 # The checks mart_defect_rate reports per field (dbt var required_fields, validity rules).
 COMPLETENESS_FIELDS = ("first_name", "last_name", "email", "phone", "country")
 VALIDITY_FIELDS = ("email", "phone", "country", "birth_date")
+# Fields whose counts follow the issue-9 rules: names such as Na, Nil and Null are names; a
+# national phone without a country is judged against the golden country.
+_SHARED = pytest.mark.shared_semantics
+COMPLETENESS_PARAMS = [
+    pytest.param(name, marks=_SHARED) if name.endswith("_name") else name
+    for name in COMPLETENESS_FIELDS
+]
+VALIDITY_PARAMS = [
+    pytest.param(name, marks=_SHARED) if name == "phone" else name for name in VALIDITY_FIELDS
+]
 # A CRM without this field's values makes these monitors exceed their error thresholds.
 MISSING_FIELD_MONITORS = ("monitor_crm_defect_rate", "monitor_crm_defect_rate_completeness")
 
@@ -56,10 +66,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         failing_monitors=frozenset({"monitor_customer_phone_null_rate", *MISSING_FIELD_MONITORS}),
     ),
     Scenario("without_birth_date", ("--without", "birth_date"), dropped_field="birth_date"),
-    Scenario(
-        "countries_kr_br_jp",
-        ("--countries", "KR,BR,JP"),
-    ),
+    Scenario("countries_kr_br_jp", ("--countries", "KR,BR,JP")),
 )
 
 
@@ -130,14 +137,14 @@ def test_row_counts_and_naive_shortage_exactly(scenario_build: ScenarioBuild) ->
     assert xref == {"crm": truth["crm_rows"], "billing": truth["billing_rows"]}
 
 
-@pytest.mark.parametrize("field_name", COMPLETENESS_FIELDS)
+@pytest.mark.parametrize("field_name", COMPLETENESS_PARAMS)
 def test_missing_values_per_field_exactly(scenario_build, field_name, request) -> None:
     key = f"completeness/missing/{field_name}"
     expect_gaps(request, scenario_build, [f"{system}/{key}" for system in TRUTH_KEYS])
     assert defect_counts(scenario_build, key) == truth_counts(scenario_build, key)
 
 
-@pytest.mark.parametrize("field_name", VALIDITY_FIELDS)
+@pytest.mark.parametrize("field_name", VALIDITY_PARAMS)
 def test_invalid_values_per_field_exactly(scenario_build, field_name, request) -> None:
     key = f"validity/invalid/{field_name}"
     expect_gaps(request, scenario_build, [f"{system}/{key}" for system in TRUTH_KEYS])
@@ -146,7 +153,7 @@ def test_invalid_values_per_field_exactly(scenario_build, field_name, request) -
 
 def test_record_ids_and_timestamps_exactly(scenario_build: ScenarioBuild) -> None:
     pairs = {
-        "completeness/missing/contact_id": "completeness/missing_id/contact_id",
+        "completeness/missing/contact_id": "completeness/missing/contact_id",
         "uniqueness/duplicate_id/contact_id": "uniqueness/duplicate_id/contact_id",
         "validity/invalid/updated_at": "validity/invalid/updated_at",
     }
@@ -176,40 +183,50 @@ def test_a_dropped_field_is_missing_everywhere_and_never_judged_valid(
         assert defect_counts(scenario_build, f"completeness/missing/{dropped}") == rows
 
 
-def test_orders_are_all_clean_in_every_currency(scenario_build: ScenarioBuild) -> None:
-    """The generator writes no order defects, whatever the countries' currencies."""
+@pytest.mark.shared_semantics
+def test_order_checks_exactly_in_every_currency(scenario_build: ScenarioBuild) -> None:
+    """Every order check as the truth has it: amounts with separators parse by the amount
+    rule, the ambiguous ones ('8,000') are invalid, whatever the countries' currencies."""
     rows = scenario_build.run.query(
-        "select defect_type, field, defective_records, records_checked from mart_defect_rate "
-        "where source_system = 'orders' and source_channel = 'all' and field != 'record'"
+        "select quality_dimension, defect_type, field, records_checked, defective_records "
+        "from mart_defect_rate where source_system = 'orders' and source_channel = 'all' "
+        "and field != 'record'"
     )
     assert rows
-    orders = scenario_build.truth["order_rows"]
-    assert {(kind, name): (bad, count) for kind, name, bad, count in rows} == {
-        (kind, name): (0, orders) for kind, name, _, _ in rows
-    }
+    expected = scenario_build.truth["defect_rates"]["orders"]["all"]
+    assert {
+        f"{dimension}/{kind}/{name}": {"records_checked": checked, "defective_records": bad}
+        for dimension, kind, name, checked, bad in rows
+    } == {key: figures for key, figures in expected.items() if not key.endswith("/record")}
 
 
 # Entity resolution per scenario: floors about 0.005 under the measured pair F1 and about twice
 # the measured errors. Without birth dates, housemates (same surname, phone and street) are
 # the hard case; in Korea, Brazil and Japan, names typed in another script or under one of
-# two surnames (docs/entity_resolution.md).
+# two surnames (docs/entity_resolution.md). Measured with issue 9's hard cases in the data
+# (shared family addresses, joint accounts, twins and Jr./Sr.), which the matcher merges:
+# pair F1 dedup / link, shortage error, duplicates error —
+#   without_email       0.9974 / 0.9992, −0.07 points, +0.6 %
+#   without_phone       0.9817 / 0.9944, −0.25 points, +1.9 %
+#   without_birth_date  0.9029 / 0.9732, −0.44 points, +11.0 %
+#   countries_kr_br_jp  0.9641 / 0.9903, −0.003 points, +4.7 %
 ER_FLOORS: dict[str, dict[str, float]] = {
     "without_email": {"crm_dedup": 0.99, "crm_billing_link": 0.993},
-    "without_phone": {"crm_dedup": 0.992, "crm_billing_link": 0.994},
-    "without_birth_date": {"crm_dedup": 0.975, "crm_billing_link": 0.99},
-    "countries_kr_br_jp": {"crm_dedup": 0.982, "crm_billing_link": 0.992},
+    "without_phone": {"crm_dedup": 0.976, "crm_billing_link": 0.989},
+    "without_birth_date": {"crm_dedup": 0.897, "crm_billing_link": 0.968},
+    "countries_kr_br_jp": {"crm_dedup": 0.959, "crm_billing_link": 0.985},
 }
 SHORTAGE_POINTS = {
-    "without_email": 0.05,
-    "without_phone": 0.05,
-    "without_birth_date": 0.1,
+    "without_email": 0.15,
+    "without_phone": 0.51,
+    "without_birth_date": 0.89,
     "countries_kr_br_jp": 0.2,
 }
 DUPLICATES_RELATIVE = {
     "without_email": 0.025,
-    "without_phone": 0.012,
-    "without_birth_date": 0.01,
-    "countries_kr_br_jp": 0.027,
+    "without_phone": 0.04,
+    "without_birth_date": 0.22,
+    "countries_kr_br_jp": 0.095,
 }
 
 
