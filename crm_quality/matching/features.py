@@ -45,17 +45,31 @@ FEATURE_COLUMNS: tuple[str, ...] = tuple(FEATURE_EXPRESSIONS)
 SHARED_KEY_COLUMNS: tuple[str, ...] = ("email", "phone")
 
 
+# An inbox whose records name more than one first name and more than one birth date belongs to
+# several people (a family address, a joint account's holders): it says nothing about which
+# of them a record is. A duplicate with a mistyped first name keeps its inbox unless its
+# birth date differs too.
+PERSON_EVIDENCE_COLUMNS: tuple[str, ...] = ("first_name_key", "birth_date")
+
+
+def _several_people(expression: str) -> str:
+    window = f"over (partition by {expression})"
+    evidence = [FEATURE_EXPRESSIONS[column] for column in PERSON_EVIDENCE_COLUMNS]
+    return " and ".join(f"min({value}) {window} <> max({value}) {window}" for value in evidence)
+
+
 def feature_select_sql(max_key_group_size: int | None = None) -> str:
     """The select list that turns standardized records into matching input.
 
-    With `max_key_group_size`, an e-mail or phone carried by more records than that is null.
+    With `max_key_group_size`, an e-mail or phone carried by more records than that is null,
+    and so is an e-mail whose records name several people (`PERSON_EVIDENCE_COLUMNS`).
     """
     columns = []
     for name, expression in FEATURE_EXPRESSIONS.items():
         if max_key_group_size is not None and name in SHARED_KEY_COLUMNS:
-            expression = (
-                f"case when count(*) over (partition by {expression}) <= "
-                f"{int(max_key_group_size)} then {expression} end"
-            )
+            shared = f"count(*) over (partition by {expression}) > {int(max_key_group_size)}"
+            if name == "email":
+                shared = f"{shared} or ({_several_people(expression)})"
+            expression = f"case when not ({shared}) then {expression} end"
         columns.append(expression if expression == name else f"{expression} as {name}")
     return ",\n    ".join(columns)

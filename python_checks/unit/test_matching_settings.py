@@ -195,3 +195,24 @@ def test_shared_emails_and_phones_are_not_identifiers():
     assert features.loc["crm:9", "phone"] == "+4930123456"
     unlimited = _features(rows).set_index("record_key")
     assert unlimited.loc["crm:0", "email"] == "info@example.de"
+
+
+def test_an_inbox_of_several_people_is_not_an_identifier():
+    family = "familie.mueller@gmx.de"
+    rows = [
+        # Two people behind one family inbox: other first name, other birth date.
+        {**RECORD, "record_key": "crm:1", "email": family},
+        {
+            **RECORD,
+            "record_key": "crm:2",
+            "email": family,
+            "first_name_key": "hans",
+            "birth_date": "1978-11-02",
+        },
+        # One person twice, once with a mistyped first name: the inbox still identifies.
+        {**RECORD, "record_key": "crm:3", "email": "anna@example.de"},
+        {**RECORD, "record_key": "crm:4", "email": "anna@example.de", "first_name_key": "anan"},
+    ]
+    emails = _features(rows, max_key_group_size=20).set_index("record_key")["email"]
+    assert emails[["crm:1", "crm:2"]].isna().all()
+    assert (emails[["crm:3", "crm:4"]] == "anna@example.de").all()
