@@ -9,7 +9,6 @@ steps run in order on one warehouse; each compares its build with the one before
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -84,8 +83,7 @@ def merged_or_split(before: dict[str, str], after: dict[str, str]) -> int:
     common = before.keys() & after.keys()
     members_before, members_after = customers(before), customers(after)
     return sum(
-        members_before[before[key]] & common != members_after[after[key]] & common
-        for key in common
+        members_before[before[key]] & common != members_after[after[key]] & common for key in common
     )
 
 
@@ -114,7 +112,7 @@ def test_a_prospect_that_converts_keeps_its_id(builds):
         "and source_record_id = source_id order by record_key limit 1"
     )[0]
     header, *contacts = builds.rows("crm_contacts.csv")
-    contact = dict(zip(header, next(row for row in contacts if row[0] == contact_id)))
+    contact = dict(zip(header, next(row for row in contacts if row[0] == contact_id), strict=True))
     billing = builds.rows("billing_customers.csv")
     account = {**contact, "account_id": "A99999999", "account_status": "active"}
     account["opened_at"] = "2026-06-01"
