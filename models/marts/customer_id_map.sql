@@ -2,11 +2,12 @@
 -- join an old id through to today's customer: a current id maps to itself; a retired id to the
 -- current id that absorbed most of its records (followed through later retirements), or to
 -- null when all its records were removed. Kept across builds like the registry it reads
--- (int_customer_ids_registered); `dbt build --full-refresh` starts both over.
+-- (int_customer_ids_registered); `dbt build --full-refresh` starts both over. Each build merges
+-- only the rows that change: ids issued, ids retired and ids retired earlier into those.
 {{ config(
     materialized='incremental',
     unique_key='issued_customer_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy='merge',
     on_schema_change='fail',
 ) }}
 

@@ -154,10 +154,13 @@ def test_blank_and_repeated_source_ids_keep_their_keys_and_ids(builds):
     contacts = builds.rows("crm_contacts.csv")
     repeated_id = next(key for key in sorted(suffixed) if not key.startswith("crm:#"))
     repeated_id = repeated_id.removeprefix("crm:").split("#")[0]
-    # Another row with that id and one with a blank id, both new people.
-    for new_id, first_name in ((repeated_id, "Ottoline"), ("", "Perpetua")):
+    # Five more rows with that id and five with a blank id, all new people: under a numbering
+    # by hash order, some would sort before the rows already there.
+    for number in range(10):
+        first_name = f"Ottoline{number}"
         row = list(contacts[1])
-        row[0], row[2], row[4], row[5] = new_id, first_name, f"{first_name}@example.org", ""
+        row[0] = repeated_id if number < 5 else ""
+        row[2], row[4], row[5] = first_name, f"{first_name}@example.org", ""
         contacts.append(row)
     builds.write("crm_contacts.csv", contacts)
 

@@ -8,10 +8,12 @@
 --   a cluster that won no id gets a new one: 'cust_' + a counter (opaque, never reused).
 -- A record is the same as last build's when its record_key is, else when its content is
 -- (record_fingerprint): a blank or repeated source id makes the key depend on the row.
+-- Each build's batch holds every row, so the merge leaves exactly this build's registry; merge is
+-- the incremental strategy DuckDB, PostgreSQL 15+ and Spark (Delta) all have.
 {{ config(
     materialized='incremental',
     unique_key='record_key',
-    incremental_strategy='delete+insert',
+    incremental_strategy='merge',
     on_schema_change='fail',
 ) }}
 
