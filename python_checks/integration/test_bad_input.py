@@ -121,7 +121,7 @@ def test_repairable_rows_are_kept_and_flagged(bad_build):
     kept = dict(
         bad_build.query(
             "select source_record_id, first_name_raw || ' | ' || coalesce(load_issue, '') "
-            "from stg_crm__contacts where source_record_id in ('C1#1', 'C1#2', 'C2', 'C6')"
+            "from stg_crm__contacts where contact_id in ('C1', 'C2', 'C6')"
         )
     )
     assert "René | non_utf8_bytes_decoded_as_latin1" in kept.values()

@@ -1,9 +1,7 @@
-"""Customer ids are stable: the same data gives the same customers, and removing records
-leaves every other customer's id alone (an id is the smallest member record_key)."""
+"""Two fresh warehouses built on the same data give the same customers and ids (ids are issued
+in a fixed order). Ids lasting across builds of changed data: test_customer_ids.py."""
 
 from __future__ import annotations
-
-import shutil
 
 import pytest
 
@@ -12,7 +10,6 @@ from python_checks.dbt_runner import run_dbt
 pytestmark = pytest.mark.integration
 
 XREF = "select record_key, customer_id from customer_xref"
-REMOVED_CRM_ROWS = 60
 
 
 @pytest.fixture(scope="module")
@@ -28,23 +25,3 @@ def test_two_builds_on_the_same_data_give_identical_customer_ids(warehouse, raw_
     assert again.query("select * from dim_customers order by customer_id") == warehouse.query(
         "select * from dim_customers order by customer_id"
     )
-
-
-def test_customers_untouched_by_removed_records_keep_their_ids(warehouse, raw_dir, tmp_path):
-    smaller = tmp_path / "raw"
-    shutil.copytree(raw_dir, smaller)
-    contacts = (smaller / "crm_contacts.csv").read_text("utf-8").splitlines(keepends=True)
-    (smaller / "crm_contacts.csv").write_text("".join(contacts[:-REMOVED_CRM_ROWS]), "utf-8")
-    rebuilt = run_dbt(["build"], smaller, tmp_path / "build")
-    assert rebuilt.returncode == 0, rebuilt.output[-4000:]
-
-    before = dict(warehouse.query(XREF))
-    after = dict(rebuilt.query(XREF))
-    removed = set(before) - set(after)
-    assert len(removed) == REMOVED_CRM_ROWS
-    touched = {before[key] for key in removed}
-    untouched = [key for key, customer in before.items() if customer not in touched]
-    kept = sum(after[key] == before[key] for key in untouched)
-    # The model's prior scales with the number of records, so a pair sitting exactly on the
-    # threshold could move; everything else must keep its id.
-    assert kept >= 0.999 * len(untouched), (kept, len(untouched))

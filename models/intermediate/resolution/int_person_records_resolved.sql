@@ -20,11 +20,19 @@ clusters as (
 
 ),
 
+-- Customer ids last across builds (int_customer_ids_registered); cluster ids do not.
+customer_ids as (
+
+    select * from {{ ref('int_customer_ids_registered') }}
+    where is_present
+
+),
+
 joined as (
 
     select
         records.*,
-        clusters.cluster_id as customer_id,
+        customer_ids.customer_id,
         clusters.cluster_size,
         clusters.match_probability,
         clusters.conservative_cluster_id as conservative_customer_id,
@@ -40,6 +48,7 @@ joined as (
 
     from records
     inner join clusters on records.record_key = clusters.record_key
+    inner join customer_ids on records.record_key = customer_ids.record_key
 
 ),
 
