@@ -13,14 +13,40 @@
     'name': {'fields': ['first_name', 'last_name'], 'priority': 'identity_priority'},
     'address': {'fields': ['street_address', 'city', 'postal_code', 'country'], 'priority': 'contact_priority'},
 } %}
-{%- set single_fields = {'birth_date': 'identity_priority', 'email': 'contact_priority', 'phone': 'contact_priority'} %}
+{#- A phone without a country of its own (int_phones_rejudged) counts once judged valid for its
+    customer's country. #}
+{%- set single_fields = {
+    'birth_date': {'column': 'birth_date', 'priority': 'identity_priority'},
+    'email': {'column': 'email', 'priority': 'contact_priority'},
+    'phone': {'column': 'judged_phone', 'priority': 'contact_priority'},
+} %}
 {%- set output_fields = ['first_name', 'last_name', 'birth_date', 'email', 'phone', 'street_address', 'city',
                          'postal_code', 'country'] %}
 with
 
-records as (
+resolved as (
 
     select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+rejudged_phones as (
+
+    select * from {{ ref('int_phones_rejudged') }}
+
+),
+
+records as (
+
+    select
+        resolved.*,
+        case
+            when rejudged_phones.phone_status = 'valid' then rejudged_phones.phone
+            else resolved.phone
+        end as judged_phone
+
+    from resolved
+    left join rejudged_phones on resolved.record_key = rejudged_phones.record_key
 
 ),
 
@@ -108,9 +134,9 @@ golden as (
             as {{ field }}_source_record_key,
         {%- endfor %}
         {%- endfor %}
-        {%- for field, priority in single_fields.items() %}
-        {{ first_value_by(field, priority) }} as {{ field }},
-        {{ first_value_by('case when ' ~ field ~ ' is not null then record_key end', priority) }}
+        {%- for field, spec in single_fields.items() %}
+        {{ first_value_by(spec.column, spec.priority) }} as {{ field }},
+        {{ first_value_by('case when ' ~ spec.column ~ ' is not null then record_key end', spec.priority) }}
             as {{ field }}_source_record_key,
         {%- endfor %}
         count(*) as record_count,

@@ -25,16 +25,6 @@ SEED = 20261201
 # The checks mart_defect_rate reports per field (dbt var required_fields, validity rules).
 COMPLETENESS_FIELDS = ("first_name", "last_name", "email", "phone", "country")
 VALIDITY_FIELDS = ("email", "phone", "country", "birth_date")
-# Fields whose counts follow the issue-9 rules: names such as Na, Nil and Null are names; a
-# national phone without a country is judged against the golden country.
-_SHARED = pytest.mark.shared_semantics
-COMPLETENESS_PARAMS = [
-    pytest.param(name, marks=_SHARED) if name.endswith("_name") else name
-    for name in COMPLETENESS_FIELDS
-]
-VALIDITY_PARAMS = [
-    pytest.param(name, marks=_SHARED) if name == "phone" else name for name in VALIDITY_FIELDS
-]
 # A CRM without this field's values makes these monitors exceed their error thresholds.
 MISSING_FIELD_MONITORS = ("monitor_crm_defect_rate", "monitor_crm_defect_rate_completeness")
 
@@ -137,14 +127,14 @@ def test_row_counts_and_naive_shortage_exactly(scenario_build: ScenarioBuild) ->
     assert xref == {"crm": truth["crm_rows"], "billing": truth["billing_rows"]}
 
 
-@pytest.mark.parametrize("field_name", COMPLETENESS_PARAMS)
+@pytest.mark.parametrize("field_name", COMPLETENESS_FIELDS)
 def test_missing_values_per_field_exactly(scenario_build, field_name, request) -> None:
     key = f"completeness/missing/{field_name}"
     expect_gaps(request, scenario_build, [f"{system}/{key}" for system in TRUTH_KEYS])
     assert defect_counts(scenario_build, key) == truth_counts(scenario_build, key)
 
 
-@pytest.mark.parametrize("field_name", VALIDITY_PARAMS)
+@pytest.mark.parametrize("field_name", VALIDITY_FIELDS)
 def test_invalid_values_per_field_exactly(scenario_build, field_name, request) -> None:
     key = f"validity/invalid/{field_name}"
     expect_gaps(request, scenario_build, [f"{system}/{key}" for system in TRUTH_KEYS])
@@ -183,7 +173,6 @@ def test_a_dropped_field_is_missing_everywhere_and_never_judged_valid(
         assert defect_counts(scenario_build, f"completeness/missing/{dropped}") == rows
 
 
-@pytest.mark.shared_semantics
 def test_order_checks_exactly_in_every_currency(scenario_build: ScenarioBuild) -> None:
     """Every order check as the truth has it: amounts with separators parse by the amount
     rule, the ambiguous ones ('8,000') are invalid, whatever the countries' currencies."""
@@ -203,7 +192,7 @@ def test_order_checks_exactly_in_every_currency(scenario_build: ScenarioBuild) -
 # Entity resolution per scenario: floors about 0.005 under the measured pair F1 and about twice
 # the measured errors. Without birth dates, housemates (same surname, phone and street) are
 # the hard case; in Korea, Brazil and Japan, names typed in another script or under one of
-# two surnames (docs/entity_resolution.md). Measured with issue 9's hard cases in the data
+# two surnames (docs/entity_resolution.md). Measured with the awkward cases in the data
 # (shared family addresses, joint accounts, twins and Jr./Sr.), which the matcher merges:
 # pair F1 dedup / link, shortage error, duplicates error —
 #   without_email       0.9974 / 0.9992, −0.07 points, +0.6 %

@@ -1044,7 +1044,7 @@ def test_seeds_know_every_country_spelling_currency_and_calling_code_written(
         assert countries[code]["calling_code"] == calling_code(code)
 
 
-# --- issue 9: hard cases and leads --------------------------------------------------------
+# --- awkward cases and leads --------------------------------------------------------------
 
 
 def test_joint_accounts_repeat_the_first_holders_id_and_contact(files: dict) -> None:

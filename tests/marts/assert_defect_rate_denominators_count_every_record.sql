@@ -88,10 +88,8 @@ every_record_checks as (
             quality_dimension = 'all'
             or defect_type = 'unparseable'
             {%- for dimension, source_systems in dimensions_judging_every_staged_record.items() %}
-            or (
-                quality_dimension = '{{ dimension }}'
-                and source_system in ('{{ source_systems | join("', '") }}')
-            )
+            {%- set systems = "'" ~ source_systems | join("', '") ~ "'" %}
+            or (quality_dimension = '{{ dimension }}' and source_system in ({{ systems }}))
             {%- endfor %}
         )
 

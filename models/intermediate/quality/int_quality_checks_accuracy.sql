@@ -1,11 +1,31 @@
 -- Accuracy: a valid CRM value checked against the valid billing values of the same
 -- resolved customer. Checked only where both sides have a valid value; inaccurate when the
--- CRM value matches none of them (a person may hold several billing accounts).
+-- CRM value matches none of them (a person may hold several billing accounts). A phone
+-- without a country of its own counts as valid once judged for its customer's country.
 with
+
+resolved as (
+
+    select * from {{ ref('int_person_records_resolved') }}
+
+),
+
+rejudged_phones as (
+
+    select * from {{ ref('int_phones_rejudged') }}
+
+),
 
 records as (
 
-    select * from {{ ref('int_person_records_resolved') }}
+    select
+        resolved.*,
+        case
+            when rejudged_phones.phone_status = 'valid' then rejudged_phones.phone
+            else resolved.phone
+        end as judged_phone
+    from resolved
+    left join rejudged_phones on resolved.record_key = rejudged_phones.record_key
 
 ),
 
@@ -26,11 +46,12 @@ billing_records as (
 checks as (
 
     {%- for check in quality_checks_where(quality_dimension='accuracy') %}
+    {%- set column = 'judged_phone' if check.column == 'phone' else check.column %}
 
     select
         {{ quality_check_columns(
             check,
-            is_defective='max(case when billing_records.' ~ check.column ~ ' = crm_records.' ~ check.column
+            is_defective='max(case when billing_records.' ~ column ~ ' = crm_records.' ~ column
                 ~ ' then 1 else 0 end) = 0',
             raw_value='crm_records.' ~ check.column ~ '_raw',
             relation='crm_records',
@@ -40,8 +61,8 @@ checks as (
     inner join billing_records
         on
             crm_records.customer_id = billing_records.customer_id
-            and billing_records.{{ check.column }} is not null
-    where crm_records.{{ check.column }} is not null
+            and billing_records.{{ column }} is not null
+    where crm_records.{{ column }} is not null
     group by
         crm_records.record_key,
         crm_records.source_system,
