@@ -4,28 +4,9 @@
 -- without a country of its own counts as valid once judged for its customer's country.
 with
 
-resolved as (
-
-    select * from {{ ref('int_person_records_resolved') }}
-
-),
-
-rejudged_phones as (
-
-    select * from {{ ref('int_phones_rejudged') }}
-
-),
-
 records as (
 
-    select
-        resolved.*,
-        case
-            when rejudged_phones.phone_status = 'valid' then rejudged_phones.phone
-            else resolved.phone
-        end as judged_phone
-    from resolved
-    left join rejudged_phones on resolved.record_key = rejudged_phones.record_key
+    select * from {{ ref('int_person_records_judged') }}
 
 ),
 
