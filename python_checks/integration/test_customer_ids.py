@@ -23,6 +23,14 @@ SEED = 20261201
 XREF = "select record_key, customer_id from customer_xref"
 MAP = "select * from customer_id_map order by issued_customer_id"
 REMOVED_CRM_ROWS = 40
+ID_MODELS = [
+    "build",
+    "--select",
+    "+customer_xref +customer_id_map resource_type:seed",
+    "--exclude-resource-type",
+    "test",
+    "unit_test",
+]
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -46,7 +54,8 @@ class Builds:
         self.xrefs: list[dict[str, str]] = []
 
     def build(self) -> DbtRun:
-        run = run_dbt(["build"], self.raw, self.work)
+        # Only the seeds and models ids flow through; the full build and its tests run elsewhere.
+        run = run_dbt(ID_MODELS, self.raw, self.work)
         assert run.returncode == 0, run.output[-4000:]
         self.runs.append(run)
         self.xrefs.append(dict(run.query(XREF)))
