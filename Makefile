@@ -81,8 +81,9 @@ dbt-test: setup
 	CRM_RAW_DIR=$(TEST_DIR)/raw CRM_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
 
+# Two workers, each taking whole test files (a file's builds are shared by its tests).
 pytest: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 ## demo-data: regenerate the shipped demo data (deterministic).
 demo-data: setup
