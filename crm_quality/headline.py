@@ -24,7 +24,7 @@ SHORTAGE_SQL = """
 DEFECT_SQL = """
     select quality_dimension, records_checked, defective_records, defect_rate_pct
     from mart_defect_rate
-    where source_system = 'crm' and source_channel = 'all'
+    where source_system = 'crm' and source_name = 'all' and source_channel = 'all'
       and defect_type = 'any' and field = 'record'
     order by case quality_dimension when 'all' then 0 else 1 end, quality_dimension
 """

@@ -38,7 +38,8 @@ def headline(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
         f"""
         select records_checked, defective_records, defect_rate_pct
         from mart_defect_rate
-        where {CRM_RECORD_LEVEL} and source_channel = 'all' and quality_dimension = 'all'
+        where {CRM_RECORD_LEVEL}
+          and source_name = 'all' and source_channel = 'all' and quality_dimension = 'all'
         """
     ).fetchone()
     actual, missing, shortage_pct = shortage or (0, 0, None)
@@ -100,7 +101,8 @@ def defect_rate_by_field(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             records_checked,
             cast(defect_rate_pct as double) as defect_rate_pct
         from mart_defect_rate
-        where source_system = 'crm' and source_channel = 'all' and defect_type <> 'any'
+        where source_system = 'crm'
+          and source_name = 'all' and source_channel = 'all' and defect_type <> 'any'
         order by field, quality_dimension
         """,
     )
@@ -118,7 +120,8 @@ def defect_rate_by_channel(connection: duckdb.DuckDBPyConnection) -> pd.DataFram
             defective_records,
             cast(defect_rate_pct as double) as defect_rate_pct
         from mart_defect_rate
-        where {CRM_RECORD_LEVEL} and source_channel <> 'all' and records_checked > 0
+        where {CRM_RECORD_LEVEL}
+          and source_name = 'all' and source_channel <> 'all' and records_checked > 0
         order by source_channel, quality_dimension
         """,
     )

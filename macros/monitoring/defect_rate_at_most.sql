@@ -6,6 +6,7 @@
 {% test defect_rate_at_most(
     model,
     source_system='crm',
+    source_name='all',
     source_channel='all',
     quality_dimension='all',
     defect_type='any',
@@ -28,7 +29,8 @@
     'records_checked',
     thresholds.warn_pct,
     thresholds.error_pct,
-    where="source_system = '" ~ source_system ~ "' and source_channel = '" ~ source_channel
+    where="source_system = '" ~ source_system ~ "' and source_name = '" ~ source_name
+        ~ "' and source_channel = '" ~ source_channel
         ~ "' and quality_dimension = '" ~ quality_dimension ~ "' and defect_type = '" ~ defect_type
         ~ "' and field = '" ~ field ~ "'"
 ) }}

@@ -19,6 +19,7 @@ final as (
         {{ hash_key(['checks.record_key', 'checks.quality_dimension', 'checks.defect_type', 'checks.field']) }}
             as issue_id,
         checks.source_system,
+        checks.source_name,
         checks.source_record_id,
         checks.source_channel,
         xref.customer_id,

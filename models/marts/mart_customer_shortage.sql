@@ -1,6 +1,9 @@
 -- Customer shortage (客户欠缺): actual customers (distinct people in billing) that the CRM
--- lacks, overall and per breakdown. The naive rate on raw row counts sits beside it only
--- to show how far it is from the resolved figure.
+-- lacks, overall and per breakdown. The CRM is every CRM source together; breakdown
+-- 'crm_source' gives each source's own coverage gap: the actual customers it lacks, whether
+-- or not another source has them (converted leads count under their contact's source). The
+-- naive rate on raw row counts sits beside it only to show how far it is from the resolved
+-- figure.
 --
 -- How sure the headline is: the same rate had entity resolution clustered at the
 -- conservative and at the lenient match threshold (er_conservative_match_threshold,
@@ -29,6 +32,39 @@ matching_model as (
 
 ),
 
+crm_sources as (
+
+    select distinct source_name from {{ ref('stg_sources__fields') }}
+    where source_system = 'crm'
+
+),
+
+customer_sources as (
+
+    select distinct
+        customer_id,
+        source_name
+    from records
+    where source_system = 'crm'
+
+),
+
+customers_per_source as (
+
+    select
+        crm_sources.source_name,
+        customers.customer_id,
+        customers.is_actual_customer,
+        customer_sources.customer_id is not null as is_in_source
+    from customers
+    cross join crm_sources
+    left join customer_sources
+        on
+            customers.customer_id = customer_sources.customer_id
+            and crm_sources.source_name = customer_sources.source_name
+
+),
+
 alternative_customers as (
 
     {%- for clustering in ['conservative', 'lenient'] %}
@@ -39,6 +75,22 @@ alternative_customers as (
         max(case when source_system = 'crm' then 1 else 0 end) = 1 as is_in_crm
     from records
     group by {{ clustering }}_customer_id
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+alternative_sources as (
+
+    {%- for clustering in ['conservative', 'lenient'] %}
+    select distinct
+        '{{ clustering }}' as clustering,
+        {{ clustering }}_customer_id as alternative_customer_id,
+        source_name
+    from records
+    where source_system = 'crm'
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -85,6 +137,20 @@ alternative_breakdowns as (
         is_in_crm
     from alternative_attributed
     where is_actual_customer
+    union all
+    select
+        alternative_attributed.clustering,
+        'crm_source' as breakdown,
+        crm_sources.source_name as breakdown_value,
+        alternative_attributed.is_actual_customer,
+        alternative_sources.source_name is not null as is_in_crm
+    from alternative_attributed
+    cross join crm_sources
+    left join alternative_sources
+        on
+            alternative_attributed.clustering = alternative_sources.clustering
+            and alternative_attributed.alternative_customer_id = alternative_sources.alternative_customer_id
+            and crm_sources.source_name = alternative_sources.source_name
 
 ),
 
@@ -145,6 +211,14 @@ customer_breakdowns as (
         is_in_crm
     from customers
     where is_actual_customer
+    union all
+    select
+        'crm_source' as breakdown,
+        source_name as breakdown_value,
+        customer_id,
+        is_actual_customer,
+        is_in_source as is_in_crm
+    from customers_per_source
 
 ),
 
@@ -171,6 +245,22 @@ record_breakdowns as (
     from records
     inner join customers on records.customer_id = customers.customer_id
     where customers.is_actual_customer
+    union all
+    -- Each CRM source's records against every billing record.
+    select
+        'crm_source' as breakdown,
+        crm_sources.source_name as breakdown_value,
+        records.source_system
+    from records
+    cross join crm_sources
+    where records.source_system = 'billing'
+    union all
+    select
+        'crm_source' as breakdown,
+        source_name as breakdown_value,
+        source_system
+    from records
+    where source_system = 'crm'
 
 ),
 

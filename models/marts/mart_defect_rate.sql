@@ -1,7 +1,8 @@
--- Defect rate per source system × channel × dimension × defect type × field, with
--- channel rollups (source_channel = 'all') and record-level rows (defect_type 'any',
--- field 'record': records with at least one defect, per dimension and over all of them).
--- Every catalog check appears in the 'all' rollup even when nothing was checked.
+-- Defect rate per source system (role) × source (sources.yml) × channel × dimension × defect
+-- type × field, with rollups over channels (source_channel = 'all'), over sources
+-- (source_name = 'all') and over both, and record-level rows (defect_type 'any', field
+-- 'record': records with at least one defect, per dimension and over all of them). Every
+-- catalog check appears in the 'all'/'all' rollup even when nothing was checked.
 with
 
 checks as (
@@ -44,10 +45,11 @@ record_grid as (
 
 ),
 
-field_by_channel as (
+field_detail as (
 
     select
         source_system,
+        source_name,
         source_channel,
         quality_dimension,
         defect_type,
@@ -56,7 +58,17 @@ field_by_channel as (
         sum(case when is_defective then 1 else 0 end) as defective_records
 
     from checks
-    group by source_system, source_channel, quality_dimension, defect_type, field
+    group by source_system, source_name, source_channel, quality_dimension, defect_type, field
+
+),
+
+field_by_channel as (
+
+    {{ source_channel_rollups(
+        'field_detail',
+        keys=['quality_dimension', 'defect_type', 'field'],
+        measures=['records_checked', 'defective_records'],
+    ) }}
 
 ),
 
@@ -64,6 +76,7 @@ field_all_channels as (
 
     select
         catalog.source_system,
+        'all' as source_name,
         'all' as source_channel,
         catalog.quality_dimension,
         catalog.defect_type,
@@ -78,6 +91,8 @@ field_all_channels as (
             and catalog.quality_dimension = field_by_channel.quality_dimension
             and catalog.defect_type = field_by_channel.defect_type
             and catalog.field = field_by_channel.field
+            and field_by_channel.source_name != 'all'
+            and field_by_channel.source_channel = 'all'
     group by catalog.source_system, catalog.quality_dimension, catalog.defect_type, catalog.field
 
 ),
@@ -88,12 +103,13 @@ record_outcomes as (
     select
         record_key,
         source_system,
+        source_name,
         source_channel,
         quality_dimension,
         max(case when is_defective then 1 else 0 end) as is_defective
 
     from checks
-    group by record_key, source_system, source_channel, quality_dimension
+    group by record_key, source_system, source_name, source_channel, quality_dimension
 
 ),
 
@@ -103,12 +119,13 @@ record_any as (
     select
         record_key,
         source_system,
+        source_name,
         source_channel,
         'all' as quality_dimension,
         max(is_defective) as is_defective
 
     from record_outcomes
-    group by record_key, source_system, source_channel
+    group by record_key, source_system, source_name, source_channel
 
 ),
 
@@ -120,10 +137,11 @@ record_level as (
 
 ),
 
-record_by_channel as (
+record_detail as (
 
     select
         source_system,
+        source_name,
         source_channel,
         quality_dimension,
         'any' as defect_type,
@@ -132,7 +150,17 @@ record_by_channel as (
         sum(is_defective) as defective_records
 
     from record_level
-    group by source_system, source_channel, quality_dimension
+    group by source_system, source_name, source_channel, quality_dimension
+
+),
+
+record_by_channel as (
+
+    {{ source_channel_rollups(
+        'record_detail',
+        keys=['quality_dimension', 'defect_type', 'field'],
+        measures=['records_checked', 'defective_records'],
+    ) }}
 
 ),
 
@@ -140,6 +168,7 @@ record_all_channels as (
 
     select
         record_grid.source_system,
+        'all' as source_name,
         'all' as source_channel,
         record_grid.quality_dimension,
         'any' as defect_type,
@@ -152,6 +181,8 @@ record_all_channels as (
         on
             record_grid.source_system = record_by_channel.source_system
             and record_grid.quality_dimension = record_by_channel.quality_dimension
+            and record_by_channel.source_name != 'all'
+            and record_by_channel.source_channel = 'all'
     group by record_grid.source_system, record_grid.quality_dimension
 
 ),
@@ -172,6 +203,7 @@ final as (
 
     select
         unioned.source_system,
+        unioned.source_name,
         unioned.source_channel,
         unioned.quality_dimension,
         unioned.defect_type,

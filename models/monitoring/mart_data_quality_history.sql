@@ -51,9 +51,7 @@ metrics as (
 
     select
         'defect_rate_pct' as metric,
-        'source_system/source_channel/quality_dimension/defect_type/field' as breakdown,
-        source_system || '/' || source_channel || '/' || quality_dimension || '/' || defect_type || '/' || field
-            as breakdown_value,
+        {{ defect_rate_breakdown_columns() }},
         defective_records as numerator,
         records_checked as denominator,
         defect_rate_pct as metric_value

@@ -102,7 +102,7 @@ def test_a_national_phone_is_judged_for_the_customers_country(build):
     assert validity["C6"] is True  # a bad number of a known country is still invalid
     assert build.query(
         """select records_checked, defective_records from mart_defect_rate
-        where source_system = 'crm' and source_channel = 'all'
+        where source_system = 'crm' and source_name = 'all' and source_channel = 'all'
           and quality_dimension = 'validity' and defect_type = 'invalid' and field = 'phone'"""
     ) == [(5, 1)]
     # An unverifiable phone is present: no completeness defect either.

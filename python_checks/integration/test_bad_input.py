@@ -82,7 +82,7 @@ def defects(run: DbtRun, source_system: str, key: str) -> int:
     dimension, defect_type, field = key.split("/")
     return run.scalar(
         f"""select defective_records from mart_defect_rate
-        where source_system = '{source_system}' and source_channel = 'all'
+        where source_system = '{source_system}' and source_name = 'all' and source_channel = 'all'
           and quality_dimension = '{dimension}' and defect_type = '{defect_type}'
           and field = '{field}'"""
     )

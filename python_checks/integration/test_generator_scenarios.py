@@ -81,8 +81,8 @@ def scenario_build(request, tmp_path_factory) -> ScenarioBuild:
 
 DEFECTS = """
     select source_system, defective_records, records_checked from mart_defect_rate
-    where source_channel = 'all' and quality_dimension = '{}' and defect_type = '{}'
-      and field = '{}'
+    where source_name = 'all' and source_channel = 'all'
+      and quality_dimension = '{}' and defect_type = '{}' and field = '{}'
 """
 TRUTH_KEYS = {"crm": "defects", "billing": "billing_defects"}
 
@@ -178,7 +178,8 @@ def test_order_checks_exactly_in_every_currency(scenario_build: ScenarioBuild) -
     rule, the ambiguous ones ('8,000') are invalid, whatever the countries' currencies."""
     rows = scenario_build.run.query(
         "select quality_dimension, defect_type, field, records_checked, defective_records "
-        "from mart_defect_rate where source_system = 'orders' and source_channel = 'all' "
+        "from mart_defect_rate where source_system = 'orders' and source_name = 'all' "
+        "and source_channel = 'all' "
         "and field != 'record'"
     )
     assert rows

@@ -75,6 +75,7 @@ def test_shortage_and_defect_rates_are_built(lead_heavy_build):
     assert (
         lead_heavy_build.scalar(
             "select records_checked from mart_defect_rate where source_system = 'crm' "
+            "and source_name = 'all' "
             "and source_channel = 'all' and quality_dimension = 'all' and field = 'record'"
         )
         == CRM_CONTACTS

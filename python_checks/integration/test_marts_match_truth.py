@@ -73,7 +73,7 @@ def rates(warehouse) -> dict[tuple[str, str, str], tuple[int, int]]:
     rows = warehouse.query(
         "select source_system, source_channel, "
         "quality_dimension || '/' || defect_type || '/' || field, "
-        "records_checked, defective_records from mart_defect_rate"
+        "records_checked, defective_records from mart_defect_rate where source_name = 'all'"
     )
     return {(system, channel, key): (checked, bad) for system, channel, key, checked, bad in rows}
 

@@ -93,7 +93,9 @@ def test_history_matches_the_marts_of_the_latest_build(history):
         select history.breakdown_value
         from mart_data_quality_history as history
         left join mart_defect_rate as mart
-            on history.breakdown_value = mart.source_system || '/' || mart.source_channel || '/'
+            on history.breakdown_value = mart.source_system || '/'
+                || case when mart.source_name = 'all' then '' else mart.source_name || '/' end
+                || mart.source_channel || '/'
                 || mart.quality_dimension || '/' || mart.defect_type || '/' || mart.field
         where history.run_id = ? and history.metric = 'defect_rate_pct'
             and (mart.records_checked is distinct from history.denominator

@@ -102,7 +102,8 @@ def test_heatmap_matches_mart_defect_rate(plots, history):
     heatmap = plots["figure-field-heatmap"]["data"][0]
     checks = history.query(
         "select field, quality_dimension, defect_type, defect_rate_pct from mart_defect_rate "
-        "where source_system = 'crm' and source_channel = 'all' and defect_type <> 'any' "
+        "where source_system = 'crm' and source_name = 'all' "
+        "and source_channel = 'all' and defect_type <> 'any' "
         "and records_checked > 0"
     )
     checks_per_cell = Counter((field, dimension) for field, dimension, _, _ in checks)
@@ -129,7 +130,7 @@ def test_channel_bars_match_mart_defect_rate(plots, history):
     expected = dict(
         history.query(
             "select source_channel, cast(defect_rate_pct as double) from mart_defect_rate "
-            "where source_system = 'crm' and source_channel <> 'all' "
+            "where source_system = 'crm' and source_name = 'all' and source_channel <> 'all' "
             "and quality_dimension = 'all' and defect_type = 'any' and field = 'record'"
         )
     )

@@ -11,15 +11,15 @@ from crm_quality.report import build_report, queries, write_report
 
 MARTS = """
 create table mart_defect_rate as select * from (values
-    ('crm', 'all', 'all', 'any', 'record', 10, 4, 40.0),
-    ('crm', 'all', 'completeness', 'any', 'record', 10, 2, 20.0),
-    ('crm', 'all', 'completeness', 'missing', 'email', 10, 2, 20.0),
-    ('crm', 'all', 'validity', 'invalid', 'phone', 8, 1, 12.5),
-    ('crm', 'web_form', 'all', 'any', 'record', 6, 3, 50.0),
-    ('crm', 'import', 'all', 'any', 'record', 4, 1, 25.0),
-    ('crm', 'web_form', 'completeness', 'missing', 'email', 6, 2, 33.3333),
-    ('billing', 'all', 'all', 'any', 'record', 5, 0, 0.0)
-) as rates(source_system, source_channel, quality_dimension, defect_type, field,
+    ('crm', 'all', 'all', 'all', 'any', 'record', 10, 4, 40.0),
+    ('crm', 'all', 'all', 'completeness', 'any', 'record', 10, 2, 20.0),
+    ('crm', 'all', 'all', 'completeness', 'missing', 'email', 10, 2, 20.0),
+    ('crm', 'all', 'all', 'validity', 'invalid', 'phone', 8, 1, 12.5),
+    ('crm', 'all', 'web_form', 'all', 'any', 'record', 6, 3, 50.0),
+    ('crm', 'all', 'import', 'all', 'any', 'record', 4, 1, 25.0),
+    ('crm', 'all', 'web_form', 'completeness', 'missing', 'email', 6, 2, 33.3333),
+    ('billing', 'all', 'all', 'all', 'any', 'record', 5, 0, 0.0)
+) as rates(source_system, source_name, source_channel, quality_dimension, defect_type, field,
            records_checked, defective_records, defect_rate_pct);
 create table mart_customer_shortage as select * from (values
     ('overall', 'all', 8, 2, 25.0),
@@ -102,7 +102,7 @@ def test_queries_read_the_marts(marts_only):
     }
     marts_only.execute(
         "insert into mart_defect_rate values "
-        "('crm', 'all', 'validity', 'unparseable', 'phone', 8, 2, 25.0)"
+        "('crm', 'all', 'all', 'validity', 'unparseable', 'phone', 8, 2, 25.0)"
     )
     by_field = queries.defect_rate_by_field(marts_only)
     assert sorted(by_field["field"]) == ["email", "phone (invalid)", "phone (unparseable)"]

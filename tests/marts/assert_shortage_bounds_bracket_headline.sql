@@ -44,6 +44,49 @@ alternative_clusters as (
 
 ),
 
+alternative_source_clusters as (
+
+    -- Per clustering: the clusters with a billing record, and the CRM sources each has.
+    {%- for clustering in ['conservative', 'lenient'] %}
+    select
+        '{{ clustering }}' as clustering,
+        {{ clustering }}_customer_id as alternative_customer_id,
+        source_system,
+        source_name
+    from records
+    group by {{ clustering }}_customer_id, source_system, source_name
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+crm_sources as (
+
+    select breakdown_value as source_name from shortage
+    where breakdown = 'crm_source'
+
+),
+
+alternative_source_missing as (
+
+    select
+        billing_clusters.clustering,
+        crm_sources.source_name
+    from alternative_source_clusters as billing_clusters
+    cross join crm_sources
+    left join alternative_source_clusters as in_source
+        on
+            billing_clusters.clustering = in_source.clustering
+            and billing_clusters.alternative_customer_id = in_source.alternative_customer_id
+            and in_source.source_system = 'crm'
+            and crm_sources.source_name = in_source.source_name
+    where billing_clusters.source_system = 'billing' and in_source.source_name is null
+    group by billing_clusters.clustering, billing_clusters.alternative_customer_id, crm_sources.source_name
+
+),
+
 alternative_missing as (
 
     select
@@ -77,6 +120,12 @@ alternative_breakdowns as (
         'customer_activity' as breakdown,
         customer_activity as breakdown_value
     from alternative_missing
+    union all
+    select
+        clustering,
+        'crm_source' as breakdown,
+        source_name as breakdown_value
+    from alternative_source_missing
 
 ),
 

@@ -1,6 +1,7 @@
 -- The shortage reconciles with the record-level models it summarizes, per breakdown:
 --   missing_customers = rows of the worklist fct_missing_customers (built from the billing
---     accounts of customers without a CRM record, not by the mart's subtraction);
+--     accounts of customers without a CRM record, not by the mart's subtraction); per CRM
+--     source, the actual customers of customer_xref without a record of that source;
 --   actual_customers and crm_customers (overall) = customers of customer_xref with a
 --     billing record, and with both a billing and a CRM record.
 with
@@ -59,6 +60,36 @@ xref_customers as (
 
 ),
 
+source_presence as (
+
+    -- Converted leads are history, not records of their source (mart_customer_shortage).
+    select distinct
+        customer_id,
+        source_name
+    from xref
+    where source_system = 'crm' and link_type = 'entity_resolution'
+
+),
+
+source_gaps as (
+
+    -- Per CRM source: the actual customers without a record there.
+    select
+        'crm_source' as breakdown,
+        shortage.breakdown_value,
+        sum(case when xref_customers.has_billing = 1 and source_presence.customer_id is null then 1 else 0 end)
+            as missing_customers
+    from shortage
+    cross join xref_customers
+    left join source_presence
+        on
+            xref_customers.customer_id = source_presence.customer_id
+            and shortage.breakdown_value = source_presence.source_name
+    where shortage.breakdown = 'crm_source'
+    group by shortage.breakdown_value
+
+),
+
 expected as (
 
     select
@@ -67,6 +98,13 @@ expected as (
         'missing_customers' as measure,
         missing_customers as expected_value
     from worklist_counts
+    union all
+    select
+        breakdown,
+        breakdown_value,
+        'missing_customers' as measure,
+        missing_customers as expected_value
+    from source_gaps
     union all
     select
         'overall' as breakdown,

@@ -46,14 +46,14 @@ reported as (
 
     select
         'defect_rate_pct' as metric,
-        source_system || '/' || source_channel || '/' || quality_dimension || '/' || defect_type || '/' || field
-            as breakdown_value,
+        {{ defect_rate_breakdown_columns() }},
         defective_records as numerator,
         records_checked as denominator
     from defect_rates
     union all
     select
         'shortage_rate_pct' as metric,
+        breakdown,
         breakdown || '/' || breakdown_value as breakdown_value,
         missing_customers as numerator,
         actual_customers as denominator

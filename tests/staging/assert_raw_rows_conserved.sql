@@ -1,11 +1,12 @@
--- Record conservation after the loader, per source: every row the loader read reaches staging
--- or the quarantine exactly once. rows read = rows in staging + rows quarantined, and their row
--- numbers are 1..rows read with none repeated or skipped. It takes the loader's count of rows
--- read as given; python_checks/integration/test_raw_rows_conserved.py counts each file's
--- records with another reader, so that a row lost inside the loader fails there.
+-- Record conservation after the loader, per declared source: every row the loader read reaches
+-- staging or the quarantine exactly once (rows deleted in their source stay in staging,
+-- flagged). rows read = rows in staging + rows quarantined, and their row numbers are
+-- 1..rows read with none repeated or skipped. It takes the loader's count of rows read as
+-- given; python_checks/integration/test_raw_rows_conserved.py counts each file's records with
+-- another reader, so that a row lost inside the loader fails there.
 {%- set loads = [
-    ('crm_contacts', 'base_crm__contacts', 'stg_crm__contacts'),
-    ('billing_customers', 'base_billing__customers', 'stg_billing__customers'),
+    ('crm', 'base_crm__contacts', 'stg_crm__contacts'),
+    ('billing', 'base_billing__customers', 'stg_billing__customers'),
     ('orders', 'base_billing__orders', 'stg_billing__orders'),
 ] %}
 with
@@ -16,47 +17,45 @@ quarantined as (
 
 ),
 
-{%- for table_name, base_model, staging_model in loads %}
+row_numbers as (
 
-{{ table_name }}_rows as (
-
+    {%- for source_system, base_model, staging_model in loads %}
     select
-        '{{ table_name }}' as raw_table,
+        '{{ source_system }}' as source_system,
+        source_name,
+        'read' as load_stage,
+        _row_number as row_number
+    from {{ ref(base_model) }}
+    union all
+    select
+        '{{ source_system }}' as source_system,
+        source_name,
+        'staged' as load_stage,
         source_row_number as row_number
     from {{ ref(staging_model) }}
     union all
+    {%- endfor %}
     select
-        '{{ table_name }}' as raw_table,
+        source_system,
+        source_name,
+        'quarantined' as load_stage,
         row_number
     from quarantined
-    where file_name = '{{ table_name }}.csv'
 
 ),
-
-{{ table_name }}_counts as (
-
-    select
-        '{{ table_name }}' as raw_table,
-        (select count(*) from {{ ref(base_model) }}) as rows_read,
-        (select count(*) from {{ ref(staging_model) }}) as rows_staged,
-        (
-            select count(*) from quarantined
-            where file_name = '{{ table_name }}.csv'
-        ) as rows_quarantined,
-        (select count(distinct row_number) from {{ table_name }}_rows) as distinct_row_numbers,
-        (select coalesce(max(row_number), 0) from {{ table_name }}_rows) as max_row_number
-
-),
-{%- endfor %}
 
 counts as (
 
-    {%- for table_name, base_model, staging_model in loads %}
-    select * from {{ table_name }}_counts
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select
+        source_system,
+        source_name,
+        sum(case when load_stage = 'read' then 1 else 0 end) as rows_read,
+        sum(case when load_stage = 'staged' then 1 else 0 end) as rows_staged,
+        sum(case when load_stage = 'quarantined' then 1 else 0 end) as rows_quarantined,
+        count(distinct case when load_stage != 'read' then row_number end) as distinct_row_numbers,
+        coalesce(max(case when load_stage != 'read' then row_number end), 0) as max_row_number
+    from row_numbers
+    group by source_system, source_name
 
 )
 

@@ -1,45 +1,37 @@
 -- Raw rows that could not be parsed as rows (unbalanced quotes, too many or too few
--- fields), from every source, with the file, line number and raw text: nothing is dropped.
+-- fields), from every declared source, with the source, file, line number and raw text:
+-- nothing is dropped.
+{%- set loads = [
+    ('crm', 'base_crm__contacts'),
+    ('billing', 'base_billing__customers'),
+    ('orders', 'base_billing__orders'),
+] %}
 with
 
-crm_contacts as (
+{%- for source_system, base_model in loads %}
 
-    select * from {{ ref('base_crm__contacts') }}
+{{ source_system }}_rows as (
 
-),
-
-billing_customers as (
-
-    select * from {{ ref('base_billing__customers') }}
+    select * from {{ ref(base_model) }}
+    where _is_quarantined
 
 ),
-
-orders as (
-
-    select * from {{ ref('base_billing__orders') }}
-
-),
-
-{%- set loads = [
-    ('crm', 'crm_contacts', 'crm_contacts'),
-    ('billing', 'billing_customers', 'billing_customers'),
-    ('orders', 'orders', 'orders'),
-] %}
+{%- endfor %}
 
 unioned as (
 
-    {%- for source_system, table_name, cte in loads %}
+    {%- for source_system, base_model in loads %}
 
     select
         '{{ source_system }}' as source_system,
-        '{{ table_name }}.csv' as file_name,
+        source_name,
+        source_file as file_name,
         _row_number as row_number,
         _line_number as line_number,
         _quarantine_reason as quarantine_reason,
         _raw_text as raw_text
 
-    from {{ cte }}
-    where _is_quarantined
+    from {{ source_system }}_rows
     {%- if not loop.last %}
 
     union all

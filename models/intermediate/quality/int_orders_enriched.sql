@@ -25,10 +25,12 @@ enriched as (
 
     select
         orders.*,
-        'orders:' || orders.source_record_id as record_key,
+        orders.source_name || ':' || orders.source_record_id as record_key,
         billing_accounts.account_id is not null as has_billing_account,
         currencies.currency_code is not null as is_known_currency,
-        row_number() over (partition by orders.order_id order by orders.source_record_id) as id_occurrence
+        row_number() over (
+            partition by orders.source_name, orders.order_id order by orders.source_record_id
+        ) as id_occurrence
 
     from orders
     left join billing_accounts on orders.account_id = billing_accounts.account_id

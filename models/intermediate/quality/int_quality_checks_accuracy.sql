@@ -47,6 +47,7 @@ checks as (
     group by
         crm_records.record_key,
         crm_records.source_system,
+        crm_records.source_name,
         crm_records.source_record_id,
         crm_records.source_channel,
         crm_records.{{ check.column }}_raw

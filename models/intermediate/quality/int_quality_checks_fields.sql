@@ -49,6 +49,7 @@ checks as (
     from records
     where
         source_system = '{{ check.source_system }}'
+        and {{ field_is_collected(check) }}
         {%- if check.quality_dimension == 'validity' %}
         and {{ status }} not in ('missing', 'unverifiable')
         {%- endif %}

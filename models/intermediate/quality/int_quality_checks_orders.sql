@@ -37,7 +37,9 @@ checks as (
         ) }}
 
     from enriched
-    where {{ applies }}
+    where
+        {{ applies }}
+        and {{ field_is_collected(check) }}
     {%- if not loop.last %}
 
     union all

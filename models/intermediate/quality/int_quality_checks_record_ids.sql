@@ -13,7 +13,9 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by source_system, source_id order by source_record_id) as id_occurrence
+        row_number() over (
+            partition by source_system, source_name, source_id order by source_record_id
+        ) as id_occurrence
 
     from records
 
@@ -32,7 +34,9 @@ checks as (
         ) }}
 
     from ranked
-    where source_system = '{{ check.source_system }}'
+    where
+        source_system = '{{ check.source_system }}'
+        and {{ field_is_collected(check) }}
     {%- if not loop.last %}
 
     union all

@@ -17,6 +17,7 @@ touches as (
     select
         record_key,
         source_system,
+        source_name,
         source_record_id,
         source_channel,
         coalesce(updated_at, created_at) as last_touched_at,
@@ -49,7 +50,9 @@ checks as (
         ) }}
 
     from touches
-    where source_system = '{{ check.source_system }}'
+    where
+        source_system = '{{ check.source_system }}'
+        and {{ field_is_collected(check) }}
     {%- if not loop.last %}
 
     union all

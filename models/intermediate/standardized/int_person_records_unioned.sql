@@ -1,10 +1,18 @@
--- CRM contacts and billing accounts in one shape, so standardization and matching run once
--- over both. A new CRM collection channel only needs its staging model added here.
+-- CRM records of every CRM source and billing accounts in one shape, so standardization and
+-- matching run once over all of them. Rows deleted in their source and converted leads linked
+-- to their contact (int_converted_leads_linked) are not person records.
 with
 
 crm_contacts as (
 
     select * from {{ ref('stg_crm__contacts') }}
+    where not is_deleted
+
+),
+
+converted_leads as (
+
+    select * from {{ ref('int_converted_leads_linked') }}
 
 ),
 
@@ -14,11 +22,24 @@ billing_customers as (
 
 ),
 
+crm_person_rows as (
+
+    select crm_contacts.*
+    from crm_contacts
+    left join converted_leads
+        on
+            crm_contacts.source_name = converted_leads.source_name
+            and crm_contacts.source_record_id = converted_leads.source_record_id
+    where converted_leads.record_key is null
+
+),
+
 crm_records as (
 
     select
-        'crm:' || source_record_id as record_key,
+        source_name || ':' || source_record_id as record_key,
         'crm' as source_system,
+        source_name,
         source_record_id,
         contact_id as source_id,
         source_channel,
@@ -36,15 +57,16 @@ crm_records as (
         created_at_raw,
         updated_at_raw
 
-    from crm_contacts
+    from crm_person_rows
 
 ),
 
 billing_records as (
 
     select
-        'billing:' || source_record_id as record_key,
+        source_name || ':' || source_record_id as record_key,
         'billing' as source_system,
+        source_name,
         source_record_id,
         account_id as source_id,
         'billing' as source_channel,

@@ -10,11 +10,13 @@ source as (
 renamed as (
 
     select
+        source_name,
         {{ unique_record_id('account_id', [
             'account_id', 'first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
             'postal_code', 'country', 'birth_date', 'account_status', 'opened_at',
         ]) }} as source_record_id,
         _row_number as source_row_number,
+        source_file,
         _load_issue as load_issue,
         nullif(trim(account_id), '') as account_id,
         first_name as first_name_raw,

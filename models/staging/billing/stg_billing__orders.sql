@@ -10,9 +10,11 @@ source as (
 renamed as (
 
     select
+        source_name,
         {{ unique_record_id('order_id', ['order_id', 'account_id', 'order_date', 'amount', 'currency']) }}
             as source_record_id,
         _row_number as source_row_number,
+        source_file,
         _load_issue as load_issue,
         nullif(trim(order_id), '') as order_id,
         nullif(trim(account_id), '') as account_id,

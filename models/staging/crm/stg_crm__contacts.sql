@@ -1,3 +1,5 @@
+-- Every loaded row of every CRM source (sources.yml), nothing dropped: rows deleted in their
+-- source stay here, flagged, so the conservation count still sees them.
 with
 
 source as (
@@ -10,12 +12,14 @@ source as (
 renamed as (
 
     select
+        source_name,
         {{ unique_record_id('contact_id', [
             'contact_id', 'source_channel', 'first_name', 'last_name', 'email', 'phone',
             'street_address', 'city', 'postal_code', 'country', 'birth_date', 'company_name',
             'created_at', 'updated_at',
         ]) }} as source_record_id,
         _row_number as source_row_number,
+        source_file,
         _load_issue as load_issue,
         nullif(trim(contact_id), '') as contact_id,
         coalesce(nullif(lower(trim(source_channel)), ''), 'unknown') as source_channel,
@@ -30,7 +34,12 @@ renamed as (
         birth_date as birth_date_raw,
         company_name as company_name_raw,
         created_at as created_at_raw,
-        updated_at as updated_at_raw
+        updated_at as updated_at_raw,
+        coalesce(lower(trim(is_deleted)) in ('true', '1', 'yes', 'y', 't'), false) as is_deleted,
+        coalesce(lower(trim(is_converted)) in ('true', '1', 'yes', 'y', 't'), false)
+        and nullif(trim(converted_contact_id), '') is not null as is_converted,
+        nullif(trim(converted_contact_id), '') as converted_contact_id,
+        converted_source_name
 
     from source
 
