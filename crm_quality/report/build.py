@@ -105,6 +105,16 @@ def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -
             ],
         ),
         section(
+            "coverage-by-source",
+            "Which system lacks whom",
+            [
+                figure_html(
+                    figures.crm_source_coverage_figure(queries.coverage_by_crm_source(connection)),
+                    "figure-coverage-by-source",
+                )
+            ],
+        ),
+        section(
             "missing-by-country",
             "Missing customers by country",
             [

@@ -122,6 +122,39 @@ def clusters_figure(clusters: pd.DataFrame) -> go.Figure:
     )
 
 
+def crm_source_coverage_figure(coverage: pd.DataFrame) -> go.Figure:
+    """Per CRM source, the actual customers it has and the ones it lacks (stacked)."""
+    sources = coverage["crm_source"].tolist()
+    rates = _values(coverage["shortage_rate_pct"])
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=sources,
+                y=coverage["crm_customers"].tolist(),
+                name="has",
+                marker_color="#4c78a8",
+                hovertemplate="%{x} has %{y} actual customers<extra></extra>",
+            ),
+            go.Bar(
+                x=sources,
+                y=coverage["missing_customers"].tolist(),
+                name="lacks",
+                marker_color="#e45756",
+                customdata=rates,
+                hovertemplate="%{x} lacks %{y} actual customers (%{customdata:.2f} %)"
+                "<extra></extra>",
+            ),
+        ]
+    )
+    return _layout(
+        figure,
+        "Which system lacks whom: actual customers per CRM source",
+        barmode="stack",
+        xaxis_title="CRM source",
+        yaxis_title="actual customers",
+    )
+
+
 def missing_country_figure(by_country: pd.DataFrame) -> go.Figure:
     """Actual customers missing from the CRM, per country."""
     figure = go.Figure(

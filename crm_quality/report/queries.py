@@ -175,6 +175,26 @@ def missing_customers_by_country(connection: duckdb.DuckDBPyConnection) -> pd.Da
     )
 
 
+def coverage_by_crm_source(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Which system lacks whom: per CRM source, the actual customers it has and lacks; first
+    the CRM as a whole (every source together), then the sources, most missing first."""
+    return _frame(
+        connection,
+        """
+        select
+            case when breakdown = 'overall' then 'all CRM sources' else breakdown_value end
+                as crm_source,
+            actual_customers,
+            crm_customers,
+            missing_customers,
+            cast(shortage_rate_pct as double) as shortage_rate_pct
+        from mart_customer_shortage
+        where breakdown = 'crm_source' or breakdown = 'overall'
+        order by breakdown = 'crm_source', missing_customers desc, crm_source
+        """,
+    )
+
+
 def latest_anomalies(connection: duckdb.DuckDBPyConnection, limit: int = 25) -> pd.DataFrame:
     """The most recent anomalous builds of any series, newest first."""
     if not table_exists(connection, "mart_quality_anomalies"):

@@ -81,7 +81,7 @@ def test_report_is_self_contained(document):
     # No script, stylesheet or image is fetched: everything is inline.
     assert not re.search(r"<script[^>]*\ssrc=", document)
     assert not re.search(r"<(link|img|iframe)\b", document)
-    assert document.count("Plotly.newPlot(") == 5
+    assert document.count("Plotly.newPlot(") == 6
 
 
 def test_trend_has_one_point_per_build(plots, history):
@@ -147,6 +147,21 @@ def test_missing_by_country_matches_mart_customer_shortage(plots, history):
         )
     )
     assert dict(zip(bars["x"], bars["y"], strict=True)) == expected
+
+
+def test_coverage_by_source_matches_mart_customer_shortage(plots, history):
+    traces = {trace["name"]: trace for trace in plots["figure-coverage-by-source"]["data"]}
+    rows = history.query(
+        "select case when breakdown = 'overall' then 'all CRM sources' else breakdown_value end, "
+        "crm_customers, missing_customers from mart_customer_shortage "
+        "where breakdown in ('overall', 'crm_source')"
+    )
+    assert dict(zip(traces["has"]["x"], traces["has"]["y"], strict=True)) == {
+        source: has for source, has, _ in rows
+    }
+    assert dict(zip(traces["lacks"]["x"], traces["lacks"]["y"], strict=True)) == {
+        source: lacks for source, _, lacks in rows
+    }
 
 
 def test_duplicate_clusters_show_counts_of_the_largest_clusters(plots, history):

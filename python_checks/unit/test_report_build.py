@@ -22,10 +22,12 @@ create table mart_defect_rate as select * from (values
 ) as rates(source_system, source_name, source_channel, quality_dimension, defect_type, field,
            records_checked, defective_records, defect_rate_pct);
 create table mart_customer_shortage as select * from (values
-    ('overall', 'all', 8, 2, 25.0),
-    ('country', 'DE', 5, 1, 20.0),
-    ('country', 'US', 3, 1, 33.3333)
-) as shortage(breakdown, breakdown_value, actual_customers, missing_customers,
+    ('overall', 'all', 8, 6, 2, 25.0),
+    ('country', 'DE', 5, 4, 1, 20.0),
+    ('country', 'US', 3, 2, 1, 33.3333),
+    ('crm_source', 'newsletter', 8, 1, 7, 87.5),
+    ('crm_source', 'salesforce', 8, 6, 2, 25.0)
+) as shortage(breakdown, breakdown_value, actual_customers, crm_customers, missing_customers,
               shortage_rate_pct);
 create table customer_xref as select * from (values
     ('crm:1', 'crm', 'c1'), ('crm:2', 'crm', 'c1'), ('crm:3', 'crm', 'c1'),
@@ -106,6 +108,12 @@ def test_queries_read_the_marts(marts_only):
     )
     by_field = queries.defect_rate_by_field(marts_only)
     assert sorted(by_field["field"]) == ["email", "phone (invalid)", "phone (unparseable)"]
+    coverage = queries.coverage_by_crm_source(marts_only)
+    assert coverage[["crm_source", "crm_customers", "missing_customers"]].values.tolist() == [
+        ["all CRM sources", 6, 2],
+        ["newsletter", 1, 7],
+        ["salesforce", 6, 2],
+    ]
     assert list(queries.defect_rate_by_channel(marts_only)["source_channel"].unique()) == [
         "import",
         "web_form",
@@ -118,12 +126,12 @@ def test_report_without_history_says_so(marts_only):
     assert "No anomaly in the quality history." in document
     assert "No test results recorded yet." in document
     assert "25.00 %" in document and "40.00 %" in document
-    assert document.count("Plotly.newPlot(") == 4
+    assert document.count("Plotly.newPlot(") == 5
 
 
 def test_report_with_history_lists_anomalies_and_failing_monitors(with_history):
     document = build_report(with_history, source_name="small.duckdb")
-    assert document.count("Plotly.newPlot(") == 5
+    assert document.count("Plotly.newPlot(") == 6
     assert "2 build(s) in the quality history" in document
     anomalies = document.split('id="anomalies"', 1)[1].split("</section>", 1)[0]
     assert "shortage_rate_pct" in anomalies and "37.50" in anomalies

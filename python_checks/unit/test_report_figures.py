@@ -91,3 +91,19 @@ def test_missing_by_country_bars():
     assert list(bars.x) == ["US", "DE", "unknown"]
     assert list(bars.y) == [50, 20, 1]
     assert [list(point) for point in bars.customdata][0] == [300, 16.6667]
+
+
+def test_coverage_by_source_stacks_what_each_source_has_and_lacks():
+    coverage = pd.DataFrame(
+        {
+            "crm_source": ["all CRM sources", "newsletter", "hubspot"],
+            "actual_customers": [100, 100, 100],
+            "crm_customers": [90, 20, 60],
+            "missing_customers": [10, 80, 40],
+            "shortage_rate_pct": [10.0, 80.0, 40.0],
+        }
+    )
+    has, lacks = figures.crm_source_coverage_figure(coverage).data
+    assert list(has.x) == list(lacks.x) == ["all CRM sources", "newsletter", "hubspot"]
+    assert list(has.y) == [90, 20, 60] and list(lacks.y) == [10, 80, 40]
+    assert list(lacks.customdata) == [10.0, 80.0, 40.0]
