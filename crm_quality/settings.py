@@ -44,6 +44,7 @@ def _optional_path(value: object) -> str | None:
 # Every setting a Python model reads, with how its rendered text becomes a value.
 SETTING_TYPES: Mapping[str, Callable[[object], Any]] = {
     "raw_dir": lambda value: Path(str(value)),
+    "declared_dir": lambda value: Path(str(value)),
     "as_of_date": _as_of,
     "min_birth_date": _date,
     "max_age_years": int,

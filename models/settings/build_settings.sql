@@ -23,6 +23,9 @@ settings as (
 
     select
         cast({{ sql_text_literal(env_var('CRM_RAW_DIR', 'data/demo')) }} as {{ dbt.type_string() }}) as raw_dir,
+        {#- The same default as dbt_project.yml's model-paths. #}
+        cast({{ sql_text_literal(env_var('CRM_DECLARED_DIR', 'target/declared')) }} as {{ dbt.type_string() }})
+            as declared_dir,
         {%- for name, value in settings.items() %}
         cast({{ sql_text_literal(value) }} as {{ dbt.type_string() }}) as {{ name }}{% if not loop.last %},{% endif %}
         {%- endfor %}

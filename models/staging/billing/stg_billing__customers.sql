@@ -1,3 +1,4 @@
+{{ declared_source_lineage('billing') }}
 with
 
 source as (

@@ -1,5 +1,6 @@
 -- Every loaded row of every CRM source (sources.yml), nothing dropped: rows deleted in their
 -- source stay here, flagged, so the conservation count still sees them.
+{{ declared_source_lineage('crm') }}
 with
 
 source as (

@@ -1,0 +1,11 @@
+{#-
+    Ties a staging model to the sources declared for its role, for dbt's lineage and docs:
+    renders one source() per declared source (inside a comment, so nothing is queried). The
+    macro declared_sources exists once `python -m crm_quality.ingest declare` has written
+    CRM_DECLARED_DIR; without it the build still runs, without the lineage.
+-#}
+{% macro declared_source_lineage(role) %}
+    {%- if declared_sources is defined -%}
+        -- depends_on:{% for name in declared_sources(role) %} {{ source(role, name) }}{% endfor %}
+    {%- endif -%}
+{% endmacro %}
