@@ -128,8 +128,7 @@ def load_raw_file(
     data = path.read_bytes()
     if data.startswith(PARQUET_MAGIC):
         return _parquet_read(connection, path, columns)
-    encoding = detect_encoding(data)
-    if encoding in ("utf-8", "utf-8-sig") and _is_clean_utf8(data):
+    if _is_clean_utf8(data):  # UTF-8 with or without a BOM, no NUL: DuckDB can read it
         first_line = data.decode("utf-8-sig").split("\n", 1)[0].removesuffix("\r")
         delimiter = detect_delimiter(first_line)
         header = header_names(first_line, delimiter)
@@ -140,7 +139,7 @@ def load_raw_file(
             return _strict_duckdb_read(connection, path, header, columns, delimiter)
         except duckdb.Error:
             pass  # a malformed row somewhere: the forgiving reader accounts for each one
-    return read_raw_csv(path, columns, encoding=encoding)
+    return read_raw_csv(path, columns, encoding=detect_encoding(data))
 
 
 def load_raw_table(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, table: str) -> Rows:
