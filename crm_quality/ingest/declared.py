@@ -208,8 +208,12 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
         columns = {field: _column_list(entry, field, mapping[field]) for field in mapping}
     else:
         columns = {field: (field,) for field in role_fields(role)}
+    if channel and "source_channel" in columns:
+        raise entry.error("give either channel or a source_channel column, not both")
     if channel_column:
         columns["source_channel"] = (channel_column,)
+    if entry.text("converts_to") and not links["converted_id_column"]:
+        raise entry.error("converts_to needs a converted_id_column (the converted contact's id)")
     _require_columns(entry, header, [c for found in columns.values() for c in found])
     _require_columns(entry, header, [column for column in links.values() if column])
     return DeclaredSource(

@@ -170,6 +170,16 @@ NEWSLETTER_ENTRY = """\
             r"source 'newsletter' \(newsletter.csv\): unknown key\(s\) colums",
         ),
         (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail, source_channel: Vorname}\n    channel: web\n",
+            r"source 'newsletter' \(newsletter.csv\): give either channel or a source_channel",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail}\n    converts_to: newsletter\n",
+            r"source 'newsletter' \(newsletter.csv\): converts_to needs a converted_id_column",
+        ),
+        (
             "billing:\n  - {name: b, file: newsletter.csv}\n",
             r"source 'b' \(newsletter.csv\): column 'account_id' not found",
         ),
