@@ -21,6 +21,7 @@ from crm_quality.ingest.contract import (
 )
 from crm_quality.ingest.declared import DeclaredSource, declared_sources
 from crm_quality.ingest.files import RawInputError
+from crm_quality.ingest.presets import PRESETS
 
 SOURCES_PATH = Path("models") / "_declared__sources.yml"
 MACRO_PATH = Path("macros") / "declared_sources.sql"
@@ -33,7 +34,11 @@ LINK_DESCRIPTIONS = {
 
 
 def _table_description(source: DeclaredSource) -> str:
-    layout = f"preset {source.preset}" if source.preset else "a columns mapping"
+    layout = (
+        f"preset {source.preset} ({PRESETS[source.preset].description})"
+        if source.preset
+        else "a columns mapping"
+    )
     if (
         not source.preset
         and source.columns

@@ -21,7 +21,7 @@ import yaml
 from crm_quality.ingest.contract import ROLE_TABLES, ROLES, role_fields
 from crm_quality.ingest.csv_rows import header_names
 from crm_quality.ingest.files import RawInputError, sniff
-from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS
+from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
 
 SOURCES_FILE = "sources.yml"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -134,6 +134,38 @@ def _present(header: list[str], column: str | None) -> str | None:
     return column if column and column.lower() in header else None
 
 
+def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming:
+    """The preset's header vocabulary the file uses, recognized by its id column."""
+    preset = PRESETS.get(preset_name)
+    if preset is None or preset.role != entry.role:
+        known = ", ".join(sorted(key for key, value in PRESETS.items() if value.role == entry.role))
+        raise entry.error(f"unknown preset {preset_name!r}; known: {known or 'none'}")
+    naming = preset.naming_for(header)
+    if naming is None:
+        wanted = " or ".join(repr(naming.id_column) for naming in preset.namings)
+        raise entry.error(
+            f"column {wanted} not found; the file has: {', '.join(header) or 'no columns'}"
+        )
+    return naming
+
+
+def _preset_columns(entry: _Entry, naming: Naming, header: list[str]) -> dict[str, tuple[str, ...]]:
+    """The preset's columns the file has; a field none of whose columns it has is not
+    collected, but a file without any person column is no CRM export."""
+    columns = {
+        field: found
+        for field, candidates in naming.columns.items()
+        if (found := tuple(column for column in candidates if column.lower() in header))
+    }
+    if not any(field in columns for field in PERSON_FIELDS):
+        looked_for = [column for field in PERSON_FIELDS for column in naming.columns[field]]
+        raise entry.error(
+            f"none of the columns {', '.join(map(repr, looked_for))} found; "
+            f"the file has: {', '.join(header)}"
+        )
+    return columns
+
+
 def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> DeclaredSource:
     if not isinstance(raw_entry, Mapping):
         raise RawInputError(
@@ -169,28 +201,9 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
     }
     naming_label = None
     if preset_name:
-        preset = PRESETS.get(preset_name)
-        if preset is None or preset.role != role:
-            known = ", ".join(sorted(key for key, value in PRESETS.items() if value.role == role))
-            raise entry.error(f"unknown preset {preset_name!r}; known: {known or 'none'}")
-        naming = preset.naming_for(header)
-        if naming is None:
-            wanted = " or ".join(repr(naming.id_column) for naming in preset.namings)
-            raise entry.error(
-                f"column {wanted} not found; the file has: {', '.join(header) or 'no columns'}"
-            )
+        naming = _preset_naming(entry, preset_name, header)
         naming_label = naming.label
-        columns = {
-            field: found
-            for field, candidates in naming.columns.items()
-            if (found := tuple(column for column in candidates if column.lower() in header))
-        }
-        if not any(field in columns for field in PERSON_FIELDS):
-            looked_for = [column for field in PERSON_FIELDS for column in naming.columns[field]]
-            raise entry.error(
-                f"none of the columns {', '.join(map(repr, looked_for))} found; "
-                f"the file has: {', '.join(header)}"
-            )
+        columns = _preset_columns(entry, naming, header)
         if not (channel or channel_column):
             channel_column = _present(header, naming.channel_column)
         for key in links:
@@ -251,12 +264,13 @@ def _entries(raw_dir: Path) -> dict[str, list[object]]:
 
 
 def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[DeclaredSource]:
-    """Each lead source's converts_to: as declared, else the only Salesforce contact source."""
+    """Each lead source's converts_to: as declared, else the only source of the preset its
+    preset converts into (a salesforce_lead into the salesforce_contact source)."""
     crm_names = [source.name for source in sources if source.role == "crm"]
-    contact_sources = [source.name for source in sources if source.preset == "salesforce_contact"]
     resolved = []
     for source in sources:
         target = source.converts_to
+        into = PRESETS[source.preset].converts_into_preset if source.preset else None
         if target is not None:
             if target not in crm_names or target == source.name:
                 raise RawInputError(
@@ -264,19 +278,16 @@ def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[Decl
                     f"another crm source; crm sources are: {', '.join(crm_names)} "
                     f"(CRM_RAW_DIR={str(raw_dir)!r})"
                 )
-        elif source.preset == "salesforce_lead" and source.converted_id_column:
-            if len(contact_sources) > 1:
+        elif into and source.converted_id_column:
+            candidates = [other.name for other in sources if other.preset == into]
+            if len(candidates) > 1:
                 raise RawInputError(
-                    f"source {source.name!r} ({source.file}): several salesforce_contact "
-                    f"sources ({', '.join(contact_sources)}); say which one with converts_to "
+                    f"source {source.name!r} ({source.file}): several {into} sources "
+                    f"({', '.join(candidates)}); say which one with converts_to "
                     f"(CRM_RAW_DIR={str(raw_dir)!r})"
                 )
-            target = contact_sources[0] if contact_sources else None
-        resolved.append(
-            dataclasses.replace(source, converts_to=target)
-            if target != source.converts_to
-            else source
-        )
+            target = candidates[0] if candidates else None
+        resolved.append(dataclasses.replace(source, converts_to=target))
     return resolved
 
 

@@ -60,7 +60,7 @@ class Preset:
 SALESFORCE_CONTACT = Preset(
     name="salesforce_contact",
     role="crm",
-    description="Salesforce Contact export (API field names)",
+    description="the Salesforce Contact object's API field names",
     namings=(
         Naming(
             label="Salesforce API field names",
@@ -87,7 +87,7 @@ SALESFORCE_CONTACT = Preset(
 SALESFORCE_LEAD = Preset(
     name="salesforce_lead",
     role="crm",
-    description="Salesforce Lead export (API field names)",
+    description="the Salesforce Lead object's API field names",
     converts_into_preset="salesforce_contact",
     namings=(
         Naming(
@@ -118,7 +118,7 @@ SALESFORCE_LEAD = Preset(
 HUBSPOT_CONTACT = Preset(
     name="hubspot_contact",
     role="crm",
-    description="HubSpot contact export (internal property names or export column labels)",
+    description="HubSpot contact property names or export column labels",
     namings=(
         Naming(
             label="HubSpot internal property names",
