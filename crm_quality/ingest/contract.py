@@ -1,7 +1,8 @@
-"""The raw input contract: the columns each export must have (extra columns are ignored).
+"""The raw input contract: the fields each role's sources deliver, and what each field means.
 
-The dbt sources list the same columns for documentation and the pre-build check; a test
-keeps the two in step.
+A source maps its own file columns to these fields (crm_quality.ingest.declared); the three
+contract files (crm_contacts.csv, billing_customers.csv, orders.csv) use the field names
+themselves. The descriptions here are the one text the generated dbt declarations use.
 """
 
 RAW_CONTRACT: dict[str, tuple[str, ...]] = {
@@ -37,3 +38,76 @@ RAW_CONTRACT: dict[str, tuple[str, ...]] = {
     ),
     "orders": ("order_id", "account_id", "order_date", "amount", "currency"),
 }
+
+# Each role reads the contract table of the same layout; its default source is that file.
+ROLE_TABLES: dict[str, str] = {
+    "crm": "crm_contacts",
+    "billing": "billing_customers",
+    "orders": "orders",
+}
+ROLES = tuple(ROLE_TABLES)
+
+# What the rows of a role are, for the generated dbt source descriptions.
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    "crm": "CRM records, one row per record of a CRM source, from every collection channel.",
+    "billing": (
+        "Billing accounts, the reference for which customers exist. One person may hold more "
+        "than one account."
+    ),
+    "orders": "Orders per billing account; they say when a customer was last active.",
+}
+
+FIELD_DESCRIPTIONS: dict[str, str] = {
+    "contact_id": (
+        "The CRM source's record id. Expected unique within its source; duplicates and blanks "
+        "are defects, not dropped."
+    ),
+    "source_channel": (
+        "Channel that captured the record (web_form, sales_rep, event, import, partner_api…)."
+    ),
+    "first_name": "Given name.",
+    "last_name": "Family name.",
+    "email": "Email address.",
+    "phone": (
+        "Any national or international format; national numbers take the country from the address."
+    ),
+    "street_address": "Street and house number.",
+    "city": "City.",
+    "postal_code": "Postal code.",
+    "country": "ISO code or country name in any of several languages.",
+    "birth_date": "ISO, DD.MM.YYYY or YYYY/MM/DD.",
+    "company_name": "The company the person works for.",
+    "created_at": "When the record was created.",
+    "updated_at": "When the record was last modified; the source's freshness.",
+    "account_id": "The billing account id.",
+    "account_status": "Billing account status (active, closed, …).",
+    "opened_at": "When the account was opened.",
+    "order_id": "The order id.",
+    "order_date": "When the order was placed.",
+    "amount": "Order amount.",
+    "currency": "ISO 4217 currency code of the amount.",
+}
+
+# Columns the crm role carries beyond its contract fields: recycle-bin and lead-conversion
+# facts as raw text, and the source a converted lead's contact lives in.
+CRM_LINK_COLUMNS = ("is_deleted", "is_converted", "converted_contact_id", "converted_source_name")
+SOURCE_COLUMNS = ("source_name", "source_file")
+LOAD_COLUMNS = (
+    "_row_number",
+    "_line_number",
+    "_load_issue",
+    "_is_quarantined",
+    "_quarantine_reason",
+    "_raw_text",
+)
+
+
+def role_fields(role: str) -> tuple[str, ...]:
+    """The contract fields of a role, in contract order."""
+    return RAW_CONTRACT[ROLE_TABLES[role]]
+
+
+def role_columns(role: str) -> tuple[str, ...]:
+    """Every column `load_role` returns for a role, in order."""
+    link = CRM_LINK_COLUMNS if role == "crm" else ()
+    return (*role_fields(role), *link, *SOURCE_COLUMNS, *LOAD_COLUMNS)

@@ -1,63 +1,63 @@
 """A forgiving CSV reader that accounts for every row.
 
 Real exports arrive with a byte-order mark, Windows line endings, Latin-1 bytes in a UTF-8
-file, NUL bytes, stray quotes and rows with too many or too few fields. This reader keeps
-every row it can parse (flagging what it had to repair) and quarantines the rest with the
-file name, line number and raw text, so rows read = rows kept + rows quarantined.
+file, NUL bytes, stray quotes, rows with too many or too few fields, and in any of the
+encodings and delimiters crm_quality.ingest.files detects. This reader keeps every row it can
+parse (flagging what it had to repair) and quarantines the rest with the file name, line
+number and raw text, so rows read = rows kept + rows quarantined.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from crm_quality.ingest.contract import LOAD_COLUMNS
+from crm_quality.ingest.files import RawInputError, decode, detect_delimiter, detect_encoding
+
+__all__ = ["LOAD_COLUMNS", "RawInputError", "read_raw_csv"]
+
 # A quoted field may legitimately span lines; beyond this many, an unclosed quote is assumed.
 MAX_LINES_PER_RECORD = 50
-LOAD_COLUMNS = (
-    "_row_number",
-    "_line_number",
-    "_load_issue",
-    "_is_quarantined",
-    "_quarantine_reason",
-    "_raw_text",
-)
 
 csv.field_size_limit(sys.maxsize)
 
 
-class RawInputError(ValueError):
-    """The file cannot be used at all (missing, or its header lacks a contract column)."""
-
-
-def _decode_line(raw: bytes) -> tuple[str, list[str]]:
-    """UTF-8 when possible; otherwise Windows-1252/Latin-1, flagged, so no byte is dropped."""
-    issues = []
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        issues.append("non_utf8_bytes_decoded_as_latin1")
+def _clean(text: str, issues: list[str]) -> tuple[str, list[str]]:
     if "\x00" in text:
         text = text.replace("\x00", "")
         issues.append("nul_bytes_removed")
     return text, issues
 
 
-def _physical_lines(data: bytes) -> Iterator[tuple[str, list[str]]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    for raw in lines:
-        yield _decode_line(raw.removesuffix(b"\r"))
+def _decode_utf8_line(raw: bytes) -> tuple[str, list[str]]:
+    """UTF-8 when possible; otherwise Windows-1252/Latin-1, flagged, so no byte is dropped."""
+    try:
+        return _clean(raw.decode("utf-8"), [])
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="crm_quality_latin1")
+        return _clean(text, ["non_utf8_bytes_decoded_as_latin1"])
+
+
+def physical_lines(data: bytes, encoding: str) -> list[tuple[str, list[str]]]:
+    """The file's lines as text, each with the repairs decoding it needed.
+
+    UTF-8 files are decoded line by line, so one stray Latin-1 line is repaired and flagged;
+    a file in a known other encoding is decoded once, whole.
+    """
+    if encoding in ("utf-8", "utf-8-sig"):
+        lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+        decoded = [_decode_utf8_line(raw.removesuffix(b"\r")) for raw in lines]
+    else:
+        text = decode(data, encoding)
+        decoded = [_clean(line.removesuffix("\r"), []) for line in text.split("\n")]
+    if decoded and decoded[-1][0] == "":
+        decoded.pop()
+    return decoded
 
 
 def _record_span(lines: list[str], start: int) -> int:
@@ -73,16 +73,34 @@ def _record_span(lines: list[str], start: int) -> int:
     return 0
 
 
-def _parse_record(text: str) -> list[str] | None:
+def _parse_record(text: str, delimiter: str) -> list[str] | None:
     try:
-        rows = list(csv.reader([text] if "\n" not in text else text.splitlines(True), strict=True))
+        rows = list(
+            csv.reader(
+                [text] if "\n" not in text else text.splitlines(True),
+                delimiter=delimiter,
+                strict=True,
+            )
+        )
     except csv.Error:
         return None
     return rows[0] if len(rows) == 1 else None
 
 
-def read_raw_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    """Every data row of `path` with the contract `columns` as text plus load bookkeeping.
+def header_names(header_line: str, delimiter: str) -> list[str]:
+    """Header names as matched against the contract: trimmed, case-insensitive (lowercased)."""
+    return [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
+
+
+def read_raw_csv(
+    path: Path,
+    columns: Sequence[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> pd.DataFrame:
+    """Every data row of `path` with the header `columns` (matched case-insensitively, named
+    as given) as text plus load bookkeeping. Encoding and delimiter are detected unless given.
 
     Kept rows carry their values; quarantined rows carry only `_raw_text` and the reason.
     `_row_number` counts data rows from 1; `_line_number` is the physical line (the header
@@ -92,17 +110,19 @@ def read_raw_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise RawInputError(f"raw input file {path.name!r} not found in {str(path.parent)!r}")
-    decoded = list(_physical_lines(path.read_bytes()))
+    data = path.read_bytes()
+    decoded = physical_lines(data, encoding or detect_encoding(data))
     texts = [text for text, _ in decoded]
     if not texts:
         raise RawInputError(f"raw input file {path.name!r} is empty (no header row)")
-    header = [name.strip().lower() for name in next(csv.reader([texts[0]]))]
-    missing = [name for name in columns if name not in header]
+    delimiter = delimiter or detect_delimiter(texts[0])
+    header = header_names(texts[0], delimiter)
+    missing = [name for name in columns if name.strip().lower() not in header]
     if missing:
         raise RawInputError(
             f"raw input file {path.name!r} is missing contract column(s): {', '.join(missing)}"
         )
-    positions = [header.index(name) for name in columns]
+    positions = [header.index(name.strip().lower()) for name in columns]
 
     lines = texts[1:]
     rows: list[dict[str, object]] = []
@@ -110,7 +130,7 @@ def read_raw_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     while index < len(lines):
         span = _record_span(lines, index)
         text = "\n".join(lines[index : index + max(span, 1)])
-        fields = _parse_record(text) if span else None
+        fields = _parse_record(text, delimiter) if span else None
         reason = None
         if fields is None:
             reason = "not parseable as a CSV row" if span else "unbalanced quotes"

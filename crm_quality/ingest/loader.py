@@ -1,21 +1,34 @@
-"""Load one raw export into the warehouse: DuckDB's fast reader for clean files, the
-forgiving Python reader for files that need repair or hold unparseable rows."""
+"""Load raw exports into the warehouse: DuckDB's fast reader for clean UTF-8 files (any of
+the delimiters), DuckDB's Parquet reader, and the forgiving Python reader for files that
+need decoding or repair or hold unparseable rows."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from crm_quality.ingest.contract import RAW_CONTRACT
-from crm_quality.ingest.csv_rows import RawInputError, read_raw_csv
+from crm_quality.ingest.contract import (
+    CRM_LINK_COLUMNS,
+    RAW_CONTRACT,
+    ROLES,
+    role_fields,
+)
+from crm_quality.ingest.csv_rows import RawInputError, header_names, read_raw_csv
+from crm_quality.ingest.declared import DeclaredSource, declared_sources
+from crm_quality.ingest.files import PARQUET_MAGIC, detect_delimiter, detect_encoding
+
+Rows = duckdb.DuckDBPyRelation | pd.DataFrame
 
 
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _is_clean_utf8(data: bytes) -> bool:
@@ -28,8 +41,18 @@ def _is_clean_utf8(data: bytes) -> bool:
     return True
 
 
+def _missing_error(path: Path, missing: Sequence[str]) -> RawInputError:
+    return RawInputError(
+        f"raw input file {path.name!r} is missing contract column(s): {', '.join(missing)}"
+    )
+
+
 def _strict_duckdb_read(
-    connection: duckdb.DuckDBPyConnection, path: Path, header: list[str], columns: Sequence[str]
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    header: list[str],
+    columns: Sequence[str],
+    delimiter: str,
 ) -> duckdb.DuckDBPyRelation:
     """The whole file through DuckDB's strict CSV reader; raises on any malformed row."""
     # Positional names keep odd header spellings (case, spaces, duplicates) from mattering.
@@ -39,7 +62,9 @@ def _strict_duckdb_read(
         + ", ".join(f"{_quote(name)}: {_quote(kind)}" for name, kind in positional.items())
         + "}"
     )
-    selected = ", ".join(f"c{header.index(name)} as {name}" for name in columns)
+    selected = ", ".join(
+        f"c{header.index(name.strip().lower())} as {_identifier(name)}" for name in columns
+    )
     relation = connection.sql(
         f"""
         select
@@ -52,7 +77,8 @@ def _strict_duckdb_read(
             cast(null as varchar) as _raw_text
         from read_csv(
             {_quote(str(path))}, columns = {struct}, header = true, auto_detect = false,
-            delim = ',', quote = '"', escape = '"', strict_mode = true, encoding = 'utf-8'
+            delim = {_quote(delimiter)}, quote = '"', escape = '"', strict_mode = true,
+            encoding = 'utf-8'
         )
         """
     )
@@ -60,36 +86,153 @@ def _strict_duckdb_read(
     return relation
 
 
+def _parquet_read(
+    connection: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str]
+) -> duckdb.DuckDBPyRelation:
+    """Every row of a Parquet file, the `columns` (matched case-insensitively) cast to text."""
+    scan = f"read_parquet({_quote(str(path))}, file_row_number = true)"
+    actual = {name.strip().lower(): name for name in connection.sql(f"from {scan}").columns}
+    missing = [name for name in columns if name.strip().lower() not in actual]
+    if missing:
+        raise _missing_error(path, missing)
+    selected = ", ".join(
+        f"cast({_identifier(actual[name.strip().lower()])} as varchar) as {_identifier(name)}"
+        for name in columns
+    )
+    return connection.sql(
+        f"""
+        select
+            {selected},
+            file_row_number + 1 as _row_number,
+            cast(null as bigint) as _line_number,
+            cast(null as varchar) as _load_issue,
+            false as _is_quarantined,
+            cast(null as varchar) as _quarantine_reason,
+            cast(null as varchar) as _raw_text
+        from {scan}
+        """
+    )
+
+
 def load_raw_file(
     connection: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str]
-) -> duckdb.DuckDBPyRelation | pd.DataFrame:
-    """Every data row of a raw export with the contract columns as text, plus load bookkeeping
-    (`_row_number`, `_line_number`, `_load_issue`, `_is_quarantined`, `_quarantine_reason`,
-    `_raw_text`). Nothing is dropped: unparseable rows come back quarantined."""
+) -> Rows:
+    """Every data row of a raw export with the header `columns` (matched case-insensitively,
+    named as given) as text, plus load bookkeeping (`_row_number`, `_line_number`,
+    `_load_issue`, `_is_quarantined`, `_quarantine_reason`, `_raw_text`). CSV in any detected
+    encoding and delimiter, or Parquet. Nothing is dropped: unparseable rows come back
+    quarantined."""
     path = Path(path)
     if not path.is_file():
         raise RawInputError(f"raw input file {path.name!r} not found in {str(path.parent)!r}")
     data = path.read_bytes()
-    if _is_clean_utf8(data):
-        first_line = data.decode("utf-8-sig").splitlines()[:1]
-        header = [name.strip().lower() for name in next(csv.reader(first_line), [])]
-        missing = [name for name in columns if name not in header]
+    if data.startswith(PARQUET_MAGIC):
+        return _parquet_read(connection, path, columns)
+    if _is_clean_utf8(data):  # UTF-8 with or without a BOM, no NUL: DuckDB can read it
+        first_line = data.decode("utf-8-sig").split("\n", 1)[0].removesuffix("\r")
+        delimiter = detect_delimiter(first_line)
+        header = header_names(first_line, delimiter)
+        missing = [name for name in columns if name.strip().lower() not in header]
         if missing:
-            raise RawInputError(
-                f"raw input file {path.name!r} is missing contract column(s): {', '.join(missing)}"
-            )
+            raise _missing_error(path, missing)
         try:
-            return _strict_duckdb_read(connection, path, header, columns)
+            return _strict_duckdb_read(connection, path, header, columns, delimiter)
         except duckdb.Error:
             pass  # a malformed row somewhere: the forgiving reader accounts for each one
-    return read_raw_csv(path, columns)
+    return read_raw_csv(path, columns, encoding=detect_encoding(data))
 
 
-def load_raw_table(
-    connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, table: str
-) -> duckdb.DuckDBPyRelation | pd.DataFrame:
+def load_raw_table(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, table: str) -> Rows:
     """`load_raw_file` for one table of the raw input contract, read from `raw_dir`/<table>.csv."""
     try:
         return load_raw_file(connection, Path(raw_dir) / f"{table}.csv", RAW_CONTRACT[table])
     except RawInputError as error:
         raise RawInputError(f"{error} (CRM_RAW_DIR={str(raw_dir)!r})") from error
+
+
+def _file_columns(source: DeclaredSource) -> list[str]:
+    """The distinct file columns a source reads, lowercased, in first-use order."""
+    wanted = [column for columns in source.columns.values() for column in columns]
+    links = (source.deleted_column, source.converted_flag_column, source.converted_id_column)
+    wanted += [column for column in links if column]
+    return list(dict.fromkeys(column.strip().lower() for column in wanted))
+
+
+def _first_non_blank(columns: Sequence[str]) -> str:
+    names = [_identifier(column.strip().lower()) for column in columns]
+    if len(names) == 1:
+        return f"cast({names[0]} as varchar)"
+    cases = ", ".join(f"case when trim({name}) <> '' then {name} end" for name in names)
+    return f"cast(coalesce({cases}) as varchar)"
+
+
+def _text_or_null(value: str | None) -> str:
+    return "cast(null as varchar)" if value is None else _quote(value)
+
+
+def _column_or_null(column: str | None) -> str:
+    return _first_non_blank([column]) if column else "cast(null as varchar)"
+
+
+def _projection(source: DeclaredSource) -> str:
+    """The role's columns from a source's file columns, constants and bookkeeping."""
+    expressions = []
+    for field in role_fields(source.role):
+        if field in source.columns:
+            expression = _first_non_blank(source.columns[field])
+        elif field == "source_channel":
+            expression = _text_or_null(source.channel)
+        else:
+            expression = "cast(null as varchar)"
+        expressions.append(f"{expression} as {field}")
+    if source.role == "crm":
+        links = (
+            _column_or_null(source.deleted_column),
+            _column_or_null(source.converted_flag_column),
+            _column_or_null(source.converted_id_column),
+            _text_or_null(source.converts_to),
+        )
+        expressions += [
+            f"{link} as {name}" for link, name in zip(links, CRM_LINK_COLUMNS, strict=True)
+        ]
+    expressions += [
+        f"{_quote(source.name)} as source_name",
+        f"{_quote(source.file)} as source_file",
+        "cast(_row_number as bigint) as _row_number",
+        "cast(_line_number as bigint) as _line_number",
+        "cast(_load_issue as varchar) as _load_issue",
+        "cast(_is_quarantined as boolean) as _is_quarantined",
+        "cast(_quarantine_reason as varchar) as _quarantine_reason",
+        "cast(_raw_text as varchar) as _raw_text",
+    ]
+    return ",\n".join(expressions)
+
+
+def load_source(
+    connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, source: DeclaredSource
+) -> duckdb.DuckDBPyRelation:
+    """Every row of one declared source in its role's columns (`role_columns`)."""
+    try:
+        rows = load_raw_file(connection, Path(raw_dir) / source.file, _file_columns(source))
+    except RawInputError as error:
+        raise RawInputError(
+            f"source {source.name!r} ({source.file}): {error} (CRM_RAW_DIR={str(raw_dir)!r})"
+        ) from error
+    if isinstance(rows, pd.DataFrame):
+        rows = connection.from_df(rows)
+    return rows.project(_projection(source))
+
+
+def load_role(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, role: str) -> Rows:
+    """Every row of every declared source of `role` (crm, billing or orders), in the columns
+    `contract.role_columns(role)`: contract fields as text (null where a source does not
+    collect the field), for crm the recycle-bin and conversion columns, `source_name`,
+    `source_file` and the load bookkeeping. Sources are stacked in declaration order."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    sources = [source for source in declared_sources(raw_dir) if source.role == role]
+    relations = [load_source(connection, raw_dir, source) for source in sources]
+    result = relations[0]
+    for relation in relations[1:]:
+        result = result.union(relation)
+    return result

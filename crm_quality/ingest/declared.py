@@ -1,0 +1,326 @@
+"""The sources a raw directory declares in `sources.yml`, checked against their files.
+
+Without sources.yml the directory holds the three contract files, read as sources named
+after their role: `crm` (crm_contacts.csv), `billing` (billing_customers.csv), `orders`
+(orders.csv). Each declared source says, per contract field, which of its file's columns
+hold it; a field with no column is one the source does not collect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from crm_quality.ingest.contract import ROLE_TABLES, ROLES, role_fields
+from crm_quality.ingest.csv_rows import header_names
+from crm_quality.ingest.files import RawInputError, sniff
+from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
+
+SOURCES_FILE = "sources.yml"
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ENTRY_KEYS = (
+    "name",
+    "file",
+    "preset",
+    "columns",
+    "channel",
+    "channel_column",
+    "converts_to",
+    "deleted_column",
+    "converted_flag_column",
+    "converted_id_column",
+)
+FRAME_COLUMNS = (
+    "source_system",
+    "source_name",
+    "source_file",
+    "preset",
+    "field",
+    "file_columns",
+    "is_collected",
+    "converts_to",
+)
+
+
+@dataclass(frozen=True)
+class DeclaredSource:
+    """One source as its file is: `columns` holds only columns the file has."""
+
+    role: str
+    name: str
+    file: str  # relative to CRM_RAW_DIR
+    preset: str | None
+    columns: Mapping[str, tuple[str, ...]]  # contract field → file columns, first non-blank wins
+    channel: str | None = None  # a constant channel for every row
+    channel_column: str | None = None
+    deleted_column: str | None = None
+    converted_flag_column: str | None = None
+    converted_id_column: str | None = None
+    converts_to: str | None = None  # the source a converted lead's contact lives in
+    naming: str | None = None  # which header vocabulary of the preset the file uses
+
+    @property
+    def collected_fields(self) -> tuple[str, ...]:
+        return tuple(
+            field
+            for field in role_fields(self.role)
+            if field in self.columns or (field == "source_channel" and self.channel)
+        )
+
+    @property
+    def not_collected_fields(self) -> tuple[str, ...]:
+        return tuple(
+            field for field in role_fields(self.role) if field not in self.collected_fields
+        )
+
+
+class _Entry:
+    """Error messages for one entry of sources.yml, naming its source, file and raw dir."""
+
+    def __init__(self, raw_dir: Path, role: str, entry: Mapping[str, object]):
+        self.raw_dir, self.role, self.entry = raw_dir, role, entry
+        self.name = str(entry.get("name", "?"))
+        self.file = str(entry.get("file", "?"))
+
+    def error(self, message: str) -> RawInputError:
+        return RawInputError(
+            f"source {self.name!r} ({self.file}): {message} (CRM_RAW_DIR={str(self.raw_dir)!r})"
+        )
+
+    def text(self, key: str) -> str | None:
+        value = self.entry.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{key!r} must be a non-empty text, got {value!r}")
+        return value.strip()
+
+
+def _file_header(path: Path) -> list[str]:
+    """The file's column names, trimmed and lowercased (CSV header or Parquet schema)."""
+    file_format, header_line = sniff(path)
+    if file_format.kind == "parquet":
+        with duckdb.connect() as connection:
+            names = connection.execute(
+                "select name from parquet_schema(?) where num_children is null", [str(path)]
+            ).fetchall()
+        return [name.strip().lower() for (name,) in names]
+    return header_names(header_line, file_format.delimiter or ",")
+
+
+def _column_list(entry: _Entry, field: str, value: object) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(item, str) and item.strip() for item in values):
+        raise entry.error(f"columns: {field!r} must name a file column or a list of them")
+    return tuple(item.strip() for item in values)
+
+
+def _require_columns(entry: _Entry, header: list[str], columns: list[str]) -> None:
+    for column in columns:
+        if column.lower() not in header:
+            raise entry.error(
+                f"column {column!r} not found; the file has: {', '.join(header) or 'no columns'}"
+            )
+
+
+def _present(header: list[str], column: str | None) -> str | None:
+    return column if column and column.lower() in header else None
+
+
+def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming:
+    """The preset's header vocabulary the file uses, recognized by its id column."""
+    preset = PRESETS.get(preset_name)
+    if preset is None or preset.role != entry.role:
+        known = ", ".join(sorted(key for key, value in PRESETS.items() if value.role == entry.role))
+        raise entry.error(f"unknown preset {preset_name!r}; known: {known or 'none'}")
+    naming = preset.naming_for(header)
+    if naming is None:
+        wanted = " or ".join(repr(naming.id_column) for naming in preset.namings)
+        raise entry.error(
+            f"column {wanted} not found; the file has: {', '.join(header) or 'no columns'}"
+        )
+    return naming
+
+
+def _preset_columns(entry: _Entry, naming: Naming, header: list[str]) -> dict[str, tuple[str, ...]]:
+    """The preset's columns the file has; a field none of whose columns it has is not
+    collected, but a file without any person column is no CRM export."""
+    columns = {
+        field: found
+        for field, candidates in naming.columns.items()
+        if (found := tuple(column for column in candidates if column.lower() in header))
+    }
+    if not any(field in columns for field in PERSON_FIELDS):
+        looked_for = [column for field in PERSON_FIELDS for column in naming.columns[field]]
+        raise entry.error(
+            f"none of the columns {', '.join(map(repr, looked_for))} found; "
+            f"the file has: {', '.join(header)}"
+        )
+    return columns
+
+
+def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> DeclaredSource:
+    if not isinstance(raw_entry, Mapping):
+        raise RawInputError(
+            f"{SOURCES_FILE} in CRM_RAW_DIR={str(raw_dir)!r}: each entry of {role!r} must be a "
+            f"mapping with name and file, got {raw_entry!r}"
+        )
+    entry = _Entry(raw_dir, role, raw_entry)
+    unknown = sorted(set(raw_entry) - set(ENTRY_KEYS))
+    if unknown:
+        raise entry.error(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(ENTRY_KEYS)}")
+    name, file = entry.text("name"), entry.text("file")
+    if name is None or not NAME_PATTERN.match(name):
+        raise entry.error("name must be lowercase letters, digits and _, starting with a letter")
+    if name in names:
+        raise entry.error("name is used by another source; source names are unique")
+    if file is None:
+        raise entry.error("file is missing")
+    preset_name, mapping = entry.text("preset"), raw_entry.get("columns")
+    if preset_name and mapping is not None:
+        raise entry.error("give either preset or columns, not both")
+    channel, channel_column = entry.text("channel"), entry.text("channel_column")
+    if channel and channel_column:
+        raise entry.error("give either channel or channel_column, not both")
+    if role != "crm" and (channel or channel_column or entry.text("converts_to")):
+        raise entry.error("channel, channel_column and converts_to belong to crm sources")
+    path = raw_dir / file
+    if not path.is_file():
+        raise entry.error("file not found")
+    header = _file_header(path)
+    links = {
+        key: entry.text(key)
+        for key in ("deleted_column", "converted_flag_column", "converted_id_column")
+    }
+    naming_label = None
+    if preset_name:
+        naming = _preset_naming(entry, preset_name, header)
+        naming_label = naming.label
+        columns = _preset_columns(entry, naming, header)
+        if not (channel or channel_column):
+            channel_column = _present(header, naming.channel_column)
+        for key in links:
+            links[key] = links[key] or _present(header, getattr(naming, key))
+    elif mapping is not None:
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise entry.error("columns must map contract fields to file columns")
+        fields = role_fields(role)
+        for field in mapping:
+            if field not in fields:
+                raise entry.error(
+                    f"columns: {field!r} is not a contract field of {role}; "
+                    f"fields are: {', '.join(fields)}"
+                )
+        columns = {field: _column_list(entry, field, mapping[field]) for field in mapping}
+    else:
+        columns = {field: (field,) for field in role_fields(role)}
+    if channel and "source_channel" in columns:
+        raise entry.error("give either channel or a source_channel column, not both")
+    if channel_column:
+        columns["source_channel"] = (channel_column,)
+    if entry.text("converts_to") and not links["converted_id_column"]:
+        raise entry.error("converts_to needs a converted_id_column (the converted contact's id)")
+    _require_columns(entry, header, [c for found in columns.values() for c in found])
+    _require_columns(entry, header, [column for column in links.values() if column])
+    return DeclaredSource(
+        role=role,
+        name=name,
+        file=file,
+        preset=preset_name,
+        columns={field: columns[field] for field in role_fields(role) if field in columns},
+        channel=channel,
+        channel_column=channel_column,
+        converts_to=entry.text("converts_to"),
+        naming=naming_label,
+        **links,
+    )
+
+
+def _entries(raw_dir: Path) -> dict[str, list[object]]:
+    defaults = {role: [{"name": role, "file": f"{ROLE_TABLES[role]}.csv"}] for role in ROLES}
+    path = raw_dir / SOURCES_FILE
+    if not path.is_file():
+        return defaults
+    where = f"{SOURCES_FILE} in CRM_RAW_DIR={str(raw_dir)!r}"
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise RawInputError(f"{where} is not valid YAML: {error}") from error
+    if not isinstance(document, Mapping):
+        raise RawInputError(f"{where} must map roles ({', '.join(ROLES)}) to lists of sources")
+    for role, entries in document.items():
+        if role not in ROLES:
+            raise RawInputError(f"{where}: unknown role {role!r}; roles are {', '.join(ROLES)}")
+        if not isinstance(entries, list) or not entries:
+            raise RawInputError(f"{where}: {role!r} must be a non-empty list of sources")
+    return {role: document.get(role) or defaults[role] for role in ROLES}
+
+
+def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[DeclaredSource]:
+    """Each lead source's converts_to: as declared, else the only source of the preset its
+    preset converts into (a salesforce_lead into the salesforce_contact source)."""
+    crm_names = [source.name for source in sources if source.role == "crm"]
+    resolved = []
+    for source in sources:
+        target = source.converts_to
+        into = PRESETS[source.preset].converts_into_preset if source.preset else None
+        if target is not None:
+            if target not in crm_names or target == source.name:
+                raise RawInputError(
+                    f"source {source.name!r} ({source.file}): converts_to {target!r} is not "
+                    f"another crm source; crm sources are: {', '.join(crm_names)} "
+                    f"(CRM_RAW_DIR={str(raw_dir)!r})"
+                )
+        elif into and source.converted_id_column:
+            candidates = [other.name for other in sources if other.preset == into]
+            if len(candidates) > 1:
+                raise RawInputError(
+                    f"source {source.name!r} ({source.file}): several {into} sources "
+                    f"({', '.join(candidates)}); say which one with converts_to "
+                    f"(CRM_RAW_DIR={str(raw_dir)!r})"
+                )
+            target = candidates[0] if candidates else None
+        resolved.append(dataclasses.replace(source, converts_to=target))
+    return resolved
+
+
+def declared_sources(raw_dir: str | Path) -> list[DeclaredSource]:
+    """Every source of `raw_dir`, role by role (crm, billing, orders) in declaration order.
+
+    Raises RawInputError naming the source, its file and the key or column at fault.
+    """
+    raw_dir = Path(raw_dir)
+    sources: list[DeclaredSource] = []
+    names: set[str] = set()
+    for role, entries in _entries(raw_dir).items():
+        for entry in entries:
+            source = _declare(raw_dir, role, entry, names)
+            names.add(source.name)
+            sources.append(source)
+    return _with_conversions(raw_dir, sources)
+
+
+def sources_frame(raw_dir: str | Path) -> pd.DataFrame:
+    """Which contract fields each source collects: one row per (source, field of its role)."""
+    rows = [
+        {
+            "source_system": source.role,
+            "source_name": source.name,
+            "source_file": source.file,
+            "preset": source.preset,
+            "field": field,
+            "file_columns": " / ".join(source.columns[field]) if field in source.columns else None,
+            "is_collected": field in source.collected_fields,
+            "converts_to": source.converts_to,
+        }
+        for source in declared_sources(raw_dir)
+        for field in role_fields(source.role)
+    ]
+    return pd.DataFrame(rows, columns=list(FRAME_COLUMNS)).astype({"is_collected": "bool"})

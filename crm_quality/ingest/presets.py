@@ -1,0 +1,166 @@
+"""Column layouts of the CRM exports people actually have, as data.
+
+Field names are the vendors' own:
+- Salesforce: the API names of the Contact and Lead objects (Salesforce Object Reference and
+  Field Reference, developer.salesforce.com: "Contact", "Lead"), which Data Loader, the weekly
+  Data Export and ELT connectors write as headers. Lead's birth date is `BirthDate` (Contact's
+  is `Birthdate`); header matching is case-insensitive anyway. Contact has no company text
+  field (Account.Name lives on Account), so a contact source does not collect company_name.
+- HubSpot: the internal names of the default contact properties (developers.hubspot.com,
+  CRM properties / contacts API: hs_object_id, firstname, lastname, email, phone, mobilephone,
+  address, city, zip, country, date_of_birth, company, createdate, lastmodifieddate,
+  hs_analytics_source) and the labels HubSpot's own export writes instead ("Record ID",
+  "First Name", "Phone Number", "Country/Region", "Original Source", …; HubSpot's knowledge
+  base, "HubSpot's default contact properties"). Older portals label `zip` "Zip".
+Several columns for one field: the first non-blank wins (Phone before MobilePhone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# A record of a person must carry at least one of these, or the source is useless.
+PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
+
+
+@dataclass(frozen=True)
+class Naming:
+    """One header vocabulary of a preset; a file uses exactly one."""
+
+    label: str
+    columns: Mapping[str, tuple[str, ...]]  # contract field → candidate file columns
+    channel_column: str | None = None
+    deleted_column: str | None = None
+    converted_flag_column: str | None = None
+    converted_id_column: str | None = None
+
+    @property
+    def id_column(self) -> str:
+        return self.columns["contact_id"][0]
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    role: str
+    namings: tuple[Naming, ...]
+    # A lead source converts into the contact source of this preset by default.
+    converts_into_preset: str | None = None
+    description: str = ""
+
+    def naming_for(self, header: Sequence[str]) -> Naming | None:
+        """The naming whose id column the (lowercased) header has, if any."""
+        for naming in self.namings:
+            if naming.id_column.lower() in header:
+                return naming
+        return None
+
+
+SALESFORCE_CONTACT = Preset(
+    name="salesforce_contact",
+    role="crm",
+    description="the Salesforce Contact object's API field names",
+    namings=(
+        Naming(
+            label="Salesforce API field names",
+            columns={
+                "contact_id": ("Id",),
+                "first_name": ("FirstName",),
+                "last_name": ("LastName",),
+                "email": ("Email",),
+                "phone": ("Phone", "MobilePhone", "HomePhone"),
+                "street_address": ("MailingStreet",),
+                "city": ("MailingCity",),
+                "postal_code": ("MailingPostalCode",),
+                "country": ("MailingCountry", "MailingCountryCode"),
+                "birth_date": ("Birthdate",),
+                "created_at": ("CreatedDate",),
+                "updated_at": ("LastModifiedDate",),
+            },
+            channel_column="LeadSource",
+            deleted_column="IsDeleted",
+        ),
+    ),
+)
+
+SALESFORCE_LEAD = Preset(
+    name="salesforce_lead",
+    role="crm",
+    description="the Salesforce Lead object's API field names",
+    converts_into_preset="salesforce_contact",
+    namings=(
+        Naming(
+            label="Salesforce API field names",
+            columns={
+                "contact_id": ("Id",),
+                "first_name": ("FirstName",),
+                "last_name": ("LastName",),
+                "email": ("Email",),
+                "phone": ("Phone", "MobilePhone"),
+                "street_address": ("Street",),
+                "city": ("City",),
+                "postal_code": ("PostalCode",),
+                "country": ("Country", "CountryCode"),
+                "birth_date": ("BirthDate",),
+                "company_name": ("Company",),
+                "created_at": ("CreatedDate",),
+                "updated_at": ("LastModifiedDate",),
+            },
+            channel_column="LeadSource",
+            deleted_column="IsDeleted",
+            converted_flag_column="IsConverted",
+            converted_id_column="ConvertedContactId",
+        ),
+    ),
+)
+
+HUBSPOT_CONTACT = Preset(
+    name="hubspot_contact",
+    role="crm",
+    description="HubSpot contact property names or export column labels",
+    namings=(
+        Naming(
+            label="HubSpot internal property names",
+            columns={
+                "contact_id": ("hs_object_id",),
+                "first_name": ("firstname",),
+                "last_name": ("lastname",),
+                "email": ("email",),
+                "phone": ("phone", "mobilephone"),
+                "street_address": ("address",),
+                "city": ("city",),
+                "postal_code": ("zip",),
+                "country": ("country",),
+                "birth_date": ("date_of_birth",),
+                "company_name": ("company",),
+                "created_at": ("createdate",),
+                "updated_at": ("lastmodifieddate",),
+            },
+            channel_column="hs_analytics_source",
+        ),
+        Naming(
+            label="HubSpot export column labels",
+            columns={
+                "contact_id": ("Record ID",),
+                "first_name": ("First Name",),
+                "last_name": ("Last Name",),
+                "email": ("Email",),
+                "phone": ("Phone Number", "Mobile Phone Number"),
+                "street_address": ("Street Address",),
+                "city": ("City",),
+                "postal_code": ("Postal Code", "Zip"),
+                "country": ("Country/Region",),
+                "birth_date": ("Date of birth",),
+                "company_name": ("Company Name",),
+                "created_at": ("Create Date",),
+                "updated_at": ("Last Modified Date",),
+            },
+            channel_column="Original Source",
+        ),
+    ),
+)
+
+PRESETS: dict[str, Preset] = {
+    preset.name: preset for preset in (SALESFORCE_CONTACT, SALESFORCE_LEAD, HUBSPOT_CONTACT)
+}

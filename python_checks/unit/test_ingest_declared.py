@@ -1,0 +1,202 @@
+"""sources.yml: declared sources checked against their files, presets resolved from headers,
+and every mistake named by source, file and key or column."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from crm_quality.ingest import RawInputError, declared_sources, sources_frame
+from crm_quality.ingest.contract import RAW_CONTRACT
+from python_checks.unit.fixtures.ingest.raw_dir import SOURCES_YML, make_raw_dir
+
+
+def by_name(raw):
+    return {source.name: source for source in declared_sources(raw)}
+
+
+def test_without_sources_yml_the_three_contract_files_are_the_sources(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=None)
+    sources = declared_sources(raw)
+    assert [(s.role, s.name, s.file, s.preset) for s in sources] == [
+        ("crm", "crm", "crm_contacts.csv", None),
+        ("billing", "billing", "billing_customers.csv", None),
+        ("orders", "orders", "orders.csv", None),
+    ]
+    assert sources[0].columns == {field: (field,) for field in RAW_CONTRACT["crm_contacts"]}
+    assert sources[0].not_collected_fields == ()
+
+
+def test_presets_resolve_against_the_file_header(tmp_path):
+    raw = make_raw_dir(tmp_path)
+    sources = by_name(raw)
+    contacts, leads = sources["salesforce_contacts"], sources["salesforce_leads"]
+    # Data Loader writes upper-case API names: matched case-insensitively.
+    assert contacts.columns["phone"] == ("Phone", "MobilePhone", "HomePhone")
+    assert contacts.deleted_column == "IsDeleted"
+    assert contacts.channel_column == "LeadSource"
+    assert "company_name" in contacts.not_collected_fields  # Account.Name lives on Account
+    # The Lead export has no birth date column: not collected, not an error.
+    assert "birth_date" not in leads.columns
+    assert "birth_date" in leads.not_collected_fields
+    assert leads.columns["company_name"] == ("Company",)
+    assert (leads.converted_flag_column, leads.converted_id_column) == (
+        "IsConverted",
+        "ConvertedContactId",
+    )
+    assert leads.converts_to == "salesforce_contacts"  # the only salesforce_contact source
+    assert sources["hubspot"].naming == "HubSpot internal property names"
+    assert sources["hubspot"].columns["postal_code"] == ("zip",)
+    assert sources["hubspot_export"].naming == "HubSpot export column labels"
+    assert sources["hubspot_export"].columns["country"] == ("Country/Region",)
+    assert sources["hubspot_export"].channel_column == "Original Source"
+    newsletter = sources["newsletter"]
+    assert newsletter.columns["phone"] == ("Telefon", "Mobil")
+    assert newsletter.channel == "newsletter"
+    assert "source_channel" in newsletter.collected_fields
+    assert [s.name for s in declared_sources(raw)][-2:] == [
+        "billing_main",
+        "orders",  # orders absent from sources.yml: the contract file
+    ]
+
+
+def test_sources_frame_says_which_fields_each_source_collects(tmp_path):
+    frame = sources_frame(make_raw_dir(tmp_path))
+    assert list(frame.columns) == [
+        "source_system",
+        "source_name",
+        "source_file",
+        "preset",
+        "field",
+        "file_columns",
+        "is_collected",
+        "converts_to",
+    ]
+    rows = {(row.source_name, row.field): row for row in frame.itertuples(index=False)}
+    assert len(frame) == 5 * 14 + 12 + 5
+    assert rows[("salesforce_leads", "birth_date")].is_collected is False
+    assert pd.isna(rows[("salesforce_leads", "birth_date")].file_columns)
+    assert rows[("salesforce_leads", "phone")].file_columns == "Phone / MobilePhone"
+    assert rows[("salesforce_leads", "phone")].converts_to == "salesforce_contacts"
+    assert rows[("newsletter", "source_channel")].is_collected is True
+    assert rows[("newsletter", "street_address")].is_collected is False
+    assert rows[("billing_main", "account_id")].source_system == "billing"
+    assert rows[("hubspot_export", "phone")].file_columns == "Phone Number / Mobile Phone Number"
+
+
+NEWSLETTER_ENTRY = """\
+  - name: newsletter
+    file: newsletter.csv
+"""
+
+
+@pytest.mark.parametrize(
+    ("sources_yml", "message"),
+    [
+        (
+            "customers:\n  - {name: x, file: Contact.csv}\n",
+            "sources.yml in CRM_RAW_DIR=.*: unknown role 'customers'; "
+            "roles are crm, billing, orders",
+        ),
+        (
+            "crm:\n  - {name: sf, file: Contact.csv, preset: salesforce_account}\n",
+            r"source 'sf' \(Contact.csv\): unknown preset 'salesforce_account'; "
+            "known: hubspot_contact, salesforce_contact, salesforce_lead",
+        ),
+        (
+            "billing:\n  - {name: b, file: billing_customers.csv, preset: salesforce_contact}\n",
+            r"source 'b' \(billing_customers.csv\): unknown preset 'salesforce_contact'; "
+            "known: none",
+        ),
+        (
+            "crm:\n  - {name: Salesforce-Contacts, file: Contact.csv, "
+            "preset: salesforce_contact}\n",
+            r"source 'Salesforce-Contacts' \(Contact.csv\): name must be lowercase",
+        ),
+        (
+            "crm:\n  - {name: billing, file: Contact.csv, preset: salesforce_contact}\n",
+            r"source 'billing' \(billing_customers.csv\): name is used by another source",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1) + "    columns: {e_mail: E-Mail}\n",
+            r"source 'newsletter' \(newsletter.csv\): columns: 'e_mail' is not a contract field "
+            "of crm; fields are: contact_id, ",
+        ),
+        (
+            "crm:\n  - {name: sf, file: Contact.csv, preset: salesforce_contact, "
+            "columns: {email: Email}}\n",
+            r"source 'sf' \(Contact.csv\): give either preset or columns, not both",
+        ),
+        (
+            "crm:\n  - {name: sf, file: Kontakte.csv, preset: salesforce_contact}\n",
+            r"source 'sf' \(Kontakte.csv\): file not found",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail, last_name: [Name, Nachname]}\n",
+            r"source 'newsletter' \(newsletter.csv\): column 'Name' not found; the file has: "
+            "e-mail, vorname, nachname, anmeldedatum, telefon, mobil",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail}\n    channel_column: Kanal\n",
+            r"source 'newsletter' \(newsletter.csv\): column 'Kanal' not found",
+        ),
+        (
+            "crm:\n  - {name: hs, file: newsletter.csv, preset: hubspot_contact}\n",
+            r"source 'hs' \(newsletter.csv\): column 'hs_object_id' or 'Record ID' not found; "
+            "the file has: e-mail",
+        ),
+        (
+            "crm:\n  - {name: leads, file: Lead.csv, preset: salesforce_lead, converts_to: sf}\n",
+            r"source 'leads' \(Lead.csv\): converts_to 'sf' is not another crm source",
+        ),
+        (
+            "crm:\n  - {name: a, file: Contact.csv, preset: salesforce_contact}\n"
+            "  - {name: b, file: Contact.csv, preset: salesforce_contact}\n"
+            "  - {name: leads, file: Lead.csv, preset: salesforce_lead}\n",
+            r"source 'leads' \(Lead.csv\): several salesforce_contact sources \(a, b\); "
+            "say which one with converts_to",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail}\n    channel: web\n    channel_column: Vorname\n",
+            r"source 'newsletter' \(newsletter.csv\): give either channel or channel_column",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1) + "    colums: {email: E-Mail}\n",
+            r"source 'newsletter' \(newsletter.csv\): unknown key\(s\) colums",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail, source_channel: Vorname}\n    channel: web\n",
+            r"source 'newsletter' \(newsletter.csv\): give either channel or a source_channel",
+        ),
+        (
+            NEWSLETTER_ENTRY.replace("  - ", "crm:\n  - ", 1)
+            + "    columns: {email: E-Mail}\n    converts_to: newsletter\n",
+            r"source 'newsletter' \(newsletter.csv\): converts_to needs a converted_id_column",
+        ),
+        (
+            "billing:\n  - {name: b, file: newsletter.csv}\n",
+            r"source 'b' \(newsletter.csv\): column 'account_id' not found",
+        ),
+    ],
+)
+def test_mistakes_are_named_by_source_file_and_key(tmp_path, sources_yml, message):
+    raw = make_raw_dir(tmp_path, sources_yml=sources_yml)
+    with pytest.raises(RawInputError, match=message) as caught:
+        declared_sources(raw)
+    assert f"CRM_RAW_DIR={str(raw)!r}" in str(caught.value)
+
+
+def test_a_preset_file_without_any_person_column_is_refused(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    (raw / "Lead.csv").write_text("Id,Company,IsConverted\n00Q1,Acme,false\n", encoding="utf-8")
+    with pytest.raises(
+        RawInputError,
+        match=re.escape("source 'salesforce_leads' (Lead.csv): none of the columns 'FirstName'"),
+    ):
+        declared_sources(raw)
