@@ -25,10 +25,15 @@ BUILD_VARS = {as_of_date: $(if $(BUILD_AS_OF),"$(BUILD_AS_OF)",null)$(if $(VARS)
 DEMO_PEOPLE := 3000
 DEMO_SEED := 42
 TEST_DIR := target/test-data
+# Declares the sources of raw directory $(1) to dbt (lineage and docs) in $(2), and points dbt
+# there: put before a dbt command on the same shell line.
+declare_sources = $(PY) -m crm_quality.ingest declare --raw-dir $(1) --out $(2) >/dev/null && \
+	export CRM_DECLARED_DIR=$(2) &&
+TARGET_DIR = $(or $(DBT_TARGET_PATH),target)
 # The self-contained HTML data-quality report `make build` writes.
 REPORT := reports/data_quality_report.html
 
-.PHONY: setup build test lint dbt-test pytest demo-data clean
+.PHONY: setup build test lint dbt-test pytest demo-data clean declare
 
 setup: $(STAMP)
 
@@ -48,6 +53,7 @@ RUN_RESULTS = $(or $(DBT_TARGET_PATH),target)/run_results.json
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
 	@rm -f $(RUN_RESULTS)
+	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
 	status=0; $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
 	if [ -f $(CRM_DUCKDB_PATH) ]; then \
 		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
@@ -57,13 +63,20 @@ build: setup
 		fi; \
 	fi; exit $$status
 
+## declare: declare CRM_RAW_DIR's sources (sources.yml) to dbt, for its lineage and docs;
+## `make build` does it before building.
+declare: setup
+	$(PY) -m crm_quality.ingest declare --raw-dir $(CRM_RAW_DIR) --out $(TARGET_DIR)/declared
+
 ## reset-anomaly-baseline: accept one series' newest build as the start of its new anomaly
 ## baseline, leaving every other series alone (docs/monitoring.md), e.g.
 ##   make reset-anomaly-baseline METRIC=defect_rate_pct BREAKDOWN_VALUE=crm/all/completeness/missing/email
 .PHONY: reset-anomaly-baseline
 reset-anomaly-baseline: setup
 	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
+	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
 	$(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}'
+	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
 	$(DBT) run --select mart_quality_anomalies
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
@@ -78,6 +91,7 @@ lint: setup
 dbt-test: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(PY) -m crm_quality.demo --people 2000 --seed 7 --as-of $(DEMO_AS_OF) --out $(TEST_DIR)/raw
+	$(call declare_sources,$(TEST_DIR)/raw,$(TEST_DIR)/declared) \
 	CRM_RAW_DIR=$(TEST_DIR)/raw CRM_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
 
@@ -120,6 +134,7 @@ train-model: setup
 	rm -rf $(ER_DIR)/train && mkdir -p $(ER_DIR)/train
 	$(if $(TRAIN_RAW_DIR),,$(PY) -m crm_quality.demo --people $(TRAIN_PEOPLE) --seed $(TRAIN_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
+	$(call declare_sources,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/declared) \
 	CRM_RAW_DIR=$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw) CRM_DUCKDB_PATH=$(ER_DIR)/train/warehouse.duckdb \
 		$(DBT) build --select +int_person_records_standardized --exclude-resource-type test unit_test \
 		--vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/train/target
@@ -135,6 +150,7 @@ accuracy: setup
 	rm -rf $(ER_DIR)/accuracy && mkdir -p $(ER_DIR)/accuracy
 	$(PY) -m crm_quality.demo --people $(ACCURACY_PEOPLE) --seed $(ACCURACY_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/accuracy/generated/raw
+	$(call declare_sources,$(ER_DIR)/accuracy/generated/raw,$(ER_DIR)/accuracy/generated/declared) \
 	CRM_RAW_DIR=$(ER_DIR)/accuracy/generated/raw CRM_DUCKDB_PATH=$(ER_DIR)/accuracy/generated/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/accuracy/generated/target
 	$(PY) -m crm_quality.matching accuracy --warehouse $(ER_DIR)/accuracy/generated/warehouse.duckdb \
@@ -142,6 +158,7 @@ accuracy: setup
 	for run in $(FEBRL_RUNS); do \
 		dir=$(ER_DIR)/accuracy/febrl$$run; \
 		$(PY) -m crm_quality.external febrl --dataset $${run%%-*} --layout $${run#*-} --out $$dir/raw >/dev/null && \
+		$(call declare_sources,$$dir/raw,$$dir/declared) \
 		CRM_RAW_DIR=$$dir/raw CRM_DUCKDB_PATH=$$dir/warehouse.duckdb $(DBT) build --quiet \
 			$(FEBRL_NOT_MEASURED) --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $$dir/target && \
 		$(PY) -m crm_quality.matching accuracy --warehouse $$dir/warehouse.duckdb --raw $$dir/raw \

@@ -38,6 +38,7 @@ import duckdb
 import yaml
 
 from crm_quality.connect import connect
+from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF_DATE = "2026-06-30"
@@ -158,8 +159,10 @@ def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, *, name: str, f
         for stale in (warehouse, work_dir / "warehouse.duckdb.wal"):
             stale.unlink(missing_ok=True)
     target = work_dir / "target"
+    write_dbt_declarations(raw_dir, work_dir / "declared")
     env = {
         **os.environ,
+        "CRM_DECLARED_DIR": str(work_dir / "declared"),
         "CRM_RAW_DIR": str(raw_dir),
         "CRM_DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(profiles_dir),

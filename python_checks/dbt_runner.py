@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crm_quality.connect import connect
+from crm_quality.ingest import RawInputError
+from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).with_name("dbt")
@@ -77,8 +80,13 @@ def run_dbt(
     and any other `variables` (dbt vars)."""
     work_dir.mkdir(parents=True, exist_ok=True)
     warehouse = work_dir / "warehouse.duckdb"
+    # Each build declares its own sources (dbt lineage), so parallel builds never share them.
+    # Unusable inputs are left for the build to report, as a user would see them.
+    with contextlib.suppress(RawInputError):
+        write_dbt_declarations(raw_dir, work_dir / "declared")
     env = {
         **os.environ,
+        "CRM_DECLARED_DIR": str(work_dir / "declared"),
         "CRM_RAW_DIR": str(raw_dir),
         "CRM_DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(REPO_ROOT),

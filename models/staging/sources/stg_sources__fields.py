@@ -1,4 +1,4 @@
-from crm_quality.ingest.role_shim import sources_frame
+from crm_quality.ingest import sources_frame
 from crm_quality.settings import setting, settings_row
 
 

@@ -1,8 +1,11 @@
-from crm_quality.ingest.role_shim import load_role
+from crm_quality.ingest import load_role
+from crm_quality.ingest.dbt_declarations import check_dbt_declarations
 from crm_quality.settings import setting, settings_row
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    raw_dir = setting(settings_row(dbt.ref("build_settings").df()), "raw_dir")
-    return load_role(session, raw_dir, "crm")
+    settings = settings_row(dbt.ref("build_settings").df())
+    # Stale declarations would show dbt's docs the wrong sources.
+    check_dbt_declarations(setting(settings, "raw_dir"), setting(settings, "declared_dir"))
+    return load_role(session, setting(settings, "raw_dir"), "crm")
