@@ -441,7 +441,9 @@ class SourcesDemoGenerator(DemoGenerator):
         deleted_on = self.config.as_of.toordinal() - int(rng.random() * 300)
         modified = _salesforce_time(deleted_on, int(rng.random() * 86400))
         if rng.random() < DELETED_COPY_SHARE:
-            copy = SourceRow(row.person, list(row.values), DELETED, (row.times[0], modified))
+            # Deleted after it was created (ISO texts compare like the instants).
+            times = (row.times[0], max(modified, row.times[0]))
+            copy = SourceRow(row.person, list(row.values), DELETED, times)
             copy.birth, copy.mobile = row.birth, row.mobile
             copy.master = row if source is CONTACTS else None
             return copy

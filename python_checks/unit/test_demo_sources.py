@@ -215,6 +215,10 @@ def test_salesforce_files_look_like_data_loader_exports(
     stamps = [row[column] for row in rows for column in ("CreatedDate", "LastModifiedDate")]
     iso = sum(bool(SF_TIMESTAMP.fullmatch(stamp)) for stamp in stamps)
     assert iso / len(stamps) > 0.97  # the rest: blank or the generator's unparseable ones
+    for row in rows:
+        created, modified = row["CreatedDate"], row["LastModifiedDate"]
+        if SF_TIMESTAMP.fullmatch(created) and SF_TIMESTAMP.fullmatch(modified):
+            assert created[:10] <= modified[:10], row  # a date-only time reads as 00:00
     assert not any(row["Phone"].strip() and row["MobilePhone"].strip() for row in rows)
     mobiles = sum(bool(row["MobilePhone"].strip()) for row in rows)
     assert 0.3 * len(rows) < mobiles < 0.7 * len(rows)
