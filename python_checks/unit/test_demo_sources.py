@@ -18,6 +18,12 @@ import yaml
 
 from crm_quality.demo import DemoConfig, generate
 from crm_quality.demo.__main__ import main
+from python_checks.unit.test_demo_generator import (
+    is_placeholder,
+    std_birth_date,
+    std_date,
+    std_email,
+)
 
 PEOPLE = 2500
 SEED = 11
@@ -463,3 +469,80 @@ def test_channels_are_what_the_warehouse_computes(files: dict) -> None:
     for name, column in channel_columns.items():
         found |= {row[column].strip().lower() or "unknown" for row in files[name]}
     assert set(truth["defect_rates"]["crm"]) == found
+
+
+# Contract field → file column per source, for the checks read back from the files.
+FIELD_COLUMNS = {
+    "salesforce_contacts": {
+        "first_name": "FirstName",
+        "last_name": "LastName",
+        "email": "Email",
+        "birth_date": "Birthdate",
+        "created_at": "CreatedDate",
+        "updated_at": "LastModifiedDate",
+    },
+    "salesforce_leads": {
+        "first_name": "FirstName",
+        "last_name": "LastName",
+        "email": "Email",
+        "created_at": "CreatedDate",
+        "updated_at": "LastModifiedDate",
+    },
+    "hubspot": {
+        "first_name": "First Name",
+        "last_name": "Last Name",
+        "email": "Email",
+        "birth_date": "Date of birth",
+        "created_at": "Create Date",
+        "updated_at": "Last Modified Date",
+    },
+    "newsletter": {
+        "first_name": "Vorname",
+        "last_name": "Nachname",
+        "email": "E-Mail",
+        "created_at": "Anmeldedatum",
+    },
+}
+
+
+def _parses(text: str, field: str) -> bool:
+    if SF_TIMESTAMP.fullmatch(text.strip()):
+        return True
+    parsed = (std_birth_date if field == "birth_date" else std_date)(text)
+    return parsed is not None
+
+
+def test_missing_and_invalid_defects_are_what_the_files_hold(files: dict) -> None:
+    """Read back from each file: a name or e-mail is missing exactly where it is a
+    placeholder; an e-mail, birth date or timestamp invalid exactly where it is there but
+    does not parse."""
+    defects = defaultdict(set)
+    for row in files["defects"]:
+        if row["source_system"] == "crm":
+            defects[row["source_name"], int(row["row_number"])].add(
+                (row["defect_type"], row["field"])
+            )
+    by_source = _truth_by_source(files)
+    checked = Counter()
+    for name, columns in FIELD_COLUMNS.items():
+        for number, (row, record) in enumerate(
+            zip(files[name], by_source[name], strict=True), start=1
+        ):
+            if record["record_status"] != "active":
+                continue
+            found = defects[name, number]
+            for field, column in columns.items():
+                raw = row[column]
+                blank = is_placeholder(raw, field)
+                if field in ("first_name", "last_name", "email"):
+                    assert (("missing", field) in found) == blank, (name, field, raw)
+                if field == "email":
+                    invalid = not blank and std_email(raw) is None
+                elif field in ("birth_date", "updated_at", "created_at"):
+                    invalid = not blank and not _parses(raw, field)
+                else:
+                    continue
+                assert (("invalid", field) in found) == invalid, (name, field, raw)
+                checked[name, invalid] += 1
+    assert all(checked[name, False] > 100 for name in FIELD_COLUMNS)
+    assert sum(checked[name, True] for name in FIELD_COLUMNS) > 50
