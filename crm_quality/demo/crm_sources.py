@@ -24,6 +24,14 @@ Salesforce and HubSpot assign every id, so there ids are never blank or repeated
 newsletter has no id column. Values keep the generator's rendering and defects; timestamps
 and birth dates keep their states: a valid one is written in the tool's own format on the
 same day and second, a blank one empty, an unparseable one as it was.
+
+Truth: defects are judged on active records only, with the source's uncollected fields left
+out (CrmSource.collected). Which record of a person is 'the duplicate' follows the chunk's
+shuffled order, as in the contract layout: its total per person is fixed, its split over
+sources and channels is the warehouse survivorship's call (compare those closely, not exactly).
+`cross_source_duplicate_records` counts, per person with active records in several CRM
+sources, the sources beyond the first: the duplicates left once each source is deduplicated
+on its own.
 """
 
 from __future__ import annotations
@@ -40,6 +48,8 @@ from typing import Any
 from crm_quality.demo import defects as dq
 from crm_quality.demo.defects import MISSING, OK, FieldState
 from crm_quality.demo.generator import SYSTEMS, Chunk, DemoConfig, DemoGenerator
+from crm_quality.demo.phones import calling_code
+from crm_quality.demo.pools import COUNTRIES
 from crm_quality.demo.render import date_texts, iso_date
 from crm_quality.demo.sources import (
     BILLING_COLUMNS,
@@ -58,7 +68,10 @@ NEWSLETTER_ONLY_SHARE = 0.25
 CONVERTED_LEAD_SHARE = 0.30
 DELETED_ROW_SHARE = 0.02
 DELETED_COPY_SHARE = 0.7  # of deleted rows; the rest is junk
-MOBILE_PHONE_SHARE = 0.55  # Salesforce: the phone is in MobilePhone, else in Phone
+# Salesforce: a mobile number goes to MobilePhone, a landline to Phone, except that some
+# users type any number into the first phone field they see.
+MOBILE_IN_PHONE_SHARE = 0.2
+LANDLINE_IN_MOBILE_SHARE = 0.05
 NEWSLETTER = "newsletter"
 ACTIVE, DELETED, CONVERTED_LEAD = "active", "deleted", "converted_lead"
 JUNK = ("Test", "Test", "test@example.com")
@@ -327,6 +340,7 @@ class SourcesDemoGenerator(DemoGenerator):
             HUBSPOT.name: IdSequence(random.Random(f"{seed}/ids/hubspot"), None),
         }
         self._newsletter_only: set[int] = set()
+        self._calling_codes = {code: calling_code(code) for code in COUNTRIES}
         self._row_counts = dict.fromkeys((source.name for source in CRM_SOURCES), 0)
         tally = self.tally
         tally.source_specs = SOURCE_SPECS
@@ -394,7 +408,7 @@ class SourcesDemoGenerator(DemoGenerator):
             )
             row = SourceRow(record.person, record.values, ACTIVE, times, record=record)
             row.birth = file_birth(record.values[_BIRTH], states["birth_date"])
-            row.mobile = rng.random() < MOBILE_PHONE_SHARE
+            row.mobile = self._in_mobile_column(rng, record)
             files[source.name].append(row)
         for contact in list(files[CONTACTS.name]):
             if rng.random() < CONVERTED_LEAD_SHARE:
@@ -415,6 +429,17 @@ class SourcesDemoGenerator(DemoGenerator):
                     row.record.row_number, row.record.record_id = row.row_number, row.record_id
         self._count_sources(files)
         chunk.crm_files = files
+
+    def _in_mobile_column(self, rng: random.Random, record: SourceRecord) -> bool:
+        """Whether Salesforce holds the record's phone in MobilePhone rather than Phone."""
+        person = record.person
+        kind, value = record.states["phone"]
+        national = person.phone
+        if kind == OK and value:
+            national = value[len(self._calling_codes[person.country]) + 1 :]
+        if self.phones.is_mobile(person.country, national):
+            return rng.random() >= MOBILE_IN_PHONE_SHARE
+        return rng.random() < LANDLINE_IN_MOBILE_SHARE
 
     def _converted_lead(self, rng: random.Random, contact: SourceRow) -> SourceRow:
         """The lead a contact was converted from: its details, created before it."""

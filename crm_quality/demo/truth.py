@@ -5,6 +5,12 @@ to its true person, truth_defects.csv lists every defect (CRM, billing and order
 truth.json sums them up, including what mart_defect_rate and mart_customer_shortage should
 report: records checked and defective per check, channel and record-level ('any') row, and
 the shortage figures per country and customer-activity bucket.
+
+With several CRM sources (--layout sources, crm_sources.py) every existing figure counts
+active CRM records only: a recycle-bin row or a converted lead is no CRM record, so
+`crm_rows` is the active records of all CRM sources and the files hold crm_rows +
+crm_deleted_rows + crm_converted_leads CRM data rows. A field a source does not collect is
+neither missing, invalid nor inaccurate there: its checks leave that source's records out.
 """
 
 from __future__ import annotations

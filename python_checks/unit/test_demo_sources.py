@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+import phonenumbers
 import pytest
 import yaml
 
@@ -21,6 +22,7 @@ from crm_quality.demo.__main__ import main
 from python_checks.unit.test_demo_generator import (
     is_placeholder,
     std_birth_date,
+    std_country,
     std_date,
     std_email,
 )
@@ -546,3 +548,22 @@ def test_missing_and_invalid_defects_are_what_the_files_hold(files: dict) -> Non
                 checked[name, invalid] += 1
     assert all(checked[name, False] > 100 for name in FIELD_COLUMNS)
     assert sum(checked[name, True] for name in FIELD_COLUMNS) > 50
+
+
+def test_salesforce_keeps_mobiles_in_mobilephone_and_landlines_in_phone(files: dict) -> None:
+    kinds = {"Phone": Counter(), "MobilePhone": Counter()}
+    mobile_types = {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    }
+    for row in files["salesforce_contacts"] + files["salesforce_leads"]:
+        country = std_country(row.get("MailingCountry", row.get("Country", "")))
+        for column, counts in kinds.items():
+            try:
+                number = phonenumbers.parse(row[column].strip(), country)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                counts[phonenumbers.number_type(number) in mobile_types] += 1
+    assert kinds["MobilePhone"][True] > 0.9 * sum(kinds["MobilePhone"].values())
+    assert kinds["Phone"][False] > 0.4 * sum(kinds["Phone"].values())
