@@ -1,4 +1,5 @@
-"""Command line: python -m crm_quality.demo --people N --seed S --out DIR [--leads N]."""
+"""Command line: python -m crm_quality.demo --people N --seed S --out DIR [--leads N]
+[--layout contract|sources]."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 from collections.abc import Sequence
 from datetime import date
 
-from crm_quality.demo.generator import DEFAULT_AS_OF, DemoConfig, generate
+from crm_quality.demo.generator import DEFAULT_AS_OF, LAYOUTS, DemoConfig, generate
 from crm_quality.demo.pools import COUNTRIES
 from crm_quality.demo.sources import DROPPABLE_FIELDS
 from crm_quality.demo.writer import FORMATS
@@ -68,11 +69,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="add N CRM-only leads on top of --people: people who are never customers, "
         "mostly from web forms and events, each with one or more CRM records (default 0)",
     )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="contract",
+        help="contract: crm_contacts.csv in the contract's columns (default); sources: the CRM "
+        "as Salesforce Contact.csv and Lead.csv, a HubSpot export and a newsletter list, "
+        "declared in sources.yml (CSV only)",
+    )
     args = parser.parse_args(argv)
     if args.people < 1:
         parser.error("--people must be at least 1")
     if args.leads < 0:
         parser.error("--leads must not be negative")
+    if args.layout == "sources" and args.format != "csv":
+        parser.error("--layout sources writes CSV exports only")
     config = DemoConfig(
         args.people,
         args.seed,
@@ -81,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         without=frozenset(args.without),
         countries=args.countries,
         leads=args.leads,
+        layout=args.layout,
     )
     generate(config, args.out)
     return 0

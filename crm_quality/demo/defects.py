@@ -265,6 +265,7 @@ def field_defects(
     states: dict[str, FieldState],
     billing_values: dict[str, set[str]] | None,
     stale_before: str | None,
+    uncollected: frozenset[str] = frozenset(),
 ) -> Judgement:
     """Defects of one record from its final field states.
 
@@ -272,16 +273,18 @@ def field_defects(
     None for billing records). `stale_before` is the ISO cutoff date for timeliness, judged
     on the last known touch: a valid updated_at, else a valid created_at; a record with
     neither is stale (its freshness is unknown), and missing both is a completeness defect.
+    `uncollected`: fields the record's source never collects (their state is missing);
+    they are neither missing nor invalid there, and timeliness falls back to created_at.
     """
     defects: list[Defect] = []
     skipped: list[Defect] = []
     checked: list[str] = []
     for field in COMPLETENESS_FIELDS:
-        if states[field][0] == MISSING:
+        if states[field][0] == MISSING and field not in uncollected:
             defects.append(_MISSING_DEFECT[field])
     for field in CHECKED_IF_PRESENT:
         state = states.get(field)
-        if state is None or state[0] == OK:
+        if state is None or state[0] == OK or field in uncollected:
             continue
         if state[0] == INVALID:
             defects.append(_INVALID_DEFECT[field])

@@ -43,6 +43,8 @@ from crm_quality.demo.sources import (
 )
 from crm_quality.demo.truth import (
     ACTIVITIES,
+    SOURCE_TRUTH_DEFECT_COLUMNS,
+    SOURCE_TRUTH_RECORD_COLUMNS,
     TRUTH_DEFECT_COLUMNS,
     TRUTH_RECORD_COLUMNS,
     TruthTally,
@@ -61,6 +63,7 @@ SYSTEMS = ("crm", "billing")
 PARALLEL_FROM_PEOPLE = 50_000  # below this, a second process costs more than it saves
 ACTIVE_CUSTOMER_DAYS = 365  # dbt var active_customer_days: an order this recent is 'active'
 UNKNOWN = "unknown"  # mart_customer_shortage's bucket for no valid country
+LAYOUTS = ("contract", "sources")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class DemoConfig:
     `without`: columns neither system captures (DROPPABLE_FIELDS), written but empty.
     `countries`: ISO codes the population is restricted to; empty means the default mix.
     `leads`: people added on top of `people` who are CRM-only leads (never customers).
+    `layout`: 'contract' writes crm_contacts.csv; 'sources' writes Salesforce, HubSpot and
+    newsletter exports with a sources.yml (crm_sources.py). Billing and orders are the same.
     """
 
     people: int
@@ -80,10 +85,15 @@ class DemoConfig:
     without: frozenset[str] = frozenset()
     countries: tuple[str, ...] = ()
     leads: int = 0
+    layout: str = "contract"
 
     def __post_init__(self) -> None:
         if self.leads < 0:
             raise ValueError("leads must not be negative")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; expected one of {LAYOUTS}")
+        if self.layout == "sources" and self.fmt != "csv":
+            raise ValueError("the sources layout writes CSV exports only")
         unknown = sorted(set(self.without) - set(DROPPABLE_FIELDS))
         if unknown:
             raise ValueError(f"cannot drop {unknown}; droppable: {list(DROPPABLE_FIELDS)}")
@@ -99,6 +109,7 @@ class Chunk:
     crm: list[SourceRecord] = field(default_factory=list)
     orders: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     order_defects: list[tuple[int, str, dq.Defect]] = field(default_factory=list)
+    crm_files: dict[str, list] = field(default_factory=dict)  # sources layout: rows per file
 
 
 class DemoGenerator:
@@ -159,7 +170,7 @@ class DemoGenerator:
             else:
                 person.is_customer = membership.random() < CUSTOMER_SHARE
                 coverage = CRM_COVERAGE if person.is_customer else self._prospect_rate
-                person.in_crm = membership.random() < coverage
+                person.in_crm = membership.random() < coverage or self._joins_elsewhere(person)
             if person.is_customer:
                 plans[person.person_id] = self.planner.plan(person)
                 tally.actual_customers += 1
@@ -188,12 +199,27 @@ class DemoGenerator:
         if "crm" in self.systems:
             for person in people:
                 billing_country = person.is_customer and _billing_country(person, plans)
-                records = self.crm.contacts(person, billing_country, leads) if person.in_crm else []
+                records = self._crm_records(person, billing_country, leads) if person.in_crm else []
                 self._tally_customer_country(person, records, billing_country)
                 chunk.crm.extend(records)
             self._crm_order.shuffle(chunk.crm)
             self._number_crm(chunk.crm, plans)
+            self._lay_out_crm(chunk)
         return chunk
+
+    # Hooks the sources layout overrides; as here they draw nothing, so a contract run
+    # stays byte-identical.
+    def _joins_elsewhere(self, person: Person) -> bool:
+        """Whether a person the CRM lacks is known through another CRM source."""
+        return False
+
+    def _crm_records(
+        self, person: Person, billing_country: bool, leads: bool
+    ) -> list[SourceRecord]:
+        return self.crm.contacts(person, billing_country, leads)
+
+    def _lay_out_crm(self, chunk: Chunk) -> None:
+        """Fill `chunk.crm_files` (the sources layout's rows per file)."""
 
     def _plan_joint_accounts(
         self, people: list[Person], plans: dict[int, list[AccountPlan]]
@@ -373,7 +399,13 @@ def scenario_summary(config: DemoConfig) -> dict[str, object]:
     return summary
 
 
-def _truth_rows(system: str, records: list[SourceRecord]) -> tuple[list, list]:
+def _truth_rows(
+    system: str, records: list[SourceRecord], source_name: str | None = None
+) -> tuple[list, list]:
+    """truth_records and truth_defects rows; with `source_name` (sources layout) each
+    record row ends in (source_name, 'active') and each defect row in source_name."""
+    record_extra = () if source_name is None else (source_name, "active")
+    defect_extra = () if source_name is None else (source_name,)
     record_rows = []
     defect_rows = []
     for record in records:
@@ -386,11 +418,20 @@ def _truth_rows(system: str, records: list[SourceRecord]) -> tuple[list, list]:
                 person_key(person.person_id),
                 "false" if person.is_customer else "true",
                 household_key(person.household_id),
+                *record_extra,
             )
         )
         for dimension, defect_type, field_name in record.defects:
             defect_rows.append(
-                (system, record.row_number, record.record_id, dimension, defect_type, field_name)
+                (
+                    system,
+                    record.row_number,
+                    record.record_id,
+                    dimension,
+                    defect_type,
+                    field_name,
+                    *defect_extra,
+                )
             )
     return record_rows, defect_rows
 
@@ -406,8 +447,18 @@ def _write_system(config: DemoConfig, out: Path, system: str) -> TruthTally:
     # millions of live records (a third of the run time at 100k people).
     gc.disable()
     try:
-        generator = DemoGenerator(config, (system,))
-        if system == "crm":
+        sources = config.layout == "sources"
+        crm_files = None
+        if sources:
+            from crm_quality.demo.crm_sources import CrmSourceFiles, SourcesDemoGenerator
+
+            generator: DemoGenerator = SourcesDemoGenerator(config, (system,))
+        else:
+            generator = DemoGenerator(config, (system,))
+        if system == "crm" and sources:
+            crm_files = CrmSourceFiles(out)
+            tables = []
+        elif system == "crm":
             tables = [open_table(out, "crm_contacts", CRM_COLUMNS, config.fmt)]
         else:
             tables = [
@@ -421,22 +472,29 @@ def _write_system(config: DemoConfig, out: Path, system: str) -> TruthTally:
             parts.append(CsvTableWriter(_part_path(out, "truth_defects", "orders"), ()))
         try:
             for chunk in generator.chunks():
+                if crm_files is not None:
+                    record_rows, defect_rows = crm_files.write(chunk)
+                    truth_records.write(record_rows)
+                    truth_defects.write(defect_rows)
+                    continue
                 records = chunk.crm if system == "crm" else chunk.billing
                 tables[0].write([record.values for record in records])
                 if system == "billing":
                     tables[1].write(chunk.orders)
                     parts[2].write(
                         [
-                            ("orders", row_number, order_id, *defect)
+                            ("orders", row_number, order_id, *defect, *(("orders",) * sources))
                             for row_number, order_id, defect in chunk.order_defects
                         ]
                     )
-                record_rows, defect_rows = _truth_rows(system, records)
+                record_rows, defect_rows = _truth_rows(system, records, system if sources else None)
                 truth_records.write(record_rows)
                 truth_defects.write(defect_rows)
         finally:
             for table in (*tables, *parts):
                 table.close()
+            if crm_files is not None:
+                crm_files.close()
         return generator.tally
     finally:
         if collecting:
@@ -463,9 +521,10 @@ def generate(
     else:
         crm_tally, billing_tally = (_write_system(config, out, system) for system in SYSTEMS)
 
+    several = config.layout == "sources"
     for name, columns in (
-        ("truth_records", TRUTH_RECORD_COLUMNS),
-        ("truth_defects", TRUTH_DEFECT_COLUMNS),
+        ("truth_records", TRUTH_RECORD_COLUMNS + (SOURCE_TRUTH_RECORD_COLUMNS if several else ())),
+        ("truth_defects", TRUTH_DEFECT_COLUMNS + (SOURCE_TRUTH_DEFECT_COLUMNS if several else ())),
     ):
         CsvTableWriter(out / f"{name}.csv", columns).close()
         with (out / f"{name}.csv").open("a", encoding="utf-8", newline="") as target:
@@ -478,14 +537,24 @@ def generate(
     tally = TruthTally.combine(crm=crm_tally, billing=billing_tally)
     summary = tally.summary(config.seed, config.people, config.as_of)
     summary.update(scenario_summary(config))
+    if several:
+        from crm_quality.demo.crm_sources import write_sources_yml
+
+        write_sources_yml(out)
     (out / "truth.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     elapsed = time.perf_counter() - started
     sources = (tally.crm, tally.billing, tally.orders)
+    other_rows = sum(
+        count
+        for (_, figure), count in tally.source_counts.items()
+        if figure in ("deleted_rows", "converted_leads")
+    )
     print(
-        f"crm_contacts={tally.crm_rows} billing_customers={tally.billing_rows} "
-        f"orders={tally.order_rows} truth_records={tally.crm_rows + tally.billing_rows} "
+        f"{'crm_records' if several else 'crm_contacts'}={tally.crm_rows} "
+        f"billing_customers={tally.billing_rows} orders={tally.order_rows} "
+        f"truth_records={tally.crm_rows + other_rows + tally.billing_rows} "
         f"truth_defects={sum(sum(source.total().values()) for source in sources)} "
         f"(people={config.people} seed={config.seed} format={config.fmt}) "
         f"-> {out} in {elapsed:.1f}s"

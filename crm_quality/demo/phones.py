@@ -230,6 +230,11 @@ class PhoneBook:
         plan = self._landline.get((region, area_code))
         return self._draw(rng, region, (plan,) if plan else self._fallback[region])
 
+    def is_mobile(self, region: str, national: str) -> bool:
+        """Whether the number is in one of the region's mobile ranges (where mobiles and
+        landlines share ranges, as in the US, a landline may look mobile)."""
+        return national.startswith(tuple(plan.prefix for plan in self._mobile[region]))
+
     def is_valid(self, region: str, national: str) -> bool:
         return self._validators[region].is_valid(national)
 

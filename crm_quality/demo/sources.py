@@ -103,6 +103,7 @@ class SourceRecord:
     defects: list[dq.Defect] = field(default_factory=list)
     account: AccountPlan | None = None  # billing: the plan the row was rendered from
     touched: tuple[int, int] | None = None  # CRM: last valid touch (day ordinal, seconds)
+    source_name: str = ""  # --layout sources: the CRM export holding the record
 
 
 def typo(rng: random.Random, name: str, country: str) -> str:
@@ -471,7 +472,7 @@ class CrmBuilder(_Builder):
             if rng.random() < 0.35:
                 email = self.world.alt_email(rng, person)
             if rng.random() < 0.25:  # a sparse record: one thing never captured
-                dropped = pick(rng, ("email", "phone", "address", "company"))
+                dropped = self._sparse_field(rng)
                 if dropped == "email":
                     email = None
                 elif dropped == "phone":
@@ -519,6 +520,10 @@ class CrmBuilder(_Builder):
         elif states["created_at"][0] == OK:
             record.touched = (created, created_seconds if len(created_text) == 19 else 0)
         return record
+
+    def _sparse_field(self, rng: random.Random) -> str:
+        """What a sparse duplicate never captured: 'email', 'phone', 'address' or 'company'."""
+        return pick(rng, ("email", "phone", "address", "company"))
 
     def _history(self, rates: DefectRates) -> tuple[int, int]:
         """(created, updated) day ordinals; never on the staleness cutoff day itself."""

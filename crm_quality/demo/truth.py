@@ -5,6 +5,12 @@ to its true person, truth_defects.csv lists every defect (CRM, billing and order
 truth.json sums them up, including what mart_defect_rate and mart_customer_shortage should
 report: records checked and defective per check, channel and record-level ('any') row, and
 the shortage figures per country and customer-activity bucket.
+
+With several CRM sources (--layout sources, crm_sources.py) every existing figure counts
+active CRM records only: a recycle-bin row or a converted lead is no CRM record, so
+`crm_rows` is the active records of all CRM sources and the files hold crm_rows +
+crm_deleted_rows + crm_converted_leads CRM data rows. A field a source does not collect is
+neither missing, invalid nor inaccurate there: its checks leave that source's records out.
 """
 
 from __future__ import annotations
@@ -32,6 +38,14 @@ TRUTH_DEFECT_COLUMNS = (
     "defect_type",
     "field",
 )
+
+# --layout sources adds, per truth_records row, the file it is in and what the row is:
+# 'active' (a CRM record), 'deleted' (IsDeleted true) or 'converted_lead' (a lead row whose
+# ConvertedContactId names a contact of the same person); truth_defects rows gain the
+# source name (defects are only ever on active records).
+SOURCE_TRUTH_RECORD_COLUMNS = ("source_name", "record_status")
+SOURCE_TRUTH_DEFECT_COLUMNS = ("source_name",)
+RECORD_STATUSES = ("active", "deleted", "converted_lead")
 
 # The warehouse's check catalog (macros/quality/quality_checks.sql) for the three sources:
 # (dimension, defect type, field, how its records checked are counted). 'rows': every
@@ -117,13 +131,18 @@ def _by_key(counts: Counter[tuple[str, str, str]]) -> dict[str, int]:
 @dataclass
 class SourceTally:
     """Per channel of one source: records, defects, validity checks skipped for an absent
-    value, accuracy comparisons, and records with any defect per dimension."""
+    value, accuracy comparisons, and records with any defect per dimension.
+
+    `uncollected`: per channel, the fields its source never collects; their checks leave
+    that channel's records out of the records checked (a channel belongs to one source).
+    """
 
     rows: Counter[str] = field(default_factory=Counter)
     defects: dict[str, Counter[Defect]] = field(default_factory=dict)
     skipped: dict[str, Counter[Defect]] = field(default_factory=dict)
     compared: dict[str, Counter[str]] = field(default_factory=dict)
     any_defective: dict[str, Counter[str]] = field(default_factory=dict)
+    uncollected: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def add(self, channel: str, judgement: Judgement) -> None:
         self.rows[channel] += 1
@@ -167,14 +186,21 @@ class SourceTally:
         def total(table: dict[str, Counter], key: object) -> int:
             return sum(table[name][key] for name in channels if name in table)
 
+        def collected_rows(name: str) -> int:
+            return sum(
+                self.rows[channel]
+                for channel in channels
+                if name not in self.uncollected.get(channel, ())
+            )
+
         rows = sum(self.rows[name] for name in channels)
         figures: dict[str, dict[str, int]] = {}
         for dimension, kind, name, basis in CHECKS[system]:
             key = (dimension, kind, name)
             if basis == "rows":
-                checked = rows
+                checked = collected_rows(name)
             elif basis == "present":
-                checked = rows - total(self.skipped, key)
+                checked = collected_rows(name) - total(self.skipped, key)
             else:
                 checked = total(self.compared, name)
             figures[defect_key(key)] = {
@@ -222,6 +248,16 @@ class TruthTally:
     record_countries: Counter[str] = field(default_factory=Counter)
     crm_records_of: array = field(default_factory=lambda: array("H"))
     activity_of: bytearray = field(default_factory=bytearray)
+    # --layout sources only (see crm_sources.py); a contract run leaves them empty and its
+    # truth.json without their keys. `source_specs`: (name, role, collected fields) per
+    # source in file order; `source_counts`: (source name, figure) → count over CRM sources;
+    # `by_source`: each CRM source's own defect tally.
+    source_specs: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    source_counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    by_source: dict[str, SourceTally] = field(default_factory=dict)
+    persons_in_several_crm_sources: int = 0
+    cross_source_duplicate_records: int = 0
+    customers_with_orders: int = 0
 
     @property
     def crm_defects(self) -> Counter[Defect]:
@@ -265,6 +301,12 @@ class TruthTally:
             billing=billing.billing,
             orders=billing.orders,
             breakdowns=breakdowns,
+            source_specs=crm.source_specs,
+            source_counts=crm.source_counts,
+            by_source=crm.by_source,
+            persons_in_several_crm_sources=crm.persons_in_several_crm_sources,
+            cross_source_duplicate_records=crm.cross_source_duplicate_records,
+            customers_with_orders=sum(1 for code in billing.activity_of if code in (1, 2)),
         )
 
     def _shortage(self) -> dict[str, dict[str, dict[str, int]]]:
@@ -305,10 +347,61 @@ class TruthTally:
             rates[system] = channels
         return rates
 
+    def _source_figures(self, name: str, role: str) -> dict[str, int]:
+        """One entry of truth.json's `sources`."""
+        if role == "crm":
+            counts = {
+                figure: self.source_counts[name, figure]
+                for figure in (
+                    "rows",
+                    "active_records",
+                    "deleted_rows",
+                    "converted_leads",
+                    "persons",
+                    "actual_customers_in_source",
+                )
+            }
+        else:
+            rows = self.billing_rows if role == "billing" else self.order_rows
+            persons = self.actual_customers if role == "billing" else self.customers_with_orders
+            counts = dict.fromkeys(("rows", "active_records"), rows)
+            counts.update(deleted_rows=0, converted_leads=0, persons=persons)
+            counts["actual_customers_in_source"] = persons
+        counts["missing_customers"] = self.actual_customers - counts["actual_customers_in_source"]
+        return counts
+
+    def _sources_summary(self) -> dict[str, object]:
+        """truth.json's keys for a run with several CRM sources (--layout sources).
+
+        Every existing key counts active records only: a recycle-bin row (IsDeleted) or a
+        converted lead is no CRM record. `crm_rows` is the active CRM records of all CRM
+        sources; `crm_deleted_rows` and `crm_converted_leads` count the other CRM file rows,
+        so the CRM files hold crm_rows + crm_deleted_rows + crm_converted_leads data rows.
+        """
+        sources = {}
+        for name, role, collected in self.source_specs:
+            sources[name] = {"role": role, **self._source_figures(name, role)}
+            sources[name]["collected_fields"] = list(collected)
+        crm_names = [name for name, role, _ in self.source_specs if role == "crm"]
+        return {
+            "crm_deleted_rows": sum(self.source_counts[name, "deleted_rows"] for name in crm_names),
+            "crm_converted_leads": sum(
+                self.source_counts[name, "converted_leads"] for name in crm_names
+            ),
+            "sources": sources,
+            "persons_in_several_crm_sources": self.persons_in_several_crm_sources,
+            "cross_source_duplicate_records": self.cross_source_duplicate_records,
+            "defect_rates_by_source": {
+                "crm": {name: self.by_source[name].rates("crm", None) for name in crm_names},
+                "billing": {"billing": self.billing.rates("billing", None)},
+                "orders": {"orders": self.orders.rates("orders", None)},
+            },
+        }
+
     def summary(self, seed: int, people: int, as_of: date) -> dict[str, object]:
         """truth.json: counts, rates and defect totals, keys in a fixed order."""
         missing = self.actual_customers - self.actual_customers_in_crm
-        return {
+        summary = {
             "seed": seed,
             "people": people,
             "as_of_date": as_of.isoformat(),
@@ -334,3 +427,6 @@ class TruthTally:
             "shortage": self._shortage(),
             "defect_rates": self._defect_rates(),
         }
+        if self.source_specs:
+            summary.update(self._sources_summary())
+        return summary
