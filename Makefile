@@ -101,7 +101,9 @@ pytest: setup
 
 ## demo-data: regenerate the shipped demo data (deterministic).
 demo-data: setup
-	$(PY) -m crm_quality.demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --as-of $(DEMO_AS_OF) --out data/demo
+	rm -rf data/demo
+	$(PY) -m crm_quality.demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED) --as-of $(DEMO_AS_OF) --out data/demo \
+		--layout sources
 
 clean:
 	rm -rf target logs warehouse $(TEST_DIR)

@@ -21,6 +21,14 @@ SHORTAGE_SQL = """
     where breakdown = 'overall'
 """
 
+# Which system lacks whom: shown when the CRM is several sources.
+SOURCE_COVERAGE_SQL = """
+    select breakdown_value, crm_customers, missing_customers, shortage_rate_pct
+    from mart_customer_shortage
+    where breakdown = 'crm_source'
+    order by missing_customers desc, breakdown_value
+"""
+
 DEFECT_SQL = """
     select quality_dimension, records_checked, defective_records, defect_rate_pct
     from mart_defect_rate
@@ -48,8 +56,13 @@ def headline(connection: duckdb.DuckDBPyConnection) -> str:
         ),
         f"  naive rate on raw rows ({billing_rows} billing vs {crm_rows} CRM rows): {_pct(naive)}"
         " (for comparison only)",
-        "CRM defect rate by dimension (缺陷率), records with at least one defect",
     ]
+    coverage = connection.execute(SOURCE_COVERAGE_SQL).fetchall()
+    if len(coverage) > 1:
+        lines.append("  per CRM source: actual customers it has / lacks")
+        for source, has, lacks, pct in coverage:
+            lines.append(f"    {source:<24} {has:>7} / {lacks:<7} {_pct(pct):>9} lacking")
+    lines.append("CRM defect rate by dimension (缺陷率), records with at least one defect")
     for dimension, checked, defective, pct in connection.execute(DEFECT_SQL).fetchall():
         lines.append(f"  {dimension:<13} {defective:>7} / {checked:<7} {_pct(pct):>9}")
     return "\n".join(lines)

@@ -312,8 +312,10 @@ class NewsletterBuilder(CrmBuilder):
         dropped = super()._sparse_field(rng)
         return "phone" if dropped == "email" else dropped
 
-    def signup(self, person: Person, first: bool) -> SourceRecord:
-        record = self._record(person, duplicate=not first)
+    def signup(self, person: Person) -> SourceRecord:
+        # A sign-up is the e-mail the person shops with, typed afresh: web-form defects, but
+        # not a duplicate's other inbox (with names only beside it, nobody could link it).
+        record = self._record(person, duplicate=False)
         record.values[_CHANNEL] = NEWSLETTER
         for name in NEWSLETTER_LIST.uncollected & record.states.keys():
             record.states[name] = (MISSING, None)
@@ -360,10 +362,10 @@ class SourcesDemoGenerator(DemoGenerator):
     ) -> list[SourceRecord]:
         if person.person_id in self._newsletter_only:
             self._newsletter_only.discard(person.person_id)
-            return [self.newsletter.signup(person, first=True)]
+            return [self.newsletter.signup(person)]
         records = super()._crm_records(person, billing_country, leads)
         if self._signups.random() < NEWSLETTER_SIGNUP_SHARE and cp1252_writable(person):
-            records.append(self.newsletter.signup(person, first=False))
+            records.append(self.newsletter.signup(person))
         return records
 
     def _number_crm(self, crm: list[SourceRecord], plans: dict[int, list[AccountPlan]]) -> None:

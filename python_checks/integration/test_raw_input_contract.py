@@ -8,19 +8,30 @@ from pathlib import Path
 
 import pytest
 
-from python_checks.dbt_runner import REPO_ROOT, run_dbt
+from python_checks.dbt_runner import generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
 
-DEMO = REPO_ROOT / "data" / "demo"
 RAW_FILES = ("crm_contacts.csv", "billing_customers.csv", "orders.csv")
 
 
-def copy_demo(target: Path) -> Path:
-    target.mkdir()
-    for name in RAW_FILES:
-        shutil.copy(DEMO / name, target / name)
-    return target
+@pytest.fixture(scope="module")
+def contract_files(tmp_path_factory) -> Path:
+    """The three contract files, as a user without sources.yml has them."""
+    raw = tmp_path_factory.mktemp("contract") / "raw"
+    generate_demo(raw, people=300, seed=5)
+    return raw
+
+
+@pytest.fixture
+def copy_demo(contract_files):
+    def copy(target: Path) -> Path:
+        target.mkdir()
+        for name in RAW_FILES:
+            shutil.copy(contract_files / name, target / name)
+        return target
+
+    return copy
 
 
 def drop_column(path: Path, column: str) -> None:
@@ -33,29 +44,28 @@ def drop_column(path: Path, column: str) -> None:
         writer.writerows(rows)
 
 
-def test_missing_file_names_file_and_dir(tmp_path):
+def test_missing_file_names_file_and_dir(tmp_path, copy_demo):
     raw = copy_demo(tmp_path / "raw")
     (raw / "orders.csv").unlink()
     run = run_dbt(["build"], raw, tmp_path / "build")
     assert run.returncode != 0
-    assert "'orders.csv' not found" in run.output
+    assert "source 'orders' (orders.csv): file not found" in run.output
     assert f"CRM_RAW_DIR='{raw}'" in run.output
 
 
-def test_missing_column_names_column(tmp_path):
+def test_missing_column_names_column(tmp_path, copy_demo):
     raw = copy_demo(tmp_path / "raw")
     drop_column(raw / "crm_contacts.csv", "email")
     run = run_dbt(["build"], raw, tmp_path / "build")
     assert run.returncode != 0
-    assert "'crm_contacts.csv'" in run.output
-    assert "missing contract column(s): email" in run.output
+    assert "source 'crm' (crm_contacts.csv): column 'email' not found" in run.output
 
 
-def test_header_only_files_build_with_zero_counts_and_null_rates(tmp_path):
+def test_header_only_files_build_with_zero_counts_and_null_rates(tmp_path, contract_files):
     raw = tmp_path / "raw"
     raw.mkdir()
     for name in RAW_FILES:
-        header = (DEMO / name).read_text(encoding="utf-8").splitlines()[0]
+        header = (contract_files / name).read_text(encoding="utf-8").splitlines()[0]
         (raw / name).write_text(header + "\n", encoding="utf-8")
     run = run_dbt(["build"], raw, tmp_path / "build")
     assert run.returncode == 0, run.output[-4000:]
@@ -69,7 +79,7 @@ def test_header_only_files_build_with_zero_counts_and_null_rates(tmp_path):
     assert rates[0][0] > 0 and rates[0][1] == 0 and rates[0][2] == 0
 
 
-def test_extra_column_is_ignored(tmp_path):
+def test_extra_column_is_ignored(tmp_path, copy_demo):
     raw = copy_demo(tmp_path / "raw")
     path = raw / "billing_customers.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -1,4 +1,4 @@
-"""The lines `make build` prints for the tests that failed a build."""
+"""The lines `make build` prints: the headline figures and the tests that failed a build."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from crm_quality.headline import failing_test_line, failing_tests, invocation_id
+from crm_quality.headline import failing_test_line, failing_tests, headline, invocation_id
 
 
 def test_failing_monitor_names_its_value_and_threshold():
@@ -122,3 +122,38 @@ def test_invocation_id_of_run_results(tmp_path):
     assert invocation_id(run_results) is None
     run_results.write_text(json.dumps({"metadata": {"invocation_id": "abc"}, "results": []}))
     assert invocation_id(run_results) == "abc"
+
+
+def _marts(coverage: list[tuple]) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute(
+        "create table mart_customer_shortage (breakdown varchar, breakdown_value varchar, "
+        "actual_customers bigint, crm_customers bigint, missing_customers bigint, "
+        "shortage_rate_pct double, billing_records bigint, crm_records bigint, "
+        "naive_shortage_rate_pct double, is_identification_weak boolean)"
+    )
+    connection.execute(
+        "insert into mart_customer_shortage values "
+        "('overall', 'all', 10, 8, 2, 20.0, 10, 12, -20.0, false)"
+    )
+    for source, has, lacks in coverage:
+        connection.execute(
+            "insert into mart_customer_shortage values "
+            "('crm_source', ?, 10, ?, ?, ? * 10.0, 10, 5, 50.0, false)",
+            [source, has, lacks, lacks],
+        )
+    connection.execute(
+        "create table mart_defect_rate as select 'crm' as source_system, 'all' as source_name, "
+        "'all' as source_channel, 'all' as quality_dimension, 'any' as defect_type, "
+        "'record' as field, 12 as records_checked, 3 as defective_records, 25.0 as defect_rate_pct"
+    )
+    return connection
+
+
+def test_headline_says_which_source_lacks_whom_when_there_are_several():
+    text = headline(_marts([("hubspot", 6, 4), ("newsletter", 1, 9)]))
+    lines = text.splitlines()
+    start = lines.index("  per CRM source: actual customers it has / lacks")
+    assert lines[start + 1].split() == ["newsletter", "1", "/", "9", "90.00", "%", "lacking"]
+    assert lines[start + 2].split()[0] == "hubspot"
+    assert "per CRM source" not in headline(_marts([("crm", 8, 2)]))
