@@ -59,16 +59,22 @@ class PairMetrics:
 def read_truth_records(raw_dir: str | Path) -> pd.DataFrame:
     """truth_records.csv keyed like the warehouse (`record_key`), ambiguous CRM ids left out.
 
-    A CRM row with a blank contact_id, or an id another row repeats, cannot be joined to the
-    warehouse by id (the warehouse suffixes them with '#n'), so every such row is dropped.
+    A CRM row with a blank contact_id, or an id another row of its source repeats, cannot be
+    joined to the warehouse by id (the warehouse suffixes them with '#n'), so every such row is
+    dropped. With several sources (the generator's sources layout) only active records count:
+    rows deleted in their source and converted leads are no person records.
     """
     truth = pd.read_csv(Path(raw_dir) / "truth_records.csv", dtype=str, keep_default_na=False)
+    if "source_name" not in truth.columns:  # the contract layout: sources named by role
+        truth["source_name"] = truth["source_system"]
+    if "record_status" in truth.columns:
+        truth = truth[truth["record_status"] == "active"]
     ids = truth["source_record_id"]
-    repeated = truth.duplicated(["source_system", "source_record_id"], keep=False)
+    repeated = truth.duplicated(["source_name", "source_record_id"], keep=False)
     truth = truth[(ids != "") & ~repeated]
     return pd.DataFrame(
         {
-            "record_key": truth["source_system"] + ":" + truth["source_record_id"],
+            "record_key": truth["source_name"] + ":" + truth["source_record_id"],
             "source_system": truth["source_system"],
             "person_id": truth["person_id"],
             "household_id": truth["household_id"],
@@ -181,7 +187,7 @@ def accuracy_report(
         duplicates = int(
             connection.execute(
                 "select count(*) - count(distinct customer_id) from customer_xref "
-                "where source_system = 'crm'"
+                "where source_system = 'crm' and link_type = 'entity_resolution'"
             ).fetchall()[0][0]
         )
         missing_reasons = _missing_reason_truth(connection, truth)

@@ -141,6 +141,7 @@ def largest_duplicate_clusters(
                 count(*) filter (where source_system = 'billing') as billing_records,
                 count(*) as records
             from customer_xref
+            where link_type = 'entity_resolution'  -- a converted lead is no second record
             group by customer_id
         )
         select

@@ -170,6 +170,7 @@ def test_duplicate_clusters_show_counts_of_the_largest_clusters(plots, history):
         count
         for (count,) in history.query(
             "select count(*) as crm_records from customer_xref where source_system = 'crm' "
+            "and link_type = 'entity_resolution' "
             "group by customer_id having count(*) > 1 order by crm_records desc limit 10"
         )
     ]
