@@ -31,7 +31,8 @@ create table mart_customer_shortage as select * from (values
               shortage_rate_pct);
 create table customer_xref as select * from (values
     ('crm:1', 'crm', 'c1', 'entity_resolution'), ('crm:2', 'crm', 'c1', 'entity_resolution'),
-    ('crm:3', 'crm', 'c1', 'entity_resolution'), ('billing:1', 'billing', 'c1', 'entity_resolution'),
+    ('crm:3', 'crm', 'c1', 'entity_resolution'),
+    ('billing:1', 'billing', 'c1', 'entity_resolution'),
     ('crm:4', 'crm', 'c2', 'entity_resolution'), ('crm:5', 'crm', 'c2', 'entity_resolution'),
     ('crm:6', 'crm', 'c3', 'entity_resolution'), ('leads:7', 'crm', 'c3', 'converted_lead')
 ) as xref(record_key, source_system, customer_id, link_type);
