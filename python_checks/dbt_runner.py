@@ -73,18 +73,14 @@ def generate_demo(out_dir: Path, people: int, seed: int, extra_args: Sequence[st
     return json.loads((out_dir / "truth.json").read_text(encoding="utf-8"))
 
 
-def run_dbt(
-    command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
-) -> DbtRun:
-    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date
-    and any other `variables` (dbt vars)."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = work_dir / "warehouse.duckdb"
-    # Each build declares its own sources (dbt lineage), so parallel builds never share them.
-    # Unusable inputs are left for the build to report, as a user would see them.
+def dbt_environment(raw_dir: Path, work_dir: Path, warehouse: Path) -> dict[str, str]:
+    """The environment of a dbt run on raw_dir into warehouse, as `make build` sets it up: the
+    raw directory's sources declared to dbt (lineage) in work_dir, so that parallel builds
+    never share declarations. Unusable inputs are left for the build to report, as a user
+    would see them."""
     with contextlib.suppress(RawInputError):
         write_dbt_declarations(raw_dir, work_dir / "declared")
-    env = {
+    return {
         **os.environ,
         "CRM_DECLARED_DIR": str(work_dir / "declared"),
         "CRM_RAW_DIR": str(raw_dir),
@@ -92,6 +88,16 @@ def run_dbt(
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+
+
+def run_dbt(
+    command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
+) -> DbtRun:
+    """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date
+    and any other `variables` (dbt vars)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = work_dir / "warehouse.duckdb"
+    env = dbt_environment(raw_dir, work_dir, warehouse)
     completed = subprocess.run(
         [
             str(DBT),

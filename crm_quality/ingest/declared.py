@@ -179,6 +179,8 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
     name, file = entry.text("name"), entry.text("file")
     if name is None or not NAME_PATTERN.match(name):
         raise entry.error("name must be lowercase letters, digits and _, starting with a letter")
+    if name == "all":
+        raise entry.error("'all' names the rollups over sources in the marts; choose another name")
     if name in names:
         raise entry.error("name is used by another source; source names are unique")
     if file is None:

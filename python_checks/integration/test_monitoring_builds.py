@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm_quality.connect import connect
-from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, generate_demo
+from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, dbt_environment, generate_demo
 
 PEOPLE = 1500
 # As many baseline builds as var anomaly_min_history, so that the last build is judged.
@@ -66,13 +65,7 @@ def dbt(
 ) -> subprocess.CompletedProcess:
     """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb with the test as-of date."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "CRM_RAW_DIR": str(raw_dir),
-        "CRM_DUCKDB_PATH": str(work_dir / "warehouse.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = dbt_environment(raw_dir, work_dir, work_dir / "warehouse.duckdb")
     variables = {"as_of_date": AS_OF_DATE, **(extra_vars or {})}
     return subprocess.run(
         [

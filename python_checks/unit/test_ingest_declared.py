@@ -116,6 +116,10 @@ NEWSLETTER_ENTRY = """\
             r"source 'Salesforce-Contacts' \(Contact.csv\): name must be lowercase",
         ),
         (
+            "crm:\n  - {name: all, file: Contact.csv, preset: salesforce_contact}\n",
+            r"source 'all' \(Contact.csv\): 'all' names the rollups over sources",
+        ),
+        (
             "crm:\n  - {name: billing, file: Contact.csv, preset: salesforce_contact}\n",
             r"source 'billing' \(billing_customers.csv\): name is used by another source",
         ),
