@@ -56,8 +56,8 @@ def is_email_related(metric: str, breakdown_value: str) -> bool:
     parts = breakdown_value.split("/")
     if "email" in parts:
         return True
-    # Records with at least one (completeness) defect, per channel or overall.
-    return metric == "defect_rate_pct" and parts[2:] in (
+    # Records with at least one (completeness) defect, per source, per channel or overall.
+    return metric == "defect_rate_pct" and parts[-3:] in (
         ["completeness", "any", "record"],
         ["all", "any", "record"],
     )
