@@ -47,14 +47,19 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 
 ## build: set up, build the whole warehouse (the shipped demo data unless CRM_RAW_DIR says
 ## otherwise), print the headline figures and write the report.
+# dbt builds a working copy beside CRM_DUCKDB_PATH, published in one rename when every model
+# built (crm_quality/publish.py): BI tools keep reading the previous build meanwhile.
 # The headline and the report are written even when a test fails (a failing monitor is news, and
 # the figures are built); then make exits with dbt's status, naming each test that failed.
 RUN_RESULTS = $(or $(DBT_TARGET_PATH),target)/run_results.json
+PUBLISH = $(PY) -m crm_quality.publish
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
 	@rm -f $(RUN_RESULTS)
 	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
-	status=0; $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
+	working=$$($(PUBLISH) prepare $(CRM_DUCKDB_PATH)) || exit 1; \
+	status=0; CRM_DUCKDB_PATH=$$working $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
+	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS) || status=1; \
 	if [ -f $(CRM_DUCKDB_PATH) ]; then \
 		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
 		$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT) || status=1; \
@@ -74,10 +79,12 @@ declare: setup
 .PHONY: reset-anomaly-baseline
 reset-anomaly-baseline: setup
 	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
+	@rm -f $(RUN_RESULTS)
 	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
-	$(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}'
-	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
-	$(DBT) run --select mart_quality_anomalies
+	working=$$($(PUBLISH) prepare $(CRM_DUCKDB_PATH)) && \
+	CRM_DUCKDB_PATH=$$working $(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}' && \
+	CRM_DUCKDB_PATH=$$working $(DBT) run --select mart_quality_anomalies && \
+	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS)
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 test: setup lint dbt-test pytest
