@@ -112,8 +112,7 @@ def incomplete_figures(run_results: dict) -> list[str]:
     return [
         f"{result['unique_id']}: {result['status']}"
         for result in run_results["results"]
-        if result["unique_id"].split(".")[0] in FIGURE_NODE_TYPES
-        and result["status"] != "success"
+        if result["unique_id"].split(".")[0] in FIGURE_NODE_TYPES and result["status"] != "success"
     ]
 
 
