@@ -81,27 +81,47 @@ def test_prepare_folds_a_crashed_writers_log_into_the_copy(tmp_path):
     assert read_value(working) == 7
 
 
-def test_prepare_refuses_a_warehouse_another_process_writes(tmp_path):
-    published = tmp_path / "warehouse.duckdb"
-    write_warehouse(published, 1)
+def hold_for_writing(database: Path) -> subprocess.Popen:
+    """Another process with `database` open for writing, until its stdin closes."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, sys; db = duckdb.connect(r'{published}'); print('open', flush=True);"
+            f"import duckdb, sys; db = duckdb.connect(r'{database}'); print('open', flush=True);"
             " sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert holder.stdout.readline().strip() == "open"
+    return holder
+
+
+def test_prepare_refuses_a_warehouse_another_process_writes(tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    write_warehouse(published, 1)
+    holder = hold_for_writing(published)
     try:
-        assert holder.stdout.readline().strip() == "open"
         with pytest.raises(PublishError, match="written by another process"):
             prepare(published)
         assert not working_path(published).exists()
     finally:
         holder.communicate("")
+
+
+def test_prepare_refuses_while_another_build_writes_the_working_file(tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    write_warehouse(published, 1)
+    working = prepare(published)
+    write_warehouse(working, 2)
+    holder = hold_for_writing(working)
+    try:
+        with pytest.raises(PublishError, match="another build"):
+            prepare(published)
+    finally:
+        holder.communicate("")
+    assert read_value(working) == 2
 
 
 def test_publish_replaces_the_warehouse_while_an_open_reader_keeps_the_old_one(tmp_path):
