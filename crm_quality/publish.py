@@ -30,6 +30,8 @@ WORKING_SUFFIX = ".building"
 # which counts here as that model not built).
 FIGURE_NODE_TYPES = ("model", "seed", "snapshot", "operation")
 
+SHOWN_NODES = 5
+
 
 class PublishError(RuntimeError):
     """The warehouse could not be prepared or published safely."""
@@ -167,9 +169,13 @@ def main() -> None:
             if args.warehouse.exists()
             else f"published no warehouse at {args.warehouse}"
         )
+        # The nodes that failed first; the many skipped behind them only counted.
+        shown = sorted(incomplete, key=lambda node: node.endswith(": skipped"))[:SHOWN_NODES]
+        more = len(incomplete) - len(shown)
         print(
             f"Build not published ({kept}): its figures are incomplete; the build is at "
-            f"{working_path(args.warehouse)}.\n  " + "\n  ".join(incomplete),
+            f"{working_path(args.warehouse)}.\n  "
+            + "\n  ".join([*shown, *([f"… and {more} more"] if more else [])]),
             file=sys.stderr,
         )
 
