@@ -31,7 +31,7 @@ def lookups() -> Lookups:
 # --- Spreading the tests over `make test`'s two xdist workers (-n 2 --dist loadfile) ----------
 # A work unit runs whole on one worker: a test file, except that the files sharing one
 # session-wide build are one unit (that build is made once, not once per worker), and each
-# generator scenario is a unit of its own (its build is shared only by its tests).
+# build made by a module-scoped fixture parameter is a unit of its own with the tests using it.
 # (pytest-xdist's own xdist_group marks do not reach its scheduler under pytest 9.)
 SHARED_BUILDS = {
     # The `generated` fixture (integration/conftest.py).
@@ -48,7 +48,12 @@ SHARED_BUILDS = {
         "python_checks/integration/test_report_browser.py",
     ),
 }
-PER_PARAMETER = ("python_checks/integration/test_generator_scenarios.py",)
+# Files whose builds are module-scoped fixture parameters: each parameter is a unit of its own.
+# The parameter is the first so many '-'-separated parts of a test's id.
+PER_PARAMETER = {
+    "python_checks/integration/test_generator_scenarios.py": 1,  # without_email
+    "python_checks/integration/test_febrl.py": 2,  # febrl2-dedup
+}
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of both workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
@@ -65,8 +70,8 @@ def work_unit(nodeid: str) -> str:
         if path in paths:
             return unit
     if path in PER_PARAMETER and nodeid.endswith("]"):
-        # The first part of the test's id is the module-scoped parameter (the scenario).
-        return f"{path}[{nodeid.rsplit('[', 1)[1].split('-')[0].rstrip(']')}]"
+        parts = nodeid.rsplit("[", 1)[1].rstrip("]").split("-")
+        return f"{path}[{'-'.join(parts[: PER_PARAMETER[path]])}]"
     return path
 
 

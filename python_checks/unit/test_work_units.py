@@ -43,10 +43,13 @@ def test_tests_sharing_a_session_build_are_one_work_unit():
     assert set(SHARED_BUILDS) <= units and set(SLOWEST_FIRST) <= units
 
 
-def test_other_files_are_their_own_unit_and_scenarios_split():
+def test_other_files_are_their_own_unit_and_parametrized_builds_split():
     path = "python_checks/integration/test_lead_heavy_crm.py"
     assert work_unit(f"{path}::test_a") == work_unit(f"{path}::test_b[x-y]") == path
     scenarios = "python_checks/integration/test_generator_scenarios.py"
     assert work_unit(f"{scenarios}::test_a[without_email-phone]") == f"{scenarios}[without_email]"
     assert work_unit(f"{scenarios}::test_b[without_email]") == f"{scenarios}[without_email]"
     assert work_unit(f"{scenarios}::test_b[without_phone]") != f"{scenarios}[without_email]"
+    febrl = "python_checks/integration/test_febrl.py"
+    assert work_unit(f"{febrl}::test_a[febrl2-dedup]") == f"{febrl}[febrl2-dedup]"
+    assert work_unit(f"{febrl}::test_a[febrl2-link]") == f"{febrl}[febrl2-link]"
