@@ -102,9 +102,10 @@ dbt-test: setup
 	CRM_RAW_DIR=$(TEST_DIR)/raw CRM_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
 
-# Two workers, each taking whole test files (a file's builds are shared by its tests).
+# Two workers, each taking whole work units in the order python_checks/conftest.py gives: a test
+# file, or the files sharing one session-wide build (that build is made once).
 pytest: setup
-	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 ## demo-data: regenerate the shipped demo data (deterministic).
 demo-data: setup

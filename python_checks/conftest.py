@@ -26,3 +26,70 @@ def seed_dir() -> Path:
 @pytest.fixture(scope="session")
 def lookups() -> Lookups:
     return Lookups.from_seed_dir(SEED_DIR)
+
+
+# --- Spreading the tests over `make test`'s two xdist workers (-n 2 --dist loadfile) ----------
+# A work unit runs whole on one worker: a test file, except that the files sharing one
+# session-wide build are one unit (that build is made once, not once per worker), and each
+# build made by a module-scoped fixture parameter is a unit of its own with the tests using it.
+# (pytest-xdist's own xdist_group marks do not reach its scheduler under pytest 9.)
+SHARED_BUILDS = {
+    # The `generated` fixture (integration/conftest.py).
+    "generated-warehouse": (
+        "python_checks/integration/test_marts_match_truth.py",
+        "python_checks/integration/test_pii.py",
+        "python_checks/integration/test_entity_resolution_stability.py",
+        "python_checks/integration/test_raw_rows_conserved.py",
+    ),
+    # shared_history (integration/test_monitoring_builds.py).
+    "monitoring-history": (
+        "python_checks/integration/test_monitoring.py",
+        "python_checks/integration/test_report_warehouse.py",
+        "python_checks/integration/test_report_browser.py",
+    ),
+}
+# Files whose builds are module-scoped fixture parameters: each parameter is a unit of its own.
+# The parameter is the first so many '-'-separated parts of a test's id.
+PER_PARAMETER = {
+    "python_checks/integration/test_generator_scenarios.py": 1,  # without_email
+    "python_checks/integration/test_febrl.py": 2,  # febrl2-dedup
+}
+# The units that take longest (measured with --durations=0), started first so that short units
+# fill the end of both workers' runs; any other unit follows in collection order.
+SLOWEST_FIRST = (
+    "monitoring-history",
+    "python_checks/integration/test_entity_resolution_accuracy.py",
+    "generated-warehouse",
+)
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test, by its node id."""
+    path = nodeid.split("::")[0]
+    for unit, paths in SHARED_BUILDS.items():
+        if path in paths:
+            return unit
+    if path in PER_PARAMETER and nodeid.endswith("]"):
+        parts = nodeid.rsplit("[", 1)[1].rstrip("]").split("-")
+        return f"{path}[{'-'.join(parts[: PER_PARAMETER[path]])}]"
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        unit = work_unit(item.nodeid)
+        return SLOWEST_FIRST.index(unit) if unit in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class WorkUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnitScheduling(config, log)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm_quality.connect import connect
-from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, dbt_environment, generate_demo
+from python_checks.dbt_runner import dbt_process, generate_demo
 
 PEOPLE = 1500
 # As many baseline builds as var anomaly_min_history, so that the last build is judged.
@@ -64,25 +64,7 @@ def dbt(
     command: list[str], raw_dir: Path, work_dir: Path, extra_vars: dict | None = None
 ) -> subprocess.CompletedProcess:
     """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb with the test as-of date."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    env = dbt_environment(raw_dir, work_dir, work_dir / "warehouse.duckdb")
-    variables = {"as_of_date": AS_OF_DATE, **(extra_vars or {})}
-    return subprocess.run(
-        [
-            str(DBT),
-            *command,
-            "--vars",
-            json.dumps(variables),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    return dbt_process(command, raw_dir, work_dir, extra_vars)
 
 
 def multiply_missing_emails(crm_contacts: Path, missing: int, factor: int, seed: int) -> int:
