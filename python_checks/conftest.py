@@ -60,6 +60,8 @@ SLOWEST_FIRST = (
     "monitoring-history",
     "python_checks/integration/test_entity_resolution_accuracy.py",
     "generated-warehouse",
+    "python_checks/integration/test_bi_reads_during_build.py",
+    "python_checks/integration/test_crm_sources.py",
 )
 
 
