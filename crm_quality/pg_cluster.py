@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from crm_quality.warehouse_roles import create_roles_sql
+
 DATABASE = "crm_quality"
 SUPERUSER = "postgres"
 _SERVER_SETTINGS = (
@@ -98,18 +100,30 @@ def start(directory: str | Path, port: int | None = None) -> Cluster:
             str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8",
         ])  # fmt: skip
-    port = port or free_port()
-    _run([
-        str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(directory / "server.log"), "-w",
-        "-o", f"-p {port} -k {directory} {_SERVER_SETTINGS}", "start",
-    ])  # fmt: skip
+    if _is_running(bin_dir, data):  # started before: reuse it
+        port = int((directory / "port").read_text(encoding="utf-8"))
+    else:
+        port = port or free_port()
+        _run([
+            str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(directory / "server.log"), "-w",
+            "-o", f"-p {port} -k {directory} {_SERVER_SETTINGS}", "start",
+        ])  # fmt: skip
     cluster = Cluster(directory, port)
     (directory / "port").write_text(str(port), encoding="utf-8")
     _create_database(bin_dir, cluster)
     return cluster
 
 
+def _is_running(bin_dir: Path, data: Path) -> bool:
+    status = subprocess.run(
+        _as_cluster_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "status"]),
+        capture_output=True,
+    )
+    return status.returncode == 0
+
+
 def _create_database(bin_dir: Path, cluster: Cluster) -> None:
+    """The database, and the roles an administrator would create (warehouse_roles.py)."""
     env = {**os.environ, **cluster.environment}
     exists = subprocess.run(
         [str(bin_dir / "psql"), "-tAc", f"select 1 from pg_database where datname = '{DATABASE}'",
@@ -118,6 +132,10 @@ def _create_database(bin_dir: Path, cluster: Cluster) -> None:
     )  # fmt: skip
     if exists.stdout.strip() != "1":
         subprocess.run([str(bin_dir / "createdb"), DATABASE], env=env, check=True)
+    subprocess.run(
+        [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-c", create_roles_sql()],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
 
 
 def stop(directory: str | Path) -> None:
