@@ -28,13 +28,12 @@ billing_records as (
 comparisons as (
 
     select
-        crm_records.record_key,
         {%- for check in quality_checks_where(quality_dimension='accuracy') %}
         count(billing_records.{{ check.column }}) as billing_{{ check.field }}_values,
-        sum(
-            case when billing_records.{{ check.column }} = crm_records.{{ check.column }} then 1 else 0 end
-        ) as billing_{{ check.field }}_matches{% if not loop.last %},{% endif %}
+        sum(case when billing_records.{{ check.column }} = crm_records.{{ check.column }} then 1 else 0 end)
+            as billing_{{ check.field }}_matches,
         {%- endfor %}
+        crm_records.record_key
 
     from crm_records
     inner join billing_records on crm_records.customer_id = billing_records.customer_id
@@ -45,12 +44,11 @@ comparisons as (
 crm_billing_comparisons as (
 
     select
-        crm_records.*,
         {%- for check in quality_checks_where(quality_dimension='accuracy') %}
         coalesce(comparisons.billing_{{ check.field }}_values, 0) as billing_{{ check.field }}_values,
-        coalesce(comparisons.billing_{{ check.field }}_matches, 0) as billing_{{ check.field }}_matches
-        {%- if not loop.last %},{% endif %}
+        coalesce(comparisons.billing_{{ check.field }}_matches, 0) as billing_{{ check.field }}_matches,
         {%- endfor %}
+        crm_records.*
 
     from crm_records
     left join comparisons on crm_records.record_key = comparisons.record_key
