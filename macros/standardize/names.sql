@@ -20,7 +20,7 @@
 {#- Lower-case Latin letters Python counts as lower case but that have no one-letter upper
     case (so upper() leaves them, or DuckDB maps 'ß' to 'ẞ'). -#}
 {% macro lowercase_only_letters() %}
-    {{ return(['ª', 'º', 'ß', 'ĸ', 'ŉ', 'ƍ', 'ƛ', 'ƪ', 'ƫ', 'ƺ', 'ƾ', 'ǰ', 'ȡ', 'ȴ', 'ȵ', 'ȶ', 'ȷ', 'ȸ', 'ȹ', 'ȿ', 'ɀ', 'ẖ', 'ẗ', 'ẘ', 'ẙ', 'ẚ', 'ẜ', 'ẝ', 'ẟ', 'ⱱ', 'ⱴ', 'ⱷ', 'ⱸ', 'ⱹ', 'ⱺ', 'ⱻ', 'ⱼ', 'ⱽ']) }}
+    {{ return(['ª', 'º', 'ß', 'ĸ', 'ŉ', 'ƍ', 'ƛ', 'ƪ', 'ƫ', 'ƺ', 'ƾ', 'ǰ', 'ȡ', 'ȴ', 'ȵ', 'ȶ', 'ȷ', 'ȸ', 'ȹ', 'ẖ', 'ẗ', 'ẘ', 'ẙ', 'ẚ', 'ẜ', 'ẝ', 'ẟ', 'ⱱ', 'ⱴ', 'ⱷ', 'ⱸ', 'ⱹ', 'ⱺ', 'ⱻ', 'ⱼ', 'ⱽ']) }}
 {% endmacro %}
 
 {#- Python's title case of a lower-case letter where it is not upper(): digraphs and the
@@ -47,6 +47,18 @@
     {%- set quoted = [] -%}
     {%- for value in values -%}{%- do quoted.append("'" ~ value ~ "'") -%}{%- endfor -%}
     ({{ quoted | join(', ') }})
+{% endmacro %}
+
+{#- names.py _lost_case of a Latin-script word: all upper case or all lower case (Python's
+    isupper/islower: some cased letter, and none of the other case or title case). -#}
+{% macro has_lost_case(word) %}
+    (
+        (lower({{ word }}) != {{ word }})
+        != (
+            upper({{ word }}) != {{ word }}
+            or translate({{ word }}, '{{ crm_quality.lowercase_only_letters() | join('') }}', '') != {{ word }}
+        )
+    )
 {% endmacro %}
 
 {#- names.py _lower: 'İ' lowers to a plain 'i' (the engines do that already; a written
@@ -83,14 +95,12 @@
     left join folded on cleaned.raw_value = folded.raw_value
 {% endmacro %}
 
-{#- Per prepared text: is it Latin script (every letter in Basic Latin to Latin
-    Extended-B, Latin Extended Additional or Extended-C), and its name_key() without
-    nicknames. ASCII text needs no lookup. -#}
-{% macro script_and_key_values(relation) %}
+{#- Per prepared text: is it Latin script, every letter in Basic Latin to Latin Extended-B,
+    Latin Extended Additional or Latin Extended-C (names.py is_latin_script)? ASCII text is. -#}
+{% macro latin_script_values(relation) %}
     select
         prepared,
-        true as is_latin,
-        nullif(regexp_replace(lower(prepared), '[^a-z]', '', 'g'), '') as name_key
+        true as is_latin
     from {{ relation }}
     where {{ crm_quality.is_ascii('prepared') }}
     union all
@@ -101,17 +111,36 @@
             and {{ crm_quality.code_point('characters.character') }} not between 7680 and 7935
             and {{ crm_quality.code_point('characters.character') }} not between 11360 and 11391
             and coalesce(folds.is_letter, true)
-        ), false) as is_latin,
-        nullif({{ crm_quality.nfc(crm_quality.list_agg(
-            "case when folds.code_point is null then characters.character else coalesce(folds.name_key_form, '') end",
-            "characters.position", ""
-        )) }}, '') as name_key
+        ), false) as is_latin
     from {{ relation }} as texts
     cross join lateral {{ crm_quality.characters_of('texts.prepared', 'characters') }}
     left join {{ ref('unicode_characters') }} as folds
         on {{ crm_quality.code_point('characters.character') }} = folds.code_point
     where not {{ crm_quality.is_ascii('texts.prepared') }}
     group by texts.prepared
+{% endmacro %}
+
+{#- names.py name_key() without nicknames per text: (text_column, name_key), null when no
+    letter is left. ASCII text needs no lookup. -#}
+{% macro name_key_values(relation, text_column) %}
+    select
+        {{ text_column }},
+        nullif(regexp_replace(lower({{ text_column }}), '[^a-z]', '', 'g'), '') as name_key
+    from {{ relation }}
+    where {{ crm_quality.is_ascii(text_column) }}
+    union all
+    select
+        texts.{{ text_column }},
+        nullif({{ crm_quality.nfc(crm_quality.list_agg(
+            "case when folds.code_point is null then characters.character else coalesce(folds.name_key_form, '') end",
+            "characters.position", ""
+        )) }}, '') as name_key
+    from {{ relation }} as texts
+    cross join lateral {{ crm_quality.characters_of('texts.' ~ text_column, 'characters') }}
+    left join {{ ref('unicode_characters') }} as folds
+        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
+    where not {{ crm_quality.is_ascii('texts.' ~ text_column) }}
+    group by texts.{{ text_column }}
 {% endmacro %}
 
 {#- Display casing of Latin-script text (names.py _recase) per text: (text_value, cased).
@@ -127,11 +156,7 @@
             words.part as word,
             {{ crm_quality.name_lower('words.part') }} as lowered,
             count(*) over (partition by texts.{{ text_column }}) as word_count,
-            lower(words.part) != words.part as has_upper,
-            (
-                upper(words.part) != words.part
-                or translate(words.part, '{{ crm_quality.lowercase_only_letters() | join('') }}', '') != words.part
-            ) as has_lower
+            {{ crm_quality.has_lost_case('words.part') }} as has_lost_case
         from {{ relation }} as texts
         cross join lateral {{ crm_quality.split_to_rows('texts.' ~ text_column, ' ', 'words') }}
     ),
@@ -139,7 +164,6 @@
     judged_words as (
         select
             *,
-            has_upper != has_lower as has_lost_case,
             word_position < word_count and {{ 'true' if first_word_lower else 'word_position > 1' }} as is_inner
         from words
     ),
@@ -223,7 +247,7 @@
     ),
 
     scripts as (
-        {{ crm_quality.script_and_key_values('distinct_texts') }}
+        {{ crm_quality.latin_script_values('distinct_texts') }}
     ),
 
     latin_texts as (
@@ -232,23 +256,43 @@
 
     recased as (
         {{ crm_quality.recased_values('latin_texts', 'prepared', lower_words, first_word_lower) }}
+    ),
+
+    displayed as (
+        select
+            distinct_texts.prepared,
+            coalesce(recased.cased, distinct_texts.prepared) as standardized
+        from distinct_texts
+        left join recased on distinct_texts.prepared = recased.text_value
+    ){%- if with_key %},
+
+    displayed_texts as (
+        select distinct standardized from displayed
+    ),
+
+    keys as (
+        {#- Keyed from the display form, as frame.py does: 'ışık' shows as 'Işık', key 'isık'. -#}
+        {{ crm_quality.name_key_values('displayed_texts', 'standardized') }}
     )
+    {%- endif %}
 
     select
         prepared.raw_value,
-        coalesce(recased.cased, prepared.prepared) as standardized,
+        displayed.standardized,
         {%- if with_key %}
         {%- if nicknames %}
-        coalesce(nicknames.canonical_name, scripts.name_key) as name_key,
+        coalesce(nicknames.canonical_name, keys.name_key) as name_key,
         {%- else %}
-        scripts.name_key,
+        keys.name_key,
         {%- endif %}
         {%- endif %}
         case when prepared.prepared is null then 'missing' else 'valid' end as status
     from prepared
-    left join scripts on prepared.prepared = scripts.prepared
-    left join recased on prepared.prepared = recased.text_value
-    {%- if with_key and nicknames %}
-    left join {{ ref('nicknames') }} as nicknames on scripts.name_key = nicknames.nickname
+    left join displayed on prepared.prepared = displayed.prepared
+    {%- if with_key %}
+    left join keys on displayed.standardized = keys.standardized
+    {%- if nicknames %}
+    left join {{ ref('nicknames') }} as nicknames on keys.name_key = nicknames.nickname
+    {%- endif %}
     {%- endif %}
 {% endmacro %}
