@@ -86,7 +86,7 @@
 
     create or replace function {{ target.schema }}.crm_jaro_winkler_similarity(left_text text, right_text text)
     returns double precision language plpgsql immutable strict parallel safe as $function$
-    -- DuckDB's jaro_winkler_similarity (rapidfuzz), term for term and in the same float order.
+    -- DuckDB's jaro_winkler_similarity (rapidfuzz), term for term and rounded as DuckDB rounds.
     declare
         left_chars text[] := regexp_split_to_array(left_text, '');
         right_chars text[] := regexp_split_to_array(right_text, '');
@@ -100,6 +100,16 @@
         right_position integer := 1;
         prefix integer := 0;
         similarity double precision;
+        boost double precision;
+        remainder double precision;
+        product double precision;
+        product_error double precision;
+        boost_split double precision;
+        boost_high double precision;
+        remainder_split double precision;
+        remainder_high double precision;
+        total double precision;
+        total_error double precision;
     begin
         if left_length = 0 or right_length = 0 then return 0; end if;
         search_range := greatest(greatest(left_length, right_length) / 2 - 1, 0);
@@ -137,8 +147,21 @@
                 and left_chars[prefix + 1] = right_chars[prefix + 1] loop
                 prefix := prefix + 1;
             end loop;
-            similarity := similarity
-                + prefix::double precision * 0.1::double precision * (1::double precision - similarity);
+            -- similarity + boost * (1 - similarity) in one rounding, as DuckDB's build computes it
+            -- (a fused multiply-add): the exact product (Dekker's two-product), summed exactly.
+            boost := prefix::double precision * 0.1::double precision;
+            remainder := 1::double precision - similarity;
+            product := boost * remainder;
+            boost_split := 134217729::double precision * boost;
+            boost_high := boost_split - (boost_split - boost);
+            remainder_split := 134217729::double precision * remainder;
+            remainder_high := remainder_split - (remainder_split - remainder);
+            product_error := ((boost_high * remainder_high - product)
+                + boost_high * (remainder - remainder_high) + (boost - boost_high) * remainder_high)
+                + (boost - boost_high) * (remainder - remainder_high);
+            total := product + similarity;
+            total_error := (product - (total - (total - product))) + (similarity - (total - product));
+            similarity := total + (total_error + product_error);
         end if;
         return similarity;
     end
