@@ -40,12 +40,9 @@
 {% endmacro %}
 
 {% macro postgres__create_similarity_functions() %}
-    {%- if not execute %}{{ return('select 1') }}{% endif -%}
-    {%- do run_query('create schema if not exists ' ~ target.schema) -%}
-    {%- do run_query('create extension if not exists fuzzystrmatch') -%}
-    {%- set fuzzystrmatch_schema = run_query(
-        "select extnamespace::regnamespace::text from pg_extension where extname = 'fuzzystrmatch'"
-    ).rows[0][0] -%}
+    create schema if not exists {{ target.schema }};
+    create extension if not exists fuzzystrmatch;
+
     create or replace function {{ target.schema }}.crm_levenshtein_long(source text, target text)
     returns integer language plpgsql immutable strict parallel safe as $function$
     -- Levenshtein distance in code points for strings fuzzystrmatch refuses (over 255 characters).
@@ -75,14 +72,30 @@
     end
     $function$;
 
-    create or replace function {{ target.schema }}.crm_levenshtein(source text, target text)
-    returns integer language sql immutable strict parallel safe as $function$
-        select case
-            when char_length(source) <= 255 and char_length(target) <= 255
-                then {{ fuzzystrmatch_schema }}.levenshtein(source, target)
-            else {{ target.schema }}.crm_levenshtein_long(source, target)
-        end
-    $function$;
+    -- fuzzystrmatch's levenshtein, called in whichever schema the extension was installed.
+    do $create_levenshtein$
+    begin
+        execute format(
+            $definition$
+            create or replace function %1$I.crm_levenshtein(source text, target text)
+            returns integer language sql immutable strict parallel safe as $function$
+                select case
+                    when char_length(source) <= 255 and char_length(target) <= 255
+                        then %2$I.levenshtein(source, target)
+                    else %1$I.crm_levenshtein_long(source, target)
+                end
+            $function$
+            $definition$,
+            {{ sql_text_literal(target.schema) }},
+            (
+                select pg_namespace.nspname
+                from pg_extension
+                inner join pg_namespace on pg_extension.extnamespace = pg_namespace.oid
+                where pg_extension.extname = 'fuzzystrmatch'
+            )
+        );
+    end
+    $create_levenshtein$;
 
     create or replace function {{ target.schema }}.crm_jaro_winkler_similarity(left_text text, right_text text)
     returns double precision language plpgsql immutable strict parallel safe as $function$
