@@ -5,7 +5,7 @@
     avoid \d, \s and \w (their reach differs between engines and from Python's).
 -#}
 
-{#- True when the whole text matches: pass patterns anchored with ^...$. -#}
+{#- True when `pattern` matches in the text; anchor it (^...$) for a whole-text match. -#}
 {% macro regex_matches(expression, pattern) %}
     {{ return(adapter.dispatch('regex_matches', 'crm_quality')(expression, pattern)) }}
 {% endmacro %}
@@ -57,31 +57,6 @@
     ({{ captures }})[{{ names.index(name) + 1 }}]
 {%- endmacro %}
 
-{#- Inside a bracket expression: any letter / any letter or digit of any script. -#}
-{% macro regex_letter_class() %}
-    {{ return(adapter.dispatch('regex_letter_class', 'crm_quality')()) }}
-{% endmacro %}
-
-{% macro default__regex_letter_class() -%}
-    \pL\p{Nl}\p{No}
-{%- endmacro %}
-
-{% macro postgres__regex_letter_class() -%}
-    [:alpha:]
-{%- endmacro %}
-
-{% macro regex_alnum_class() %}
-    {{ return(adapter.dispatch('regex_alnum_class', 'crm_quality')()) }}
-{% endmacro %}
-
-{% macro default__regex_alnum_class() -%}
-    \pL\pN
-{%- endmacro %}
-
-{% macro postgres__regex_alnum_class() -%}
-    [:alnum:]
-{%- endmacro %}
-
 {#- Unicode canonical composition (NFC), as Python's unicodedata.normalize('NFC', ...). -#}
 {% macro unicode_nfc(expression) %}
     {{ return(adapter.dispatch('unicode_nfc', 'crm_quality')(expression)) }}
@@ -93,33 +68,4 @@
 
 {% macro postgres__unicode_nfc(expression) -%}
     normalize({{ expression }}, nfc)
-{%- endmacro %}
-
-{#-
-    Decimal digits of every script as ASCII digits: Python's \d and int() read '٢٠٢٣' and
-    full-width '２０２３' as 2023, so the date and amount patterns (ASCII [0-9]) see them so.
-    The zeros of Unicode's 66 decimal digit runs (category Nd, Unicode 14 as Python 3.11);
-    each run holds 0-9 in order.
--#}
-{% macro ascii_digits(expression) -%}
-    {%- set zeros = [
-        1632, 1776, 1984, 2406, 2534, 2662, 2790, 2918, 3046, 3174, 3302, 3430, 3558, 3664, 3792,
-        3872, 4160, 4240, 6112, 6160, 6470, 6608, 6784, 6800, 6992, 7088, 7232, 7248, 42528,
-        43216, 43264, 43472, 43504, 43600, 44016, 65296, 66720, 68912, 69734, 69872, 69942,
-        70096, 70384, 70736, 70864, 71248, 71360, 71472, 71904, 72016, 72784, 73040, 73120,
-        92768, 92864, 93008, 120782, 120792, 120802, 120812, 120822, 123200, 123632, 125264,
-        130032,
-    ] -%}
-    {%- set digits = namespace(other='', ascii='') -%}
-    {%- for zero in zeros -%}
-        {%- for digit in range(10) -%}
-            {%- set digits.other = digits.other ~ ('%c' | format(zero + digit)) -%}
-            {%- set digits.ascii = digits.ascii ~ digit -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {#- translate() with a 660-character map is slow per value: ASCII text skips it. -#}
-    case
-        when {{ regex_matches(expression, '^[ -~]*$') }} then {{ expression }}
-        else translate({{ expression }}, '{{ digits.other }}', '{{ digits.ascii }}')
-    end
 {%- endmacro %}

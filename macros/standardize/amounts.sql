@@ -36,14 +36,14 @@
     {%- set sign_and_body = '^([+-]?) ?([0-9.,]+)$' -%}
     with
 
-    amount_cleaned as (
+    amount_cleaned as {{ materialized_cte() }} (
         select
             {{ column }} as raw_value,
             {{ value_text_cleaned(column) }} as amount_text
         from {{ relation }}
     ),
 
-    amount_signed as (
+    amount_signed as {{ materialized_cte() }} (
         select
             raw_value,
             amount_text,
@@ -51,7 +51,7 @@
         from amount_cleaned
     ),
 
-    amount_plain as (
+    amount_plain as {{ materialized_cte() }} (
         select
             raw_value,
             amount_text,

@@ -42,25 +42,25 @@
         {{ placeholder_values_of('date', placeholders) }}
     ),
 
-    date_cleaned as (
+    date_cleaned as {{ materialized_cte() }} (
         select
-            {{ column }} as raw_value,
-            {{ value_text_cleaned(column) }} as date_text
-        from {{ relation }}
+            raw_value,
+            case when lower(date_text) not in (select placeholder from date_placeholders) then date_text end
+                as date_text
+        from (
+            select
+                {{ column }} as raw_value,
+                {{ value_text_cleaned(column) }} as date_text
+            from {{ relation }}
+        ) as cleaned
     ),
 
-    date_captured as (
+    date_captured as {{ materialized_cte() }} (
         select
             raw_value,
             date_text,
             {{ regex_captures(ascii_digits('date_text'), temporal_pattern(), names) }} as captures
-        from (
-            select
-                raw_value,
-                case when lower(date_text) not in (select placeholder from date_placeholders) then date_text end
-                    as date_text
-            from date_cleaned
-        ) as unplaceheld
+        from date_cleaned
     ),
 
     date_parts as (
@@ -119,7 +119,7 @@
             cast(hour_text as integer) <= 23
             and cast(minute_text as integer) <= 59
             and cast(second_text as integer) <= 59
-            {#- Python's timezone() takes offsets strictly under a day. -#}
+            {# Python's timezone() takes offsets strictly under a day. #}
             and abs(zone_minutes) < 1440 as is_real_time
         from date_numbers
     ),

@@ -77,14 +77,14 @@
         where domain is not null
     ),
 
-    email_cleaned as (
+    email_cleaned as {{ materialized_cte() }} (
         select
             {{ column }} as raw_value,
             {{ value_text_cleaned(column) }} as email_text
         from {{ relation }}
     ),
 
-    email_pass_0 as (
+    email_pass_0 as {{ materialized_cte() }} (
         select
             raw_value,
             case when lower(email_text) not in (select placeholder from email_placeholders) then email_text end
@@ -94,7 +94,7 @@
 
     {#- Printable ASCII without '<', '>' or ':' has nothing to unwrap: lower case is all. -#}
     {% for pass in range(1, passes + 1) %}
-    email_pass_{{ pass }} as (
+    email_pass_{{ pass }} as {{ materialized_cte() }} (
         select
             raw_value,
             case

@@ -11,6 +11,8 @@ value except the listed divergences (edge cases the generator never writes).
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -150,6 +152,7 @@ def _tables(corpus: ValueCorpus) -> dict[str, tuple[list[str], list[tuple]]]:
 
 def run_duckdb(sql: dict[str, str], corpus: ValueCorpus) -> dict[str, list[tuple]]:
     connection = duckdb.connect()
+    connection.execute(f"create table code_points as {CODE_POINTS_SQL}")
     for name, (columns, rows) in _tables(corpus).items():
         frame = pd.DataFrame(rows, columns=columns, dtype=object)
         connection.register("loading", frame)
@@ -172,6 +175,9 @@ def run_postgres(sql: dict[str, str], corpus: ValueCorpus, env: dict[str, str]) 
     )
     try:
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"drop table if exists code_points; create table code_points as {CODE_POINTS_SQL}"
+            )
             for name, (columns, rows) in _tables(corpus).items():
                 cursor.execute(f"drop table if exists {name}")
                 cursor.execute(f"create table {name} ({', '.join(f'{c} text' for c in columns)})")
@@ -187,11 +193,47 @@ def run_postgres(sql: dict[str, str], corpus: ValueCorpus, env: dict[str, str]) 
 
 
 def compiled_queries(target: str) -> dict[str, str]:
-    """Every check's SQL for `target`, rendered in one go (a render parses the project)."""
+    """Every check's and class's SQL for `target`, rendered in one go (a render parses the
+    project)."""
     marker = "-- check: "
-    inline = "\n".join(f"{marker}{check}\n{query}" for check, query in QUERIES.items())
+    queries = QUERIES | CLASS_QUERIES
+    inline = "\n".join(f"{marker}{check}\n{query}" for check, query in queries.items())
     parts = compiled_sql(inline, target).split(marker)[1:]
     return dict(part.split("\n", 1) for part in parts)
+
+
+# Each Unicode code point (no NUL, no surrogates: no engine stores them) as a one-character text.
+CODE_POINTS_SQL = """
+select code_point, chr(code_point) as letter
+from (
+    select cast(number as integer) as code_point
+    from generate_series(1, 1114111) as numbers (number)
+) as numbers
+where code_point not between 55296 and 57343
+"""
+# The classes of macros/standardize/unicode_classes.sql: code points matching each.
+_IN_CLASS = "{{ regex_matches('letter', '^[' ~ regex_%s_class() ~ ']$') }}"
+CLASS_QUERIES = {
+    "alnum": "select code_point from code_points where " + _IN_CLASS % "alnum",
+    "letter": "select code_point from code_points where " + _IN_CLASS % "letter",
+    "digit": "select code_point, {{ ascii_digits('letter') }} from code_points"
+    " where {{ ascii_digits('letter') }} <> letter",
+}
+
+
+def python_classes() -> dict[str, set]:
+    """What the same classes are in Python: re's word classes, and \\d read by int()."""
+    letters = [chr(code) for code in range(1, 0x110000) if not 0xD800 <= code <= 0xDFFF]
+    alnum, letter = re.compile(r"[^\W_]"), re.compile(r"[^\W\d_]")
+    return {
+        "alnum": {ord(char) for char in letters if alnum.fullmatch(char)},
+        "letter": {ord(char) for char in letters if letter.fullmatch(char)},
+        "digit": {
+            (ord(char), str(unicodedata.digit(char)))
+            for char in letters
+            if not char.isascii() and re.fullmatch(r"\d", char)
+        },
+    }
 
 
 def by_raw_value(rows: Iterable[tuple]) -> dict:
@@ -228,6 +270,10 @@ def results(
                 else:
                     rows = run_postgres(sql, corpus, request.getfixturevalue("postgres_env"))
                 found[engine][name] = {check: by_raw_value(rows[check]) for check in QUERIES}
+                found[engine]["classes"] = {
+                    kind: {row if kind == "digit" else row[0] for row in rows[kind]}
+                    for kind in CLASS_QUERIES
+                }
         return found[engine]
 
     return of
@@ -307,3 +353,18 @@ def test_sql_agrees_with_python_on_the_edge_cases(
         if (kind, entry[0]) not in KNOWN_DIVERGENCES
     ]
     assert differing == []
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_unicode_classes_are_pythons_on_every_code_point(
+    results: Callable[[str], dict], engine: str
+) -> None:
+    """Domain label and TLD letters, and digits of other scripts, as Python's re reads them."""
+    found = results(engine)["classes"]
+    expected = python_classes()
+    for kind in CLASS_QUERIES:
+        assert found[kind] == expected[kind], (
+            kind,
+            sorted(found[kind] - expected[kind])[:5],
+            sorted(expected[kind] - found[kind])[:5],
+        )
