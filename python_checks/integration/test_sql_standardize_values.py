@@ -20,7 +20,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import psycopg2
 import pytest
+from psycopg2.extras import execute_values
 
 from crm_quality.standardize import (
     Lookups,
@@ -163,14 +165,11 @@ def run_duckdb(sql: dict[str, str], corpus: ValueCorpus) -> dict[str, list[tuple
 
 
 def run_postgres(sql: dict[str, str], corpus: ValueCorpus, env: dict[str, str]) -> dict:
-    import psycopg2
-    from psycopg2.extras import execute_values
-
     connection = psycopg2.connect(
         host=env["PGHOST"],
         port=env["PGPORT"],
         user=env["PGUSER"],
-        password=env.get("PGPASSWORD"),
+        password=env["PGPASSWORD"],
         dbname=env["PGDATABASE"],
     )
     try:
@@ -192,13 +191,12 @@ def run_postgres(sql: dict[str, str], corpus: ValueCorpus, env: dict[str, str]) 
         connection.close()
 
 
-def compiled_queries(target: str) -> dict[str, str]:
-    """Every check's and class's SQL for `target`, rendered in one go (a render parses the
-    project)."""
+def compiled_queries(target: str, environment: dict[str, str] | None = None) -> dict[str, str]:
+    """Every check's and class's SQL for `target`, rendered in one go."""
     marker = "-- check: "
     queries = QUERIES | CLASS_QUERIES
     inline = "\n".join(f"{marker}{check}\n{query}" for check, query in queries.items())
-    parts = compiled_sql(inline, target).split(marker)[1:]
+    parts = compiled_sql(inline, target, environment).split(marker)[1:]
     return dict(part.split("\n", 1) for part in parts)
 
 
@@ -257,23 +255,28 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ValueCorpus]:
 def results(
     request: pytest.FixtureRequest, corpora: dict[str, ValueCorpus]
 ) -> Callable[[str], dict]:
-    """engine → corpus → check → {raw value: row}, each engine run when first asked for."""
+    """engine → {'values': check → {raw value: row}, 'classes': class → code points}, each
+    engine run when first asked for, on the values of both corpora at once."""
     found: dict = {}
+    every = ValueCorpus()
+    for corpus in corpora.values():
+        for kind, values in corpus.values.items():
+            every.add(kind, values)
 
     def of(engine: str) -> dict:
         if engine not in found:
-            sql = compiled_queries(engine)
-            found[engine] = {}
-            for name, corpus in corpora.items():
-                if engine == "duckdb":
-                    rows = run_duckdb(sql, corpus)
-                else:
-                    rows = run_postgres(sql, corpus, request.getfixturevalue("postgres_env"))
-                found[engine][name] = {check: by_raw_value(rows[check]) for check in QUERIES}
-                found[engine]["classes"] = {
+            if engine == "duckdb":
+                rows = run_duckdb(compiled_queries(engine), every)
+            else:
+                environment = request.getfixturevalue("postgres_env")
+                rows = run_postgres(compiled_queries(engine, environment), every, environment)
+            found[engine] = {
+                "values": {check: by_raw_value(rows[check]) for check in QUERIES},
+                "classes": {
                     kind: {row if kind == "digit" else row[0] for row in rows[kind]}
                     for kind in CLASS_QUERIES
-                }
+                },
+            }
         return found[engine]
 
     return of
@@ -315,16 +318,13 @@ def divergences(found: dict, expected: dict, check: str) -> list[tuple]:
 def test_duckdb_and_postgres_agree_on_every_value(
     results: Callable[[str], dict], check: str
 ) -> None:
-    for corpus in ("generator", "edge"):
-        duck = results("duckdb")[corpus][check]
-        postgres = results("postgres")[corpus][check]
-        assert duck.keys() == postgres.keys()
-        differing = [
-            raw
-            for raw in duck
-            if _normalized(check, duck[raw]) != _normalized(check, postgres[raw])
-        ]
-        assert differing == [], [(raw, duck[raw], postgres[raw]) for raw in differing[:10]]
+    duck = results("duckdb")["values"][check]
+    postgres = results("postgres")["values"][check]
+    assert duck.keys() == postgres.keys()
+    differing = [
+        raw for raw in duck if _normalized(check, duck[raw]) != _normalized(check, postgres[raw])
+    ]
+    assert differing == [], [(raw, duck[raw], postgres[raw]) for raw in differing[:10]]
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "postgres"])
@@ -333,7 +333,7 @@ def test_sql_agrees_with_python_on_the_generator_values(
     results: Callable[[str], dict], reference: dict, engine: str, check: str
 ) -> None:
     expected = reference["generator"][check]
-    differing = divergences(results(engine)["generator"][check], expected, check)
+    differing = divergences(results(engine)["values"][check], expected, check)
     agreement = 1 - len(differing) / len(expected)
     print(f"{engine} {check}: {len(expected)} distinct values, agreement {agreement:.5f}")
     assert agreement >= 0.999, differing[:10]
@@ -349,7 +349,7 @@ def test_sql_agrees_with_python_on_the_edge_cases(
     kind = CORPUS_KIND[check]
     differing = [
         entry
-        for entry in divergences(results(engine)["edge"][check], reference["edge"][check], check)
+        for entry in divergences(results(engine)["values"][check], reference["edge"][check], check)
         if (kind, entry[0]) not in KNOWN_DIVERGENCES
     ]
     assert differing == []
