@@ -52,11 +52,17 @@
     ) }})
 {%- endmacro %}
 
-{#- The practical syntax check of is_valid_email (email.py), for standardized text. -#}
-{% macro email_syntax_pattern() -%}
+{#- The practical syntax check of is_valid_email (email.py), for standardized text. Like
+    Python it spells the language out in ASCII for ASCII text: the same language there, and
+    an automaton over a few ranges instead of Unicode's hundreds (about 20 times faster). -#}
+{% macro email_syntax_pattern(ascii_only=false) -%}
+    {%- set alnum = 'A-Za-z0-9' if ascii_only else regex_alnum_class() -%}
+    {%- set letter = 'A-Za-z' if ascii_only else regex_letter_class() -%}
     {%- set local_run = '[^ @"(),:;<>\\[\\]\\\\.]+' -%}
-    {%- set label = '[' ~ regex_alnum_class() ~ '](([' ~ regex_alnum_class() ~ ']|-){0,61}[' ~ regex_alnum_class() ~ '])?' -%}
-    {%- set tld = '([' ~ regex_letter_class() ~ ']{2,63}|xn--[a-z0-9-]{1,59})' -%}
+    {#- Label and TLD lengths (at most 63) are checked apart: counted repetition of a large
+        class makes the automaton huge. -#}
+    {%- set label = '[' ~ alnum ~ ']([' ~ alnum ~ '-]*[' ~ alnum ~ '])?' -%}
+    {%- set tld = '([' ~ letter ~ ']{2,}|xn--[a-z0-9-]+)' -%}
     ^{{ local_run }}(\.{{ local_run }})*@({{ label }}\.)+{{ tld }}$
 {%- endmacro %}
 
@@ -79,37 +85,53 @@
 
     email_cleaned as {{ materialized_cte() }} (
         select
-            {{ column }} as raw_value,
-            {{ value_text_cleaned(column) }} as email_text
-        from {{ relation }}
-    ),
-
-    email_pass_0 as {{ materialized_cte() }} (
-        select
             raw_value,
             case when lower(email_text) not in (select placeholder from email_placeholders) then email_text end
                 as email_text
-        from email_cleaned
+        from (
+            select
+                {{ column }} as raw_value,
+                {{ value_text_cleaned(column) }} as email_text
+            from {{ relation }}
+        ) as cleaned
     ),
 
-    {#- Printable ASCII without '<', '>' or ':' has nothing to unwrap: lower case is all. -#}
+    {#- Printable ASCII without '<', '>' or ':' (most addresses) has nothing to unwrap: lower
+        case is all. The rest goes through the passes. -#}
+    email_plain as (
+        select
+            raw_value,
+            lower(email_text) as email_text
+        from email_cleaned
+        where email_text is null or {{ regex_matches('email_text', '^[ -9;=?-~]*$') }}
+    ),
+
+    email_pass_0 as (
+        select
+            raw_value,
+            email_text
+        from email_cleaned
+        where not {{ regex_matches('email_text', '^[ -9;=?-~]*$') }}
+    ),
     {% for pass in range(1, passes + 1) %}
     email_pass_{{ pass }} as {{ materialized_cte() }} (
         select
             raw_value,
-            case
-                when {{ regex_matches('email_text', '^[ -9;=?-~]*$') }} then lower(email_text)
-                when lower(unwrapped) not in (select placeholder from email_placeholders) then unwrapped
-            end as email_text
+            case when lower(unwrapped) not in (select placeholder from email_placeholders) then unwrapped end
+                as email_text
         from (
             select
                 raw_value,
-                email_text,
                 {{ value_text_cleaned(email_unwrapped('email_text')) }} as unwrapped
             from email_pass_{{ pass - 1 }}
         ) as unwrapping
     ),
     {% endfor %}
+    email_standardized as (
+        select * from email_plain
+        union all
+        select * from email_pass_{{ passes }}
+    ),
 
     email_judged as (
         select
@@ -117,10 +139,15 @@
             email_text,
             email_text is not null
             and length(email_text) <= 254
-            and {{ regex_matches('email_text', email_syntax_pattern()) }}
+            and case
+                when {{ regex_matches('email_text', '^[ -~]*$') }}
+                    then {{ regex_matches('email_text', email_syntax_pattern(ascii_only=true)) }}
+                else {{ regex_matches('email_text', email_syntax_pattern()) }}
+            end
             and length(split_part(email_text, '@', 1)) <= 64
-            and length(split_part(email_text, '@', 2)) <= 253 as is_valid
-        from email_pass_{{ passes }}
+            and length(split_part(email_text, '@', 2)) <= 253
+            and not {{ regex_matches("split_part(email_text, '@', 2)", '[^.]{64}') }} as is_valid
+        from email_standardized
     ),
 
     email_valid as (
@@ -137,15 +164,20 @@
     ),
 
     {#- is_disposable_domain: the domain or a parent of two labels or more is listed. -#}
+    email_domains as (
+        select distinct email_domain from email_valid
+        where email_domain is not null
+    ),
+
     disposable_hits as (
-        select distinct email_valid.email_domain
-        from email_valid
+        select distinct email_domains.email_domain
+        from email_domains
         inner join disposable
             on
-                email_valid.email_domain = disposable.domain
+                email_domains.email_domain = disposable.domain
                 or (
                     disposable.domain like '%.%'
-                    and right(email_valid.email_domain, length(disposable.domain) + 1) = '.' || disposable.domain
+                    and right(email_domains.email_domain, length(disposable.domain) + 1) = '.' || disposable.domain
                 )
     )
 
