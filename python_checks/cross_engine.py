@@ -114,10 +114,18 @@ def build_on_postgres(
     copy_python_models(duckdb_warehouse, environment)
     return subprocess.run(
         [
-            str(DBT), *command, "--target", "postgres",
-            "--exclude", *PYTHON_MODELS,
-            "--vars", json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
-            "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+            str(DBT),
+            *command,
+            "--target",
+            "postgres",
+            "--exclude",
+            *PYTHON_MODELS,
+            "--vars",
+            json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
         ],  # fmt: skip
         cwd=REPO_ROOT,
         env=dbt_env,

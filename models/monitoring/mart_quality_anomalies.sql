@@ -147,7 +147,8 @@ walk as (
 
         select
             with_runs.*,
-            with_runs.is_anomaly and {{ list_length('with_runs.current_run') }} >= {{ rebaseline_builds }} as is_rebaseline
+            with_runs.is_anomaly
+            and {{ list_length('with_runs.current_run') }} >= {{ rebaseline_builds }} as is_rebaseline
 
         from (
 
@@ -256,7 +257,9 @@ final as (
         {{ round_double('walk.spread', 4) }} as spread,
         {{ round_double('walk.allowed_departure', 4) }} as allowed_departure,
         {{ round_double('history.value - walk.baseline_median', 4) }} as departure,
-        {{ round_double('case when walk.is_judged then (history.value - walk.baseline_median) / nullif(walk.spread, 0) end', 2) }}
+        {{ round_double(
+            'case when walk.is_judged then (history.value - walk.baseline_median) / nullif(walk.spread, 0) end', 2
+        ) }}
             as robust_z,
         case
             when walk.run_id is null then 'not_judged'
