@@ -68,8 +68,12 @@ def test_rounding_types_and_safe_casts(engine: str, postgres_env: dict[str, str]
     sql = (
         "select {{ round_double('cast(2.345678 as ' ~ type_double() ~ ')', 4) }},"
         " {{ round_double('cast(-0.00004 as ' ~ type_double() ~ ')', 4) }},"
-        " {{ safe_cast(\"'12.5'\", 'double precision') }}, {{ safe_cast(\"'12,5'\", 'integer') }},"
-        " {{ safe_cast(\"'2024-02-29'\", 'date') }}, {{ safe_cast('3', 'integer') }}"
+        " {{ safe_cast('decimal_text', 'double precision') }},"
+        " {{ safe_cast('comma_text', 'integer') }},"
+        " {{ safe_cast('day_text', 'date') }}, {{ safe_cast('3', 'integer') }}"
+        # From a table function: PostgreSQL would evaluate casts of literals while planning.
+        " from unnest(array['12.5'], array['12,5'], array['2024-02-29'])"
+        " as inputs (decimal_text, comma_text, day_text)"
     )
     ((rounded, rounded_to_zero, number, refused, day, integer),) = _run(sql, engine, postgres_env)
     assert (rounded, abs(rounded_to_zero), number, refused) == (2.3457, 0.0, 12.5, None)
