@@ -72,8 +72,9 @@ def test_rounding_types_and_safe_casts(engine: str, postgres_env: dict[str, str]
         " {{ safe_cast('comma_text', 'integer') }},"
         " {{ safe_cast('day_text', 'date') }}, {{ safe_cast('3', 'integer') }}"
         # From a table function: PostgreSQL would evaluate casts of literals while planning.
-        " from unnest(array['12.5'], array['12,5'], array['2024-02-29'])"
-        " as inputs (decimal_text, comma_text, day_text)"
+        " from unnest(array['12.5']) as decimals (decimal_text)"
+        " cross join unnest(array['12,5']) as commas (comma_text)"
+        " cross join unnest(array['2024-02-29']) as days (day_text)"
     )
     ((rounded, rounded_to_zero, number, refused, day, integer),) = _run(sql, engine, postgres_env)
     assert (rounded, abs(rounded_to_zero), number, refused) == (2.3457, 0.0, 12.5, None)
