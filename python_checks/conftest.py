@@ -61,6 +61,11 @@ SHARED_BUILDS = {
         "python_checks/integration/test_raw_rows_conserved.py",
         "python_checks/integration/test_pair_scoring_sql.py",
     ),
+    # cross_engine_builds (integration/conftest.py): DuckDB and PostgreSQL.
+    "cross-engine": (
+        "python_checks/integration/test_postgres_build.py",
+        "python_checks/integration/test_postgres_roles.py",
+    ),
     # shared_history (integration/test_monitoring_builds.py).
     "monitoring-history": (
         "python_checks/integration/test_monitoring.py",
@@ -77,6 +82,7 @@ PER_PARAMETER = {
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of both workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
+    "cross-engine",
     "monitoring-history",
     "python_checks/integration/test_entity_resolution_accuracy.py",
     "generated-warehouse",
