@@ -39,7 +39,7 @@
     with
 
     date_placeholders as (
-        {{ placeholder_values_of('date', placeholders) }}
+        {{ placeholder_rows_of('date', placeholders) }}
     ),
 
     date_cleaned as {{ materialized_cte() }} (

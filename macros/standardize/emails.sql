@@ -30,7 +30,7 @@
     'any' rows), lower-cased as the cleaned text is compared. A query, for `in (...)`.
     TODO(issue 11): the placeholder test of clean_text (macros/standardize/text.sql).
 -#}
-{% macro placeholder_values_of(field_type, placeholders=none) -%}
+{% macro placeholder_rows_of(field_type, placeholders=none) -%}
     select distinct lower(trim(value)) as placeholder
     from {{ placeholders if placeholders is not none else ref('placeholder_values') }}
     where lower(trim(field_type)) in ('any', '{{ field_type }}')
@@ -74,7 +74,7 @@
     with
 
     email_placeholders as (
-        {{ placeholder_values_of('email', placeholders) }}
+        {{ placeholder_rows_of('email', placeholders) }}
     ),
 
     disposable as (
