@@ -107,7 +107,7 @@ class DuckDBWarehouse:
         self.connection = connection
 
     def read(self, sql: str) -> pa.Table:
-        return self.connection.execute(sql).to_arrow_table()
+        return self.connection.sql(sql).to_arrow_table()
 
     def has_table(self, schema: str, table: str) -> bool:
         sql = (
