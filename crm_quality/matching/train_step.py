@@ -219,7 +219,7 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
     settings = settings_row(
         warehouse.read(f'select * from "{schema}"."{SETTINGS_MODEL}"').to_pandas()
     )
-    records = warehouse.read(f'select * from "{restricted}"."{RECORDS_MODEL}" order by record_key')
+    records = canonical(warehouse.read(f'select * from "{restricted}"."{RECORDS_MODEL}"'))
     previous = warehouse.read(f'select * from "{restricted}"."{REGISTRY_TABLE}"')
     options = TrainingOptions(
         retrain=setting(settings, "er_retrain"),
@@ -227,10 +227,17 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
         max_pairs_per_record=setting(settings, "er_max_pairs_per_record"),
         starting_model_path=setting(settings, "er_model_path"),
     )
-    with closing(duckdb.connect()) as session:
+    # One thread: DuckDB's parallel sums differ in their last bits from run to run, and the
+    # model id hashes the trained floats; one thread gives both engines the same model.
+    with closing(duckdb.connect(config={"threads": 1})) as session:
+        # One table in one order, whichever engine the rows came from: Splink's sampling and
+        # its sums follow the rows' order.
+        session.register("pulled", records)
+        session.execute("create table records as select * from pulled order by record_key")
+        session.unregister("pulled")
         trained = train_or_reuse(
             session,
-            session.from_arrow(records),
+            session.table("records"),
             session.from_arrow(previous) if previous.num_rows else None,
             options,
             max_key_group_size=setting(settings, "max_exact_key_group_size"),
@@ -243,6 +250,21 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
         append_model(warehouse, restricted, trained)
     model_id, _, _, reason = in_use or (None, None, None, None)
     return StepResult(model_id, bool(trained.num_rows), reason, records.num_rows)
+
+
+def canonical(records: pa.Table) -> pa.Table:
+    """The records with the types both engines' drivers agree on (DuckDB's TIMESTAMP_S and
+    INTEGER arrive as microsecond timestamps and 64-bit integers from PostgreSQL)."""
+    fields = []
+    for field in records.schema:
+        if pa.types.is_timestamp(field.type):
+            field = field.with_type(pa.timestamp("us"))
+        elif pa.types.is_integer(field.type):
+            field = field.with_type(pa.int64())
+        elif pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            field = field.with_type(pa.string())
+        fields.append(field)
+    return records.cast(pa.schema(fields))
 
 
 def ensure_tables(warehouse: Warehouse, restricted: str) -> None:
