@@ -18,24 +18,29 @@ in_use as (
 
 ),
 
-build as (
-
-    select 1 as one
-
-),
-
 final as (
 
     select
-        in_use.model_id,
-        in_use.trained_at,
-        coalesce(in_use.training_reason, 'no records to train on') as training_reason,
-        coalesce(in_use.training_record_count, 0) as training_record_count,
-        coalesce(in_use.compared_fields, '') as compared_fields,
-        in_use.probability_two_random_records_match,
-        coalesce(in_use.is_identification_weak, true) as is_identification_weak
-    from build
-    left join in_use on true
+        model_id,
+        trained_at,
+        training_reason,
+        training_record_count,
+        compared_fields,
+        probability_two_random_records_match,
+        is_identification_weak
+    from in_use
+
+    union all
+
+    select
+        null as model_id,
+        null as trained_at,
+        'no records to train on' as training_reason,
+        0 as training_record_count,
+        '' as compared_fields,
+        null as probability_two_random_records_match,
+        true as is_identification_weak
+    where not exists (select 1 from in_use)
 
 )
 
