@@ -252,7 +252,8 @@ def run_build(
                 step = run_train_step(connection, environment.get("CRM_PG_SCHEMA", "main"))
             result.trained = step.trained
             action = "trained" if step.trained else "reused"
-            result.output += f"matching: {action} model {step.model_id} ({step.reason})\n"
+            why = f" ({step.reason})" if step.trained else ""
+            result.output += f"matching: {action} model {step.model_id}{why}\n"
         except Exception as error:  # noqa: BLE001 - reported like a failing node
             result.output += f"error: the matching training step failed: {error!r}\n"
             step = None
