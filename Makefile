@@ -29,11 +29,6 @@ TEST_DIR := target/test-data
 # there: put before a dbt command on the same shell line.
 declare_sources = $(PY) -m crm_quality.ingest declare --raw-dir $(1) --out $(2) >/dev/null && \
 	export CRM_DECLARED_DIR=$(2) &&
-# Loads raw directory $(1)'s sources into DuckDB file $(3) (or the PostgreSQL of the PG* variables
-# when TARGET=postgres), declaring them to dbt in $(2) (crm_quality/ingest/raw_tables.py); put
-# before a dbt command on the same shell line.
-load_sources = $(PY) -m crm_quality.ingest load --raw-dir $(1) --declared-dir $(2) --duckdb-path $(3) \
-	--target $(TARGET) && export CRM_DECLARED_DIR=$(2) &&
 # The warehouse engine: duckdb (an embedded file, the default) or postgres (profiles.yml).
 TARGET ?= duckdb
 export CRM_DBT_TARGET := $(TARGET)
@@ -55,19 +50,21 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 
 ## build: set up, build the whole warehouse (the shipped demo data unless CRM_RAW_DIR says
 ## otherwise), print the headline figures and write the report.
-# dbt builds a working copy beside CRM_DUCKDB_PATH, published in one rename when every model
-# built (crm_quality/publish.py): BI tools keep reading the previous build meanwhile.
-# The headline and the report are written even when a test fails (a failing monitor is news, and
-# the figures are built); then make exits with dbt's status, naming each test that failed.
-RUN_RESULTS = $(or $(DBT_TARGET_PATH),target)/run_results.json
+# crm_quality/build.py: a working copy beside CRM_DUCKDB_PATH (published in one rename when every
+# model built, crm_quality/publish.py, so BI tools keep reading the previous build meanwhile),
+# the raw tables loaded, dbt builds what matching training reads, the training step, then dbt
+# builds the rest. The headline and the report are written even when a test fails (a failing
+# monitor is news, and the figures are built); then make exits non-zero, naming each failing test.
+RUN_RESULTS = $(TARGET_DIR)/run_results.json
 PUBLISH = $(PY) -m crm_quality.publish
+# One build (its phases and the training step):
+# $(call run_build,RAW_DIR,WAREHOUSE,TARGET_PATH,VARS[,-- MORE DBT ARGS])
+run_build = $(PY) -m crm_quality.build --raw-dir $(1) --warehouse $(2) --target $(TARGET) \
+	--target-path $(3) --vars '$(4)' $(5)
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
-	@rm -f $(RUN_RESULTS)
-	working=$$($(PUBLISH) prepare $(CRM_DUCKDB_PATH)) || exit 1; \
-	$(call load_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared,$$working) status=0 || exit 1; \
-	CRM_DUCKDB_PATH=$$working $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
-	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS) || status=1; \
+	status=0; \
+	$(call run_build,$(CRM_RAW_DIR),$(CRM_DUCKDB_PATH),$(TARGET_DIR),$(BUILD_VARS)) || status=$$?; \
 	if [ -f $(CRM_DUCKDB_PATH) ]; then \
 		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
 		$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT) || status=1; \
@@ -106,9 +103,7 @@ lint: setup
 dbt-test: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(PY) -m crm_quality.demo --people 2000 --seed 7 --as-of $(DEMO_AS_OF) --out $(TEST_DIR)/raw
-	$(call load_sources,$(TEST_DIR)/raw,$(TEST_DIR)/declared,$(TEST_DIR)/warehouse.duckdb) \
-	CRM_RAW_DIR=$(TEST_DIR)/raw CRM_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
-		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
+	$(call run_build,$(TEST_DIR)/raw,$(TEST_DIR)/warehouse.duckdb,$(TEST_DIR)/target,{as_of_date: "$(DEMO_AS_OF)"})
 
 # Two workers, each taking whole work units in the order python_checks/conftest.py gives: a test
 # file, or the files sharing one session-wide build (that build is made once).
@@ -152,10 +147,7 @@ train-model: setup
 	rm -rf $(ER_DIR)/train && mkdir -p $(ER_DIR)/train
 	$(if $(TRAIN_RAW_DIR),,$(PY) -m crm_quality.demo --people $(TRAIN_PEOPLE) --seed $(TRAIN_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
-	$(call load_sources,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/declared,$(ER_DIR)/train/warehouse.duckdb) \
-	CRM_RAW_DIR=$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw) CRM_DUCKDB_PATH=$(ER_DIR)/train/warehouse.duckdb \
-		$(DBT) build --select +int_person_records_standardized --exclude-resource-type test unit_test \
-		--vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/train/target
+	$(call run_build,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/warehouse.duckdb,$(ER_DIR)/train/target,{as_of_date: "$(DEMO_AS_OF)"},--training-inputs-only --no-publish -- --exclude-resource-type test unit_test)
 	$(PY) -m crm_quality.matching train --warehouse $(ER_DIR)/train/warehouse.duckdb --out $(ER_MODEL)
 
 ## accuracy: generated people and FEBRL (1, 2 tested; 3, 4 held out): P/R/F1, shortage, duplicates -> benchmarks/accuracy.md
@@ -168,17 +160,14 @@ accuracy: setup
 	rm -rf $(ER_DIR)/accuracy && mkdir -p $(ER_DIR)/accuracy
 	$(PY) -m crm_quality.demo --people $(ACCURACY_PEOPLE) --seed $(ACCURACY_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/accuracy/generated/raw
-	$(call load_sources,$(ER_DIR)/accuracy/generated/raw,$(ER_DIR)/accuracy/generated/declared,$(ER_DIR)/accuracy/generated/warehouse.duckdb) \
-	CRM_RAW_DIR=$(ER_DIR)/accuracy/generated/raw CRM_DUCKDB_PATH=$(ER_DIR)/accuracy/generated/warehouse.duckdb \
-		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/accuracy/generated/target
+	$(call run_build,$(ER_DIR)/accuracy/generated/raw,$(ER_DIR)/accuracy/generated/warehouse.duckdb,$(ER_DIR)/accuracy/generated/target,{as_of_date: "$(DEMO_AS_OF)"})
 	$(PY) -m crm_quality.matching accuracy --warehouse $(ER_DIR)/accuracy/generated/warehouse.duckdb \
 		--raw $(ER_DIR)/accuracy/generated/raw --out $(ER_DIR)/accuracy/generated/report
 	for run in $(FEBRL_RUNS); do \
 		dir=$(ER_DIR)/accuracy/febrl$$run; \
 		$(PY) -m crm_quality.external febrl --dataset $${run%%-*} --layout $${run#*-} --out $$dir/raw >/dev/null && \
-		$(call load_sources,$$dir/raw,$$dir/declared,$$dir/warehouse.duckdb) \
-		CRM_RAW_DIR=$$dir/raw CRM_DUCKDB_PATH=$$dir/warehouse.duckdb $(DBT) build --quiet \
-			$(FEBRL_NOT_MEASURED) --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $$dir/target && \
+		$(call run_build,$$dir/raw,$$dir/warehouse.duckdb,$$dir/target,{as_of_date: "$(DEMO_AS_OF)"},-- \
+			$(FEBRL_NOT_MEASURED)) >/dev/null && \
 		$(PY) -m crm_quality.matching accuracy --warehouse $$dir/warehouse.duckdb --raw $$dir/raw \
 			--out $$dir/report >/dev/null || exit 1; \
 	done

@@ -1,21 +1,23 @@
-"""Benchmark the full `dbt build` on generated data, twice, against Splink alone on the same
-records: wall time per stage, records per second, peak memory. Writes <out>.json and <out>.md
-(`make bench`).
+"""Benchmark the full build (crm_quality.build, as `make build` runs it) on generated data,
+twice, against Splink alone on the same records: wall time per stage, records per second, peak
+memory. Writes <out>.json and <out>.md (`make bench`).
 
     python benchmarks/run_benchmark.py --people 1060000 --seed 20261127 \
         --work target/entity-resolution/bench --out benchmarks/results
 
 Data is generated once per (people, seed) and reused. The build runs twice on one warehouse
-file: first on a fresh file, so int_matching_models trains a model on the records; then again
+file: first on a fresh file, so the training step trains a model on the records; then again
 on the same data, so it only profiles them and reuses the stored model (mart_matching_model is
 read after each build to show it). Then benchmarks/splink_baseline.py runs stock Splink on the
 same records in a process of its own. The machine is shared: compare ratios within one run.
 
-Stage times come from dbt's run_results.json: a stage's wall time is the span from its first
-node's start to its last node's end (dbt runs two threads, so stages overlap a little); its
-busy time is the sum of its nodes' execution times. A process's peak RSS is its maximum
-resident set size from wait4 (DuckDB and the Python models run inside the dbt process); /proc
-is sampled twice a second so each stage's, node's and Splink phase's peak can be told apart.
+Stage times come from dbt's run_results.json (both dbt invocations of the build) and, for the
+training step between them, from the phase times the build prints: a stage's wall time is the
+span from its first node's start to its last node's end (dbt runs two threads, so stages
+overlap a little); its busy time is the sum of its nodes' execution times. A process's peak RSS
+is its maximum resident set size from wait4 (which counts its waited-for children: the dbt
+processes); /proc is sampled twice a second, summed over the process and its children, so each
+stage's, node's and Splink phase's peak can be told apart.
 """
 
 from __future__ import annotations
@@ -31,18 +33,21 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import yaml
 
+from crm_quality.build import PHASES_LINE
 from crm_quality.connect import connect
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF_DATE = "2026-06-30"
 
 TRAINING_STAGE = "matching: training (or reuse check)"
+# The build's training step (crm_quality/matching/train_step.py), between its two dbt selections.
+TRAINING_STEP = "step.crm_quality.matching_training"
 SCORING_STAGE = "matching: scoring pairs (Splink)"
 CLUSTERING_STAGE = "matching: clustering"
 # Our stage and Splink alone's phase doing the same step.
@@ -59,7 +64,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("seed.", "seeds"),
     ("models/staging/", "staging"),
     ("models/intermediate/standardized/", "standardization"),
-    ("int_matching_models", TRAINING_STAGE),
+    (TRAINING_STEP, TRAINING_STAGE),
     ("int_record_pairs_scored", SCORING_STAGE),
     ("int_person_records_clustered", CLUSTERING_STAGE),
     ("models/intermediate/resolution/", "matching: resolved records"),
@@ -112,23 +117,30 @@ def generate(people: int, seed: int, raw_dir: Path) -> float:
 
 
 class _RssSampler(threading.Thread):
-    """Samples a process's resident set size from /proc twice a second."""
+    """Samples the resident set size of a process and its children from /proc twice a second."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
+        self.pid = pid
         self.status = Path(f"/proc/{pid}/status")
         self.samples: list[tuple[float, float]] = []
         self.finished = threading.Event()
 
     def run(self) -> None:
         while not self.finished.wait(0.5):
-            try:
-                text = self.status.read_text()
-            except OSError:
+            if not self.status.exists():
                 return
-            match = re.search(r"VmRSS:\s+(\d+) kB", text)
-            if match:
-                self.samples.append((time.time(), int(match.group(1)) / 1024**2))
+            self.samples.append((time.time(), _tree_rss_kib(self.pid) / 1024**2))
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Resident set size of a process and its descendants (the build runs dbt as children)."""
+    try:
+        match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return (int(match.group(1)) if match else 0) + sum(_tree_rss_kib(int(c)) for c in children)
 
 
 def run_measured(command: list[str], env: dict[str, str], log_path: Path) -> dict:
@@ -152,7 +164,8 @@ def run_measured(command: list[str], env: dict[str, str], log_path: Path) -> dic
 
 
 def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, *, name: str, fresh: bool) -> dict:
-    """A full `dbt build` (on a new warehouse file if `fresh`), measured, and the model it used."""
+    """A full build as `make build` runs it (crm_quality.build: load, dbt, the training step,
+    dbt; on a new warehouse file if `fresh`), measured, and the model it used."""
     warehouse = work_dir / "warehouse.duckdb"
     if fresh:
         for stale in (warehouse, work_dir / "warehouse.duckdb.wal"):
@@ -160,44 +173,41 @@ def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, *, name: str, f
     target = work_dir / "target"
     env = {
         **os.environ,
-        "CRM_DECLARED_DIR": str(work_dir / "declared"),
-        "CRM_RAW_DIR": str(raw_dir),
-        "CRM_DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(profiles_dir),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--vars",
-        f'{{as_of_date: "{AS_OF_DATE}"}}',
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    # The raw tables are loaded before dbt runs, as `make build` does; the build's figures
-    # include the load.
-    load = [sys.executable, "-m", "crm_quality.ingest", "load", "--raw-dir", str(raw_dir),
-            "--declared-dir", str(work_dir / "declared"),
-            "--duckdb-path", str(warehouse)]  # fmt: skip
-    loaded = run_measured(load, env, work_dir / f"{name}-load.log")
+    command = [sys.executable, "-m", "crm_quality.build", "--raw-dir", str(raw_dir),
+               "--warehouse", str(warehouse), "--no-publish", "--vars",
+               f'{{as_of_date: "{AS_OF_DATE}"}}', "--target-path", str(target),
+               "--log-path", str(work_dir / "logs")]  # fmt: skip
     log = work_dir / f"{name}.log"
     measured = run_measured(command, env, log)
-    measured |= {
-        "load_seconds": loaded["wall_seconds"],
-        "wall_seconds": round(loaded["wall_seconds"] + measured["wall_seconds"], 1),
-        "peak_rss_gib": max(loaded["peak_rss_gib"], measured["peak_rss_gib"]),
-        "exit_status": loaded["exit_status"] or measured["exit_status"],
-    }
-    summary = re.search(r"Done\. (PASS=.*)", log.read_text("utf-8"))
+    text = log.read_text("utf-8")
+    phases = json.loads(text.rsplit(PHASES_LINE, 1)[1]) if PHASES_LINE in text else {}
+    load = phases.get("load", [0.0, 0.0])
+    summaries = re.findall(r"Done\. (PASS=.*)", text)
+    run_results = json.loads((target / "run_results.json").read_text("utf-8"))
+    if "training step" in phases:
+        run_results["results"].append(_step_result(*phases["training step"]))
     return {
         **measured,
-        "dbt_summary": summary.group(1).strip() if summary else None,
-        "run_results": json.loads((target / "run_results.json").read_text("utf-8")),
+        "load_seconds": round(load[1] - load[0], 1),
+        "dbt_summary": " | ".join(summary.strip() for summary in summaries) or None,
+        "run_results": run_results,
         "manifest_nodes": _manifest_nodes(target / "manifest.json"),
         "model": model_state(warehouse),
     }
+
+
+def _step_result(started: float, ended: float) -> dict:
+    """The training step (outside dbt) as a node result, so it is a stage like the others."""
+    timing = {
+        "name": "execute",
+        "started_at": datetime.fromtimestamp(started, UTC).isoformat(),
+        "completed_at": datetime.fromtimestamp(ended, UTC).isoformat(),
+    }
+    return {"unique_id": TRAINING_STEP, "status": "success", "execution_time": ended - started,
+            "timing": [timing]}  # fmt: skip
 
 
 def model_state(warehouse: Path) -> dict:

@@ -1,14 +1,14 @@
 """Build the same raw data on DuckDB and on PostgreSQL, and compare what the two builds hold.
 
 dbt-postgres runs no Python models. Until every model is SQL, the PostgreSQL build takes the
-tables of the models still in Python from the DuckDB build (PYTHON_MODELS) and builds the rest.
+tables of the models still in Python from the DuckDB build (PYTHON_MODELS) and builds the rest,
+as crm_quality.build.run_build builds (the matching training step included).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
 from collections.abc import Iterable, Mapping
 from contextlib import closing
@@ -19,20 +19,15 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-from crm_quality.ingest.raw_tables import load_into_postgres
-from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, dbt_environment
+from crm_quality.build import run_build
+from python_checks.dbt_runner import AS_OF_DATE, dbt_environment
 
 # The dbt models still in Python (DuckDB only): the one list to shrink as each becomes SQL.
 PYTHON_MODELS = (
     "int_person_records_standardized",
     "int_orders_standardized",
     "int_phones_rejudged",
-    "int_matching_models",
     "int_person_records_clustered",
-    "fct_matching_blocking_keys",
-    "fct_matching_fields",
-    "fct_matching_parameters",
-    "mart_matching_model",
 )
 # Floating-point sums and averages may differ in their last bits between engines (summation
 # order); numbers agree when within this relative (or, near zero, absolute) difference.
@@ -101,36 +96,19 @@ def build_on_postgres(
     dbt_env = {
         **dbt_environment(raw_dir, work_dir, work_dir / "unused.duckdb"),
         **environment,
-        "CRM_DBT_TARGET": "postgres",
     }
-    saved = dict(os.environ)
-    os.environ.update(environment)
-    try:
-        load_into_postgres(raw_dir)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     copy_python_models(duckdb_warehouse, environment)
-    return subprocess.run(
-        [
-            str(DBT),
-            *command,
-            "--target",
-            "postgres",
-            "--exclude",
-            *PYTHON_MODELS,
-            "--vars",
-            json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],  # fmt: skip
-        cwd=REPO_ROOT,
-        env=dbt_env,
-        capture_output=True,
-        text=True,
+    built = run_build(
+        raw_dir,
+        target="postgres",
+        variables=json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
+        target_path=work_dir / "target",
+        log_path=work_dir / "logs",
+        dbt_args=[*command[1:], "--exclude", *PYTHON_MODELS],
+        declared_dir=work_dir / "declared",
+        environment=dbt_env,
     )
+    return subprocess.CompletedProcess(command, built.returncode, built.output, "")
 
 
 def comparable(value: object) -> object:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from crm_quality.build import run_build
 from crm_quality.connect import connect
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
@@ -110,7 +111,8 @@ def run_dbt(
 def dbt_process(
     command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb (run_dbt's finished process).
+    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb (run_dbt's finished process);
+    a whole `dbt build` runs as crm_quality.build.run_build (make build's phases, in place).
 
     dbt parses the project only partly when the saved parse's vars, profile (the warehouse
     path) and dbt_project.yml's env vars (CRM_DECLARED_DIR) are as before; a full parse takes
@@ -121,21 +123,36 @@ def dbt_process(
     work_dir.mkdir(parents=True, exist_ok=True)
     stage = _point_stage_at(work_dir)
     environment = dbt_environment(raw_dir, stage, stage / "warehouse.duckdb")
+    saved_parse = work_dir / "target" / PARTIAL_PARSE_FILE
+    if _LATEST_PARSE and _LATEST_PARSE.exists() and not saved_parse.exists():
+        saved_parse.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_LATEST_PARSE, saved_parse)
+    variables_json = json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})})
+    if is_whole_build(command):
+        built = run_build(
+            raw_dir,
+            warehouse=stage / "warehouse.duckdb",
+            variables=variables_json,
+            target_path=work_dir / "target",
+            log_path=work_dir / "logs",
+            dbt_args=command[1:],
+            declared_dir=stage / "declared",
+            environment=environment,
+            publishing=False,
+        )
+        _remember_parse(saved_parse)
+        return subprocess.CompletedProcess(command, built.returncode, built.output, "")
     if command[0] in LOADING_COMMANDS:
         try:
             load_into_duckdb(raw_dir, work_dir / "warehouse.duckdb")
         except (RawInputError, duckdb.Error) as error:  # as `make build` reports it, before dbt
             return subprocess.CompletedProcess(command, 1, "", f"error: {error}\n")
-    saved_parse = work_dir / "target" / PARTIAL_PARSE_FILE
-    if _LATEST_PARSE and _LATEST_PARSE.exists() and not saved_parse.exists():
-        saved_parse.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_LATEST_PARSE, saved_parse)
     completed = subprocess.run(
         [
             str(DBT),
             *command,
             "--vars",
-            json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})}),
+            variables_json,
             "--target-path",
             str(work_dir / "target"),
             "--log-path",
@@ -148,6 +165,12 @@ def dbt_process(
     )
     _remember_parse(saved_parse)
     return completed
+
+
+def is_whole_build(command: list[str]) -> bool:
+    """A `dbt build` of the whole project (exclusions allowed): run as `make build` runs it,
+    in phases with the matching training step between (crm_quality/build.py)."""
+    return command[0] == "build" and not {"--select", "-s", "--selector"} & set(command)
 
 
 # dbt commands that build models, so the raw tables are loaded first (as make does).

@@ -1,11 +1,14 @@
 """Command line: train the matching model, or measure a build's accuracy against truth.
 
     python -m crm_quality.matching train --warehouse W.duckdb [--out MODEL.json] [--seed N]
+    python -m crm_quality.matching train-step [--target postgres] [--duckdb-path W.duckdb]
     python -m crm_quality.matching accuracy --warehouse W.duckdb --raw RAW_DIR --out PREFIX
     python -m crm_quality.matching summary --out PREFIX LABEL=REPORT.json ...
 
 `train` reads int_person_records_standardized from a built warehouse (read-only) and runs
-Splink on an in-memory DuckDB. `accuracy` writes PREFIX.json and PREFIX.md; `summary` puts
+Splink on an in-memory DuckDB. `train-step` is a build's training step (train_step.py: train
+or reuse, append to the warehouse's registry); crm_quality.build runs it between the two dbt
+selections. `accuracy` writes PREFIX.json and PREFIX.md; `summary` puts
 several accuracy reports into one PREFIX.md / PREFIX.json (benchmarks/accuracy).
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +27,7 @@ from crm_quality.connect import connect
 from crm_quality.matching.accuracy import accuracy_report, render_markdown, render_summary
 from crm_quality.matching.duckdb_backend import matching_features
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, save_model
+from crm_quality.matching.train_step import open_warehouse, run_train_step
 from crm_quality.matching.training import DEFAULT_SEED, train_model
 
 DEFAULT_MAX_KEY_GROUP_SIZE = 20
@@ -38,6 +43,18 @@ def _train(args: argparse.Namespace) -> int:
     print(
         f"trained on {features.num_rows} records (seed {args.seed}) in "
         f"{time.perf_counter() - started:.1f}s -> {path}"
+    )
+    return 0
+
+
+def _train_step(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with open_warehouse(args.target, args.duckdb_path) as warehouse:
+        result = run_train_step(warehouse, args.schema)
+    done = f"trained model {result.model_id}" if result.trained else f"reused {result.model_id}"
+    print(
+        f"matching: {done} on {result.record_count} records ({result.reason}) in "
+        f"{time.perf_counter() - started:.1f}s"
     )
     return 0
 
@@ -76,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--seed", type=int, default=DEFAULT_SEED)
     train.add_argument("--max-key-group-size", type=int, default=DEFAULT_MAX_KEY_GROUP_SIZE)
     train.set_defaults(run=_train)
+
+    step = commands.add_parser("train-step", help="a build's training step (train or reuse)")
+    step.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    step.add_argument("--duckdb-path", type=Path, help="the DuckDB warehouse file being built")
+    step.add_argument("--schema", default=os.environ.get("CRM_PG_SCHEMA", "main"))
+    step.set_defaults(run=_train_step)
 
     accuracy = commands.add_parser("accuracy", help="measure a build against generator truth")
     accuracy.add_argument("--warehouse", type=Path, required=True)

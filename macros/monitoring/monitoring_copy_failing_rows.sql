@@ -4,7 +4,7 @@
     {%- do run_query(
         'insert into ' ~ failures_relation
         ~ ' (run_id, run_started_at, test_unique_id, test_name, tested_model, status, failure_row_number, failing_row)'
-        ~ ' select ' ~ monitoring_sql_literal(invocation_id)
+        ~ ' select ' ~ monitoring_sql_literal(monitoring_run_id())
         ~ ', ' ~ monitoring_run_started_at()
         ~ ', ' ~ monitoring_sql_literal(node.unique_id)
         ~ ', ' ~ monitoring_sql_literal(node.name)

@@ -1,4 +1,9 @@
-{#- This invocation's start time as a timestamp literal: the same value in every model and hook of a build. -#}
+{#-
+    The build's start time as a timestamp literal: the same value in every model and hook of a
+    build. A build of two dbt invocations (crm_quality/build.py) sets CRM_BUILD_STARTED_AT for
+    both; a lone dbt invocation is a build of its own.
+-#}
 {% macro monitoring_run_started_at() %}
-    {{- "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp)" -}}
+    {%- set started_at = env_var('CRM_BUILD_STARTED_AT', '') or run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') %}
+    {{- "cast('" ~ started_at ~ "' as timestamp)" -}}
 {% endmacro %}

@@ -21,7 +21,7 @@
     {%- else %}
         {%- set test_type = 'singular' %}
     {%- endif %}
-    {%- set literals = [monitoring_sql_literal(invocation_id), monitoring_run_started_at()] %}
+    {%- set literals = [monitoring_sql_literal(monitoring_run_id()), monitoring_run_started_at()] %}
     {%- for value in [
         node.unique_id,
         node.name,

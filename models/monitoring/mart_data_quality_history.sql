@@ -80,7 +80,7 @@ metrics as (
 final as (
 
     select
-        cast('{{ invocation_id }}' as varchar) as run_id,
+        cast('{{ monitoring_run_id() }}' as varchar) as run_id,
         {{ monitoring_run_started_at() }} as run_started_at,
         {{ as_of_date() }} as as_of_date,
         cast(metric as varchar) as metric,
@@ -93,7 +93,7 @@ final as (
     from metrics
     {%- if is_incremental() %}
     -- A retried invocation does not record its build twice.
-    where '{{ invocation_id }}' not in (select history.run_id from {{ this }} as history)
+    where '{{ monitoring_run_id() }}' not in (select history.run_id from {{ this }} as history)
     {%- endif %}
 
 )

@@ -34,10 +34,10 @@ def make(*arguments: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def dbt_build_vars(*arguments: str) -> str:
-    """The --vars that `make build` would hand dbt (a dry run)."""
+    """The --vars that `make build` would hand dbt through crm_quality.build (a dry run)."""
     dry_run = make("--dry-run", "build", *arguments)
     assert dry_run.returncode == 0, dry_run.stderr
-    return re.search(r"dbt build --vars '([^']*)'", dry_run.stdout).group(1)
+    return re.search(r"-m crm_quality\.build .* --vars '([^']*)'", dry_run.stdout).group(1)
 
 
 def test_build_judges_demo_data_against_the_demo_date():

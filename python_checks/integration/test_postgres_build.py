@@ -18,7 +18,7 @@ from python_checks.dbt_runner import REPO_ROOT, DbtRun
 # Columns whose values are the build's own: when it ran, its id, how long it took, where.
 BUILD_COLUMNS = {
     "run_id", "run_started_at", "issued_at", "retired_at", "reset_at", "baseline_starts_at",
-    "execution_seconds", "failures_relation", "message", "declared_dir",
+    "execution_seconds", "failures_relation", "message", "declared_dir", "trained_at",
 }  # fmt: skip
 # The failing rows are kept as JSON text, which each engine spells its own way.
 JSON_COLUMNS = {"failing_row"}
@@ -114,6 +114,21 @@ def test_every_mart_is_identical_on_both_engines(cross_engine_builds) -> None:
     assert differences == {}
 
 
+def test_postgres_trains_the_same_model_through_the_training_step(cross_engine_builds) -> None:
+    """int_matching_models is no copied table: the PostgreSQL build's training step trained it
+    on PostgreSQL's records, and it is the model the DuckDB build trained."""
+    assert "int_matching_models" not in cross_engine.PYTHON_MODELS
+    assert "matching: trained model" in cross_engine_builds["postgres"].stdout
+    registry = (
+        "select model_id, training_record_count, training_reason, model_json"
+        f" from {RESTRICTED_SCHEMA}.int_matching_models"
+    )
+    with cross_engine.connect_postgres(cross_engine_builds["env"]) as postgres:
+        trained_on_postgres = postgres.execute(registry).fetchall()
+    assert trained_on_postgres == cross_engine_builds["duckdb"].query(registry)
+    assert len(trained_on_postgres) == 1
+
+
 def test_a_second_postgres_build_extends_the_history(cross_engine_builds) -> None:
     second = cross_engine.build_on_postgres(
         ["build"], cross_engine_builds["root"] / "raw", cross_engine_builds["duckdb"].warehouse,
@@ -135,6 +150,11 @@ def test_a_second_postgres_build_extends_the_history(cross_engine_builds) -> Non
         judged = postgres.execute(
             "select count(*) from main.mart_quality_anomalies where is_latest_build"
         ).fetchone()[0]
+        models = postgres.execute(
+            f"select count(*) from {RESTRICTED_SCHEMA}.int_matching_models"
+        ).fetchone()[0]
+    assert "matching: reused model" in second.stdout
+    assert models == 1  # the same data: the model is reused, not retrained
     assert (builds_seen, test_runs) == (2, 2)
     assert changed == []  # the same data measures the same
     assert judged > 0

@@ -1,0 +1,321 @@
+"""One build of the warehouse, in phases: the one way make, the tests and the benchmark build.
+
+    python -m crm_quality.build --raw-dir D [--warehouse W.duckdb] [--target postgres]
+        [--vars '{as_of_date: ...}'] [--target-path target] [--no-publish] [-- DBT ARGS]
+
+1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py);
+2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt;
+3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
+4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model;
+5. `dbt build` of everything else;
+6. publish the working copy when every model built.
+
+dbt-postgres runs no Python models, so training runs between two dbt selections. The two
+invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT, which the
+monitoring macros record instead of each invocation's own id and clock, and their results are
+merged into one run_results.json carrying that id. When the first selection fails, nothing
+after it runs (a single dbt build would have skipped everything downstream too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import psycopg
+
+from crm_quality import publish
+from crm_quality.ingest import RawInputError
+from crm_quality.ingest.dbt_declarations import write_dbt_declarations
+from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
+from crm_quality.matching.train_step import open_warehouse, run_train_step
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT = Path(sys.executable).with_name("dbt")
+# The models the training step reads; the first selection is them and their ancestors.
+TRAINING_INPUTS = ("build_settings", "int_person_records_standardized")
+# Tests go with the selection holding all the nodes they test, so none runs twice or never.
+INDIRECT_SELECTION = ("--indirect-selection", "cautious")
+# The last line the command prints: when each phase ran, as JSON (benchmarks/run_benchmark.py).
+PHASES_LINE = "build phases:"
+# Statuses of nodes that did their job (a warning is news, not a failure).
+OK_STATUSES = ("success", "pass", "warn", "no-op")
+
+
+@dataclass
+class BuildResult:
+    """A finished build: exit status, everything it printed, and when each phase ran."""
+
+    returncode: int
+    output: str
+    warehouse: Path | None
+    run_results: Path
+    # Phase name → [start, end] in seconds since the epoch (the benchmark's stage times).
+    phases: dict[str, list[float]] = field(default_factory=dict)
+    trained: bool | None = None
+
+
+def first_selection(dbt_args: Sequence[str]) -> list[str]:
+    """dbt arguments of the selection the training step needs."""
+    return ["--select", *(f"+{model}" for model in TRAINING_INPUTS), *dbt_args]
+
+
+def second_selection(dbt_args: Sequence[str]) -> list[str]:
+    """dbt arguments of everything else: `dbt_args` may add --exclude's (never --select)."""
+    extra = list(dbt_args)
+    excluded = [f"+{model}" for model in TRAINING_INPUTS]
+    if "--exclude" in extra:
+        position = extra.index("--exclude") + 1
+        extra[position:position] = excluded
+        return extra
+    return ["--exclude", *excluded, *extra]
+
+
+def build_identity() -> dict[str, str]:
+    """The id and start time both dbt invocations of one build record (macros/monitoring)."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    return {
+        "CRM_BUILD_ID": str(uuid.uuid4()),
+        "CRM_BUILD_STARTED_AT": started.strftime("%Y-%m-%d %H:%M:%S.%f"),
+    }
+
+
+def merged_run_results(phases: Sequence[dict], build_id: str) -> dict:
+    """The phases' run_results.json as one: every node's result, under the build's id."""
+    merged = dict(phases[-1])
+    merged["metadata"] = {**phases[-1]["metadata"], "invocation_id": build_id}
+    merged["results"] = [result for phase in phases for result in phase["results"]]
+    merged["elapsed_time"] = sum(phase.get("elapsed_time", 0) for phase in phases)
+    return merged
+
+
+def failed_nodes(run_results: dict) -> list[str]:
+    return [
+        result["unique_id"]
+        for result in run_results["results"]
+        if result["status"] not in OK_STATUSES
+    ]
+
+
+def _at_root(path: Path) -> Path:
+    """A path as dbt (running in the project directory) reads it."""
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@contextmanager
+def _environ(environment: Mapping[str, str]) -> Iterator[None]:
+    """os.environ set to `environment` meanwhile (the loaders and psycopg read PG* there)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _prepare(target: str, warehouse: Path | None, publishing: bool) -> Path | None:
+    """Where this build writes. A DuckDB build being published works on the working copy;
+    PostgreSQL builds in place until publish.py has its schema swap (the same seam)."""
+    if target == "duckdb" and publishing:
+        return publish.prepare(_at_root(warehouse))
+    return warehouse
+
+
+def _publish(target: str, warehouse: Path | None, run_results: Path, publishing: bool) -> str:
+    """Publish the working copy when the figures are complete; what went wrong otherwise."""
+    if target != "duckdb" or not publishing:
+        return ""
+    incomplete = publish.publish(_at_root(warehouse), run_results)
+    if not incomplete:
+        return ""
+    shown = sorted(incomplete, key=lambda node: node.endswith(": skipped"))[: publish.SHOWN_NODES]
+    return (
+        f"Build not published (kept {warehouse} as it was): its figures are incomplete; the "
+        f"build is at {publish.working_path(warehouse)}.\n  " + "\n  ".join(shown) + "\n"
+    )
+
+
+def _load(raw_dir: Path, declared_dir: Path, target: str, working: Path | None) -> None:
+    write_dbt_declarations(raw_dir, declared_dir)
+    if target == "postgres":
+        load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"))
+    else:
+        load_into_duckdb(raw_dir, working)
+
+
+def run_build(
+    raw_dir: Path,
+    *,
+    warehouse: Path | None = None,
+    target: str = "duckdb",
+    variables: str = "{}",
+    target_path: Path = Path("target"),
+    log_path: Path | None = None,
+    dbt_args: Sequence[str] = (),
+    declared_dir: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+    publishing: bool = True,
+    training_inputs_only: bool = False,
+) -> BuildResult:
+    """Build raw_dir into the warehouse (module docstring); never raises for a failed phase.
+
+    `training_inputs_only` stops after the first selection (make train-model trains a shipped
+    model on it). Paths are handed to dbt as given (dbt runs in the project directory; a path
+    that stays the same keeps dbt's partial parse); `declared_dir` defaults to
+    target_path/declared.
+    """
+    environment = dict(os.environ if environment is None else environment)
+    declared_dir = declared_dir or target_path / "declared"
+    run_results = _at_root(target_path) / "run_results.json"
+    run_results.unlink(missing_ok=True)
+    result = BuildResult(1, "", warehouse, run_results)
+    clock = time.time()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        result.phases[phase] = [clock, time.time()]
+        clock = time.time()
+
+    identity = build_identity()
+    dbt_env = {
+        **environment,
+        **identity,
+        "CRM_RAW_DIR": str(raw_dir),
+        "CRM_DECLARED_DIR": str(declared_dir),
+        "CRM_DBT_TARGET": target,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    try:
+        with _environ(dbt_env):
+            working = _prepare(target, warehouse, publishing)
+            lap("prepare")
+            _load(_at_root(raw_dir), _at_root(declared_dir), target, working and _at_root(working))
+            lap("load")
+    except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
+        # As make reported it before dbt ran: one line, no traceback.
+        result.output = f"error: {error}\n"
+        return result
+    if working is not None:
+        dbt_env["CRM_DUCKDB_PATH"] = str(working)
+
+    def dbt_build(selection: list[str]) -> dict | None:
+        run_results.unlink(missing_ok=True)
+        completed = subprocess.run(
+            [
+                str(DBT),
+                "build",
+                *selection,
+                *INDIRECT_SELECTION,
+                "--target",
+                target,
+                "--vars",
+                variables,
+                "--target-path",
+                str(target_path),
+                *(["--log-path", str(log_path)] if log_path else []),
+            ],  # fmt: skip
+            cwd=REPO_ROOT,
+            env=dbt_env,
+            capture_output=True,
+            text=True,
+        )
+        result.output += completed.stdout + completed.stderr
+        if not run_results.is_file():
+            return None
+        return json.loads(run_results.read_text(encoding="utf-8"))
+
+    phases = []
+    first = dbt_build(first_selection(dbt_args))
+    lap("dbt: training inputs")
+    if first is not None:
+        phases.append(first)
+    if training_inputs_only:
+        result.returncode = 0 if first is not None and not failed_nodes(first) else 1
+        return result
+    if first is not None and not failed_nodes(first):
+        try:
+            working_file = working and _at_root(working)
+            with _environ(dbt_env), open_warehouse(target, working_file) as connection:
+                step = run_train_step(connection, environment.get("CRM_PG_SCHEMA", "main"))
+            result.trained = step.trained
+            action = "trained" if step.trained else "reused"
+            why = f" ({step.reason})" if step.trained else ""
+            result.output += f"matching: {action} model {step.model_id}{why}\n"
+        except Exception as error:  # noqa: BLE001 - reported like a failing node
+            result.output += f"error: the matching training step failed: {error!r}\n"
+            step = None
+        lap("training step")
+        if step is not None:
+            second = dbt_build(second_selection(dbt_args))
+            lap("dbt: everything else")
+            if second is not None:
+                phases.append(second)
+    if phases:
+        merged = merged_run_results(phases, identity["CRM_BUILD_ID"])
+        run_results.write_text(json.dumps(merged), encoding="utf-8")
+    complete = len(phases) == 2 and not failed_nodes(merged)
+    if len(phases) == 2:
+        try:
+            result.output += _publish(target, warehouse, run_results, publishing)
+        except publish.PublishError as error:
+            result.output += f"publish: {error}\n"
+            complete = False
+        lap("publish")
+    elif publishing and target == "duckdb":
+        result.output += f"Build not published (kept {warehouse} as it was): it stopped early.\n"
+    result.returncode = 0 if complete else 1
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw-dir", type=Path, default=os.environ.get("CRM_RAW_DIR", "data/demo"))
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
+        help="the DuckDB warehouse file (duckdb target)",
+    )
+    parser.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--vars", default="{}", help="dbt vars, as YAML")
+    parser.add_argument("--target-path", type=Path, default=Path("target"))
+    parser.add_argument("--log-path", type=Path, help="dbt's log directory")
+    parser.add_argument("--no-publish", action="store_true", help="build the file in place")
+    parser.add_argument(
+        "--training-inputs-only", action="store_true", help="stop after what training reads"
+    )
+    parser.add_argument("dbt_args", nargs="*", help="more dbt arguments (after --), e.g. --exclude")
+    args = parser.parse_args(argv)
+    if args.target == "duckdb":
+        args.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    result = run_build(
+        args.raw_dir,
+        warehouse=args.warehouse if args.target == "duckdb" else None,
+        target=args.target,
+        variables=args.vars,
+        target_path=args.target_path,
+        log_path=args.log_path,
+        dbt_args=args.dbt_args,
+        publishing=not args.no_publish,
+        training_inputs_only=args.training_inputs_only,
+    )
+    print(result.output, end="")
+    print(f"{PHASES_LINE} {json.dumps(result.phases)}")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+-- Diagnostics of the matching model this build used, as the training step wrote them
+-- (crm_quality.matching.diagnostics, keyed by model_id).
+with
+
+diagnostics as (
+
+    select * from {{ source('matching', 'matching_model_blocking_keys') }}
+
+),
+
+models as (
+
+    select * from {{ ref('int_matching_models') }}
+
+),
+
+in_use as (
+
+    select model_id
+    from models
+    order by trained_at desc, model_id desc
+    limit 1
+
+),
+
+final as (
+
+    select
+        diagnostics.model_id,
+        diagnostics.purpose,
+        diagnostics.blocking_key,
+        diagnostics.record_pairs,
+        diagnostics.is_used,
+        diagnostics.estimated_comparisons,
+        diagnostics.em_iterations,
+        diagnostics.is_converged
+    from diagnostics
+    inner join in_use on diagnostics.model_id = in_use.model_id
+
+)
+
+select * from final

@@ -1,0 +1,33 @@
+"""A build's two dbt selections and its one set of run results (crm_quality/build.py)."""
+
+from __future__ import annotations
+
+from crm_quality.build import (
+    first_selection,
+    merged_run_results,
+    second_selection,
+)
+
+
+def test_the_second_selection_excludes_the_first_and_the_callers_exclusions():
+    assert first_selection(["--exclude", "test_name:x"]) == [
+        "--select", "+build_settings", "+int_person_records_standardized",
+        "--exclude", "test_name:x",
+    ]  # fmt: skip
+    assert second_selection(["--exclude", "test_name:x"]) == [
+        "--exclude", "+build_settings", "+int_person_records_standardized", "test_name:x",
+    ]  # fmt: skip
+    assert second_selection([]) == [
+        "--exclude", "+build_settings", "+int_person_records_standardized",
+    ]  # fmt: skip
+
+
+def test_both_phases_results_are_one_build():
+    first = {"metadata": {"invocation_id": "a"}, "results": [{"unique_id": "model.p.x"}],
+             "elapsed_time": 2.0}  # fmt: skip
+    second = {"metadata": {"invocation_id": "b"}, "results": [{"unique_id": "test.p.y"}],
+              "elapsed_time": 3.0}  # fmt: skip
+    merged = merged_run_results([first, second], "build-1")
+    assert merged["metadata"]["invocation_id"] == "build-1"
+    assert [result["unique_id"] for result in merged["results"]] == ["model.p.x", "test.p.y"]
+    assert merged["elapsed_time"] == 5.0
