@@ -208,7 +208,7 @@ def character_fold_rows() -> Iterator[dict[str, str]]:
     invisible and control characters dropped), then the 'nfkc' step (to one ASCII character)."""
     for code_point in range(1, sys.maxunicode + 1):
         char = chr(code_point)
-        if 0xD800 <= code_point <= 0xDFFF:
+        if unicodedata.category(char) in ("Cn", "Co", "Cs"):  # unassigned, private, surrogates
             continue
         if char.isspace() and char != " ":
             yield {"code_point": str(code_point), "folded_code_point": "32", "fold_step": "clean"}

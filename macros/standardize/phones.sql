@@ -73,10 +73,11 @@ phone_prepared as {{ phone_materialized() }} (
     ) as phone_region_metadata
         on phone_cleaned.region = phone_region_metadata.region
     where phone_text <> ''
-        and lower(phone_text) not in (
-            select placeholder_values.value
+        and not exists (
+            select 1
             from {{ ref('placeholder_values') }} as placeholder_values
             where placeholder_values.field_type in ('any', 'phone')
+                and placeholder_values.value = lower(phone_cleaned.phone_text)
         )
 ),
 
