@@ -13,7 +13,7 @@ import random
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from crm_quality.standardize.phone import national_digits, normalize_region, e164_from_text
+from crm_quality.standardize.phone import e164_from_text, national_digits, normalize_region
 from crm_quality.standardize.text import clean_text, default_placeholders
 
 NUMBER_TYPES = (
@@ -28,21 +28,74 @@ NUMBER_TYPES = (
     PhoneNumberType.UAN,
     PhoneNumberType.VOICEMAIL,
 )
-_EXTENSIONS = (" ext. 12", " x123", " #45", ",,789", ";ext=55", " Durchwahl 12", " poste 3", " doб 7",
-               " extensión 9", " int. 4", "-12#", " anexo 88", "/x2303", " EXT:1234")
+_EXTENSIONS = (
+    " ext. 12",
+    " x123",
+    " #45",
+    ",,789",
+    ";ext=55",
+    " Durchwahl 12",
+    " poste 3",
+    " doб 7",
+    " extensión 9",
+    " int. 4",
+    "-12#",
+    " anexo 88",
+    "/x2303",
+    " EXT:1234",
+)
 _PUNCTUATION = ("-", ".", " ", "/", "(", ")", "–", "‐", "·", "  ", "\u00a0", "\u3000")
-_JUNK = ("", "-", "N/A", "null", "NA", "0", "x", "tbd", "???", "Tel.", "+", "++49", "00", "+0",
-         "abc", "call me", "1-800-FLOWERS", "+1 800 FLOWERS", "tel:+49-30-1234567",
-         "+49 (0) 30 1234567", "(0049) 30 1234567", "0049 030 1234567", "+44 (0)20 7946 0958",
-         "０３０ １２３４５６７", "＋４９ ３０ １２３４５６７", "٠٣٠١٢٣٤٥٦٧", "+49 30 1234567\u200b",
-         "+1 (415) 555-0132 x302/x2303", "1234", "12345", "+999 123456", "+800 1234 5678",
-         "+882 13 1234 5678", "+7 701 123 4567", "+7 912 345 67 89", "+44 1624 456789",
-         "+1 268 464 1234", "011 49 30 1234567", "8 10 49 30 1234567", "+33 (0)1 23 45 67 89")
+_JUNK = (
+    "",
+    "-",
+    "N/A",
+    "null",
+    "NA",
+    "0",
+    "x",
+    "tbd",
+    "???",
+    "Tel.",
+    "+",
+    "++49",
+    "00",
+    "+0",
+    "abc",
+    "call me",
+    "1-800-FLOWERS",
+    "+1 800 FLOWERS",
+    "tel:+49-30-1234567",
+    "+49 (0) 30 1234567",
+    "(0049) 30 1234567",
+    "0049 030 1234567",
+    "+44 (0)20 7946 0958",
+    "０３０ １２３４５６７",
+    "＋４９ ３０ １２３４５６７",
+    "٠٣٠١٢٣٤٥٦٧",
+    "+49 30 1234567\u200b",
+    "+1 (415) 555-0132 x302/x2303",
+    "1234",
+    "12345",
+    "+999 123456",
+    "+800 1234 5678",
+    "+882 13 1234 5678",
+    "+7 701 123 4567",
+    "+7 912 345 67 89",
+    "+44 1624 456789",
+    "+1 268 464 1234",
+    "011 49 30 1234567",
+    "8 10 49 30 1234567",
+    "+33 (0)1 23 45 67 89",
+)
 
 
 def _mutations(rng: random.Random, digits: str) -> list[str]:
     position = rng.randrange(len(digits))
-    changed = digits[:position] + str((int(digits[position]) + rng.randint(1, 9)) % 10) + digits[position + 1 :]
+    changed = (
+        digits[:position]
+        + str((int(digits[position]) + rng.randint(1, 9)) % 10)
+        + digits[position + 1 :]
+    )
     dropped = digits[:position] + digits[position + 1 :]
     added = digits[:position] + str(rng.randint(0, 9)) + digits[position:]
     return [changed, dropped, added]

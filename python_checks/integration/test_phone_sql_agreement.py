@@ -25,14 +25,15 @@ from python_checks.sql_render import REPO_ROOT, compiled_sql
 CORPUS_SIZE = 100_000
 CORPUS_SEED = 20261201
 PHONE_SEEDS = ("phone_regions", "phone_number_types", "phone_character_folds", "placeholder_values")
-# Rows of the corpus where SQL and phonenumbers may differ, as (reference status, SQL status):
-# none are known on this corpus; a new kind fails the test with examples.
+# At most this share of the corpus may differ from phonenumbers, and only in known ways
+# (_is_known_divergence); any other difference fails the test with examples.
 ALLOWED_DIVERGENCE_RATE = 0.001
 
-SNIPPET = """
-select phones.*
-from ({{ phone_standardized_pairs('main.phone_agreement_input', 'phone_raw', 'country') }}) as phones
-"""
+SNIPPET = (
+    "select phones.* from ("
+    "{{ phone_standardized_pairs('main.phone_agreement_input', 'phone_raw', 'country') }}"
+    ") as phones"
+)
 
 
 def _seed_tables() -> list[tuple[str, list[str], Path]]:
@@ -48,7 +49,8 @@ def _load_seeds_duckdb(connection) -> None:
     """The seeds as dbt loads them (text, empty fields null), without dbt's slow inserts."""
     for name, columns, path in _seed_tables():
         connection.execute(
-            f"create table main.{name} as select * from read_csv(?, header = true, all_varchar = true)",
+            f"create table main.{name} as"
+            " select * from read_csv(?, header = true, all_varchar = true)",
             [str(path)],
         )
         assert [row[0] for row in connection.execute(f"describe main.{name}").fetchall()] == columns
@@ -57,9 +59,13 @@ def _load_seeds_duckdb(connection) -> None:
 def _load_seeds_postgres(cursor) -> None:
     cursor.execute("create schema if not exists main")
     for name, columns, path in _seed_tables():
-        cursor.execute(f"create table main.{name} ({', '.join(f'{column} text' for column in columns)})")
+        cursor.execute(
+            f"create table main.{name} ({', '.join(f'{column} text' for column in columns)})"
+        )
         with path.open(encoding="utf-8", newline="") as handle:
-            cursor.copy_expert(f"copy main.{name} from stdin with (format csv, header true)", handle)
+            cursor.copy_expert(
+                f"copy main.{name} from stdin with (format csv, header true)", handle
+            )
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +81,12 @@ def _rows_by_pair(rows) -> dict:
 
 @pytest.fixture(scope="module")
 def duckdb_results(expected, tmp_path_factory) -> dict:
+    # dbt reads the seeds while compiling, through a connection it keeps open with its own
+    # settings; the SQL runs on a second file of the same name (so the same relation names).
+    compile_database = tmp_path_factory.mktemp("phone_duckdb_compile") / "phones.duckdb"
+    with duckdb.connect(str(compile_database)) as connection:
+        _load_seeds_duckdb(connection)
+    sql = compiled_sql(SNIPPET, "duckdb", {"CRM_DUCKDB_PATH": str(compile_database)})
     database = tmp_path_factory.mktemp("phone_duckdb") / "phones.duckdb"
     with duckdb.connect(str(database)) as connection:
         _load_seeds_duckdb(connection)
@@ -82,11 +94,9 @@ def duckdb_results(expected, tmp_path_factory) -> dict:
         connection.register("phone_pairs", pairs)
         connection.execute(
             "create table phone_agreement_input as"
-            " select cast(phone_raw as varchar) as phone_raw, cast(country as varchar) as country from phone_pairs"
+            " select cast(phone_raw as varchar) as phone_raw,"
+            " cast(country as varchar) as country from phone_pairs"
         )
-    # dbt reads the seeds while compiling (its own connection, so this one is closed meanwhile).
-    sql = compiled_sql(SNIPPET, "duckdb", {"CRM_DUCKDB_PATH": str(database)})
-    with duckdb.connect(str(database)) as connection:
         return _rows_by_pair(connection.execute(sql).fetchall())
 
 
@@ -103,7 +113,7 @@ def postgres_results(expected, postgres_env) -> dict:
         with connection.cursor() as cursor:
             _load_seeds_postgres(cursor)
             cursor.execute("create table main.phone_agreement_input (phone_raw text, country text)")
-            # Grouped by region: PostgreSQL keeps few compiled patterns, and a region's rows reuse them.
+            # By region: PostgreSQL caches few compiled patterns; a region's rows share them.
             rows = sorted(expected, key=lambda pair: (pair[1] or "", pair[0] or ""))
             psycopg2.extras.execute_values(
                 cursor, "insert into main.phone_agreement_input values %s", rows, page_size=5000
@@ -116,19 +126,35 @@ def postgres_results(expected, postgres_env) -> dict:
         connection.close()
 
 
+def _is_known_divergence(answer: tuple, got: tuple | None) -> bool:
+    """The one kind of difference kept on purpose: an unverifiable national number written in
+    digits of another script ('٠٣٠١٢٣٤٥٦٧') keeps them in Python's key; SQL folds them to ASCII,
+    as phonenumbers itself does when it parses, so both spellings meet in matching."""
+    return (
+        got is not None
+        and answer[2] == got[2] == "unverifiable"
+        and answer[1] != got[1]
+        and not answer[1].isascii()
+        and "".join(str(int(ch)) for ch in answer[1]) == got[1]
+    )
+
+
 def _divergences(expected: dict, actual: dict) -> collections.Counter:
     kinds: collections.Counter = collections.Counter()
     for pair, answer in expected.items():
         got = actual.get(pair)
         if got != answer:
-            kinds[(answer[2], got[2] if got else "absent")] += 1
+            known = "known" if _is_known_divergence(answer, got) else "unexplained"
+            kinds[(known, answer[2], got[2] if got else "absent")] += 1
     return kinds
 
 
 def _examples(expected: dict, actual: dict, limit: int = 20) -> list:
-    return [(pair, answer, actual.get(pair)) for pair, answer in expected.items() if actual.get(pair) != answer][
-        :limit
-    ]
+    return [
+        (pair, answer, actual.get(pair))
+        for pair, answer in expected.items()
+        if actual.get(pair) != answer
+    ][:limit]
 
 
 def test_corpus_covers_every_status_and_is_large(expected):
@@ -141,11 +167,9 @@ def test_corpus_covers_every_status_and_is_large(expected):
 def test_duckdb_agrees_with_phonenumbers(expected, duckdb_results):
     assert len(duckdb_results) == len(expected)
     kinds = _divergences(expected, duckdb_results)
-    assert sum(kinds.values()) <= ALLOWED_DIVERGENCE_RATE * len(expected), (
-        kinds,
-        _examples(expected, duckdb_results),
-    )
-    assert not kinds, (kinds, _examples(expected, duckdb_results))
+    examples = _examples(expected, duckdb_results)
+    assert sum(kinds.values()) <= ALLOWED_DIVERGENCE_RATE * len(expected), (kinds, examples)
+    assert not [kind for kind in kinds if kind[0] == "unexplained"], (kinds, examples)
 
 
 def test_postgres_gives_the_rows_duckdb_gives(duckdb_results, postgres_results):

@@ -18,7 +18,11 @@ def fresh() -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "name",
-    [phone_metadata.REGIONS_SEED, phone_metadata.NUMBER_TYPES_SEED, phone_metadata.CHARACTER_FOLDS_SEED],
+    [
+        phone_metadata.REGIONS_SEED,
+        phone_metadata.NUMBER_TYPES_SEED,
+        phone_metadata.CHARACTER_FOLDS_SEED,
+    ],
 )
 def test_committed_seed_equals_a_fresh_generation(seed_dir, fresh, name):
     committed = (seed_dir / name).read_text(encoding="utf-8")
@@ -34,7 +38,9 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 def test_regions_cover_every_calling_code_with_its_main_region_first(fresh):
     regions = _rows(fresh[phone_metadata.REGIONS_SEED])
-    main = {row["calling_code"]: row["region"] for row in regions if row["is_main_region"] == "true"}
+    main = {
+        row["calling_code"]: row["region"] for row in regions if row["is_main_region"] == "true"
+    }
     assert main == {
         str(code): phonenumbers.region_code_for_country_code(code)
         for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
@@ -44,7 +50,11 @@ def test_regions_cover_every_calling_code_with_its_main_region_first(fresh):
     # Regions sharing a code after the main one are told apart by leading digits or validity.
     assert next(row for row in nanp if row["region"] == "AG")["leading_digits"] == "268"
     de = next(row for row in regions if row["region"] == "DE")
-    assert (de["calling_code"], de["national_prefix_for_parsing"], de["international_prefix"]) == ("49", "0", "00")
+    assert (de["calling_code"], de["national_prefix_for_parsing"], de["international_prefix"]) == (
+        "49",
+        "0",
+        "00",
+    )
     assert {row["region"] for row in regions if row["calling_code"] == "800"} == {"001"}
 
 
@@ -60,7 +70,9 @@ def test_number_types_hold_the_patterns_is_valid_number_uses(fresh):
 
 def test_character_folds_fold_digits_of_other_scripts_and_wide_forms(fresh):
     folds = {
-        chr(int(row["code_point"])): (chr(int(row["folded_code_point"])) if row["folded_code_point"] else "")
+        chr(int(row["code_point"])): (
+            chr(int(row["folded_code_point"])) if row["folded_code_point"] else ""
+        )
         for row in _rows(fresh[phone_metadata.CHARACTER_FOLDS_SEED])
     }
     assert folds["０"] == "0" and folds["٣"] == "3" and folds["＋"] == "+"
