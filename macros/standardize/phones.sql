@@ -34,10 +34,17 @@
     neither were folded to '!' or '[' (phone_character_folds), so the rest count as letters. -#}
 {%- set unwanted_end = '[^#0-9A-Za-z' ~ phone_regexp_char('0080') ~ '-' ~ phone_regexp_char('FFFF') ~ ']+$' -%}
 with phone_input as {{ phone_materialized() }} (
-    select distinct
-        {{ phone_column }} as phone_raw,
-        {{ region_column }} as phone_region
-    from {{ relation }}
+    {#- A number per pair: the steps join on it (PostgreSQL hashes no `is not distinct from`). -#}
+    select
+        phone_raw,
+        phone_region,
+        row_number() over () as phone_id
+    from (
+        select distinct
+            {{ phone_column }} as phone_raw,
+            {{ region_column }} as phone_region
+        from {{ relation }}
+    ) as phone_pairs
 ),
 
 phone_cleaned as {{ phone_materialized() }} (
@@ -45,6 +52,7 @@ phone_cleaned as {{ phone_materialized() }} (
     select
         phone_raw,
         phone_region,
+        phone_id,
         trim({{ phone_regexp_replace(
             "case when " ~ phone_regexp_search('phone_raw', '[^ -~]') ~ " then translate(phone_raw, '"
             ~ md.clean_from ~ "', '" ~ md.clean_to ~ "') else phone_raw end",
@@ -142,32 +150,42 @@ phone_normalized as {{ phone_materialized() }} (
     from phone_without_extension
 ),
 
+phone_calling_codes as {{ phone_materialized() }} (
+    select calling_code from {{ ref('phone_regions') }} where region_rank = '0'
+),
+
+{{ phone_idd_rests('phone_normalized', md) }},
+
 phone_idd as {{ phone_materialized() }} (
     {#- The region's international prefix, when the number starts with it and not with 0 after it. -#}
     select
-        *,
+        phone_normalized.*,
+        phone_idd_rests.idd_rest,
         case
-            when has_plus then digits
-            else {{ phone_case_idd_rest('region', 'digits', md) }}
+            when phone_normalized.has_plus then phone_normalized.digits
+            else phone_idd_rests.idd_rest
         end as international_digits
     from phone_normalized
+    left join phone_idd_rests
+        on phone_normalized.phone_id = phone_idd_rests.phone_id
 ),
 
 phone_calling_code as {{ phone_materialized() }} (
-    {#- The calling code after '+' or the prefix (calling codes are prefix-free). -#}
+    {#- The calling code after '+' or the prefix (calling codes are prefix-free): one equi-join
+        per code length, which engines hash. -#}
     select
         phone_idd.*,
-        calling_codes.calling_code as international_calling_code
+        case
+            when length(phone_idd.international_digits) > 2
+                then coalesce(codes_1.calling_code, codes_2.calling_code, codes_3.calling_code)
+        end as international_calling_code
     from phone_idd
-    left join (
-        select calling_code from {{ ref('phone_regions') }} where region_rank = '0'
-    ) as calling_codes
-        on length(phone_idd.international_digits) > 2
-        and calling_codes.calling_code in (
-            left(phone_idd.international_digits, 1),
-            left(phone_idd.international_digits, 2),
-            left(phone_idd.international_digits, 3)
-        )
+    left join phone_calling_codes as codes_1
+        on left(phone_idd.international_digits, 1) = codes_1.calling_code
+    left join phone_calling_codes as codes_2
+        on left(phone_idd.international_digits, 2) = codes_2.calling_code
+    left join phone_calling_codes as codes_3
+        on left(phone_idd.international_digits, 3) = codes_3.calling_code
 ),
 
 phone_retried as {{ phone_materialized() }} (
@@ -178,7 +196,7 @@ phone_retried as {{ phone_materialized() }} (
             when international_calling_code is not null then 'international'
             when has_plus and length(digits) <= 2 then 'failed'
             when has_plus then case
-                when {{ phone_case_idd_rest('region', 'digits', md) }} is not null then 'failed_idd'
+                when idd_rest is not null then 'failed_idd'
                 else 'default'
             end
             when international_digits is not null then 'failed'
@@ -190,28 +208,35 @@ phone_retried as {{ phone_materialized() }} (
 phone_retried_idd as {{ phone_materialized() }} (
     select
         phone_retried.*,
-        calling_codes.calling_code as retried_calling_code,
-        {{ phone_case_idd_rest('phone_retried.region', 'phone_retried.digits', md) }} as retried_digits
+        case
+            when phone_retried.route = 'failed_idd' and length(phone_retried.idd_rest) > 2
+                then coalesce(codes_1.calling_code, codes_2.calling_code, codes_3.calling_code)
+        end as retried_calling_code,
+        phone_retried.idd_rest as retried_digits
     from phone_retried
-    left join (
-        select calling_code from {{ ref('phone_regions') }} where region_rank = '0'
-    ) as calling_codes
-        on phone_retried.route = 'failed_idd'
-        and length({{ phone_case_idd_rest('phone_retried.region', 'phone_retried.digits', md) }}) > 2
-        and calling_codes.calling_code in (
-            left({{ phone_case_idd_rest('phone_retried.region', 'phone_retried.digits', md) }}, 1),
-            left({{ phone_case_idd_rest('phone_retried.region', 'phone_retried.digits', md) }}, 2),
-            left({{ phone_case_idd_rest('phone_retried.region', 'phone_retried.digits', md) }}, 3)
-        )
+    left join phone_calling_codes as codes_1
+        on left(phone_retried.idd_rest, 1) = codes_1.calling_code
+    left join phone_calling_codes as codes_2
+        on left(phone_retried.idd_rest, 2) = codes_2.calling_code
+    left join phone_calling_codes as codes_3
+        on left(phone_retried.idd_rest, 3) = codes_3.calling_code
 ),
+
+{{ phone_default_country_rests('phone_retried_idd', md) }},
 
 phone_default_country as {{ phone_materialized() }} (
     {#- Without an international prefix: the region's own calling code may still lead the digits. -#}
     select
-        *,
-        case when route = 'default' and is_known_region then {{ phone_case_default_country('region', 'digits', md) }} end
-            as default_country_digits
+        phone_retried_idd.*,
+        phone_default_country_rests.default_country_digits,
+        region_codes.calling_code as region_calling_code
     from phone_retried_idd
+    left join phone_default_country_rests
+        on phone_retried_idd.phone_id = phone_default_country_rests.phone_id
+    left join (
+        select calling_code, region from {{ ref('phone_regions') }} where region <> '001'
+    ) as region_codes
+        on phone_retried_idd.region = region_codes.region
 ),
 
 phone_country as {{ phone_materialized() }} (
@@ -223,9 +248,9 @@ phone_country as {{ phone_materialized() }} (
             when route = 'failed_idd' and retried_calling_code is not null
                 then retried_calling_code
             when route = 'default' and default_country_digits is not null
-                then {{ phone_case_region_value('region', md.regions, 'calling_code') }}
+                then region_calling_code
             when route = 'default' and not has_plus
-                then {{ phone_case_region_value('region', md.regions, 'calling_code') }}
+                then region_calling_code
         end as calling_code,
         case
             when route = 'international'
@@ -260,43 +285,9 @@ phone_parsing_metadata as {{ phone_materialized() }} (
         and length(phone_country.national_digits) >= 2
 ),
 
-phone_national_prefix as {{ phone_materialized() }} (
-    select
-        *,
-        {{ phone_case_strip_national_prefix('metadata_key', 'national_digits', md) }} as without_national_prefix
-    from phone_parsing_metadata
-),
+{{ phone_significant_numbers('phone_parsing_metadata', md) }},
 
-phone_significant as {{ phone_materialized() }} (
-    {#- The prefix is dropped only if what remains has a possible length (or is too long). -#}
-    select
-        *,
-        case
-            when {{ phone_case_keeps_length('metadata_key', 'length(without_national_prefix)', md) }}
-                then without_national_prefix
-            else national_digits
-        end as national_number
-    from phone_national_prefix
-),
-
-phone_number_region as {{ phone_materialized() }} (
-    select
-        *,
-        {{ phone_case_number_region('calling_code', 'national_number', md) }} as number_region
-    from phone_significant
-    where length(national_number) <= 17
-        and {{ phone_case_is_possible('calling_code', 'length(national_number)', md) }}
-),
-
-phone_valid as {{ phone_materialized() }} (
-    select
-        phone_raw,
-        phone_region,
-        '+' || calling_code || national_number as phone
-    from phone_number_region
-    where number_region is not null
-        and {{ phone_case_is_valid('number_region', 'national_number', md) }}
-)
+{{ phone_valid_numbers('phone_significant', md) }}
 
 select
     phone_input.phone_raw,
@@ -304,25 +295,22 @@ select
     phone_valid.phone,
     case
         when phone_valid.phone is not null then phone_valid.phone
-        when phone_extracted.phone_raw is null and phone_prepared.phone_raw is not null
+        when phone_extracted.phone_id is null and phone_prepared.phone_id is not null
             then {{ phone_regexp_replace('phone_prepared.prepared_text', '[^0-9]', '', all=true) }}
     end as phone_key,
     case
         when phone_valid.phone is not null then 'valid'
-        when phone_prepared.phone_raw is null then 'missing'
-        when phone_extracted.phone_raw is null then 'unverifiable'
+        when phone_prepared.phone_id is null then 'missing'
+        when phone_extracted.phone_id is null then 'unverifiable'
         else 'invalid'
     end as phone_status
 from phone_input
 left join phone_prepared
-    on phone_input.phone_raw is not distinct from phone_prepared.phone_raw
-    and phone_input.phone_region is not distinct from phone_prepared.phone_region
+    on phone_input.phone_id = phone_prepared.phone_id
 left join phone_extracted
-    on phone_input.phone_raw is not distinct from phone_extracted.phone_raw
-    and phone_input.phone_region is not distinct from phone_extracted.phone_region
+    on phone_input.phone_id = phone_extracted.phone_id
 left join phone_valid
-    on phone_input.phone_raw is not distinct from phone_valid.phone_raw
-    and phone_input.phone_region is not distinct from phone_valid.phone_region
+    on phone_input.phone_id = phone_valid.phone_id
 {% endmacro %}
 
 {#- The phone seeds as Jinja data (empty while dbt parses): regions in calling-code order, their
@@ -558,3 +546,101 @@ false
 {%- endfor -%}
 {{ return(phone_case_grouped(calling_code, pairs)) }}
 {% endmacro %}
+
+{#- The steps that read a region's metadata patterns, one dispatch each. DuckDB compiles a pattern
+    read from a column on every row, so its variants render the patterns as constants (cases over
+    the metadata key, above); PostgreSQL's variants join the patterns as columns
+    (phones_postgres.sql). Each renders CTEs ending in the one named, keyed by phone_id. -#}
+
+{#- phone_idd_rests (phone_id, idd_rest): the digits after the region's international prefix. -#}
+{% macro phone_idd_rests(source, md) %}
+    {{ return(adapter.dispatch('phone_idd_rests', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_idd_rests(source, md) %}
+phone_idd_rests as {{ phone_materialized() }} (
+    select
+        phone_id,
+        {{ phone_case_idd_rest('region', 'digits', md) }} as idd_rest
+    from {{ source }}
+    where region is not null
+)
+{%- endmacro %}
+
+{#- phone_default_country_rests (phone_id, default_country_digits): the national digits when the
+    region's own calling code leads a number written without an international prefix. -#}
+{% macro phone_default_country_rests(source, md) %}
+    {{ return(adapter.dispatch('phone_default_country_rests', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_default_country_rests(source, md) %}
+phone_default_country_rests as {{ phone_materialized() }} (
+    select
+        phone_id,
+        {{ phone_case_default_country('region', 'digits', md) }} as default_country_digits
+    from {{ source }}
+    where route = 'default' and is_known_region
+)
+{%- endmacro %}
+
+{#- phone_significant (phone_id, calling_code, national_number): the national number without its
+    national prefix, where its length is possible for the calling code. -#}
+{% macro phone_significant_numbers(source, md) %}
+    {{ return(adapter.dispatch('phone_significant_numbers', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_significant_numbers(source, md) %}
+phone_national_prefix as {{ phone_materialized() }} (
+    select
+        phone_id,
+        calling_code,
+        metadata_key,
+        national_digits,
+        {{ phone_case_strip_national_prefix('metadata_key', 'national_digits', md) }} as without_national_prefix
+    from {{ source }}
+),
+
+phone_significant as {{ phone_materialized() }} (
+    {#- The prefix is dropped only if what remains has a possible length (or is too long). -#}
+    select
+        phone_id,
+        calling_code,
+        national_number
+    from (
+        select
+            phone_id,
+            calling_code,
+            case
+                when {{ phone_case_keeps_length('metadata_key', 'length(without_national_prefix)', md) }}
+                    then without_national_prefix
+                else national_digits
+            end as national_number
+        from phone_national_prefix
+    ) as significant
+    where length(national_number) <= 17
+        and {{ phone_case_is_possible('calling_code', 'length(national_number)', md) }}
+)
+{%- endmacro %}
+
+{#- phone_valid (phone_id, phone): E.164 of the numbers valid in the region they belong to. -#}
+{% macro phone_valid_numbers(source, md) %}
+    {{ return(adapter.dispatch('phone_valid_numbers', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_valid_numbers(source, md) %}
+phone_number_region as {{ phone_materialized() }} (
+    select
+        *,
+        {{ phone_case_number_region('calling_code', 'national_number', md) }} as number_region
+    from {{ source }}
+),
+
+phone_valid as {{ phone_materialized() }} (
+    select
+        phone_id,
+        '+' || calling_code || national_number as phone
+    from phone_number_region
+    where number_region is not null
+        and {{ phone_case_is_valid('number_region', 'national_number', md) }}
+)
+{%- endmacro %}
