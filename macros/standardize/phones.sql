@@ -64,18 +64,21 @@ phone_cleaned as {{ phone_materialized() }} (
     from phone_input
 ),
 
+{{ phone_nfkc_folded_texts('phone_cleaned', md) }},
+
 phone_prepared as {{ phone_materialized() }} (
     {#- phone._prepared: NFKC, extension words phonenumbers does not know, a leading 00 as '+'. -#}
     select
         phone_cleaned.*,
         {{ phone_regexp_replace(phone_regexp_replace(
-            "case when " ~ phone_regexp_search('phone_text', '[^ -~]') ~ " then translate(phone_text, '"
-            ~ md.nfkc_from ~ "', '" ~ md.nfkc_to ~ "') else phone_text end",
+            'coalesce(phone_nfkc_folded.folded_text, phone_cleaned.phone_text)',
             '[ ,;]*(?:durchwahl|dw|nebenstelle|nst|poste|interno|interne|int|ext|extension)\\.? *:? *[0-9]{1,6} *$',
             '', case_insensitive=true),
             '^([^0-9+]*)00', '\\1+') }} as prepared_text,
         phone_region_metadata.region is not null as is_known_region
     from phone_cleaned
+    left join phone_nfkc_folded
+        on phone_cleaned.phone_id = phone_nfkc_folded.phone_id
     left join (
         select region from {{ ref('phone_regions') }} where region <> '001'
     ) as phone_region_metadata
@@ -546,6 +549,22 @@ false
 {%- endfor -%}
 {{ return(phone_case_grouped(calling_code, pairs)) }}
 {% endmacro %}
+
+{#- phone_nfkc_folded (phone_id, folded_text): the texts with characters beyond ASCII, NFKC-folded
+    by the phone_character_folds seed. -#}
+{% macro phone_nfkc_folded_texts(source, md) %}
+    {{ return(adapter.dispatch('phone_nfkc_folded_texts', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_nfkc_folded_texts(source, md) %}
+phone_nfkc_folded as {{ phone_materialized() }} (
+    select
+        phone_id,
+        translate(phone_text, '{{ md.nfkc_from }}', '{{ md.nfkc_to }}') as folded_text
+    from {{ source }}
+    where {{ phone_regexp_search('phone_text', '[^ -~]') }}
+)
+{%- endmacro %}
 
 {#- The steps that read a region's metadata patterns, one dispatch each. DuckDB compiles a pattern
     read from a column on every row, so its variants render the patterns as constants (cases over

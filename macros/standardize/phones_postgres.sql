@@ -6,6 +6,46 @@
     few patterns and each is compiled about once per key. phone_idd_rests, the first step, also
     defines the pattern tables the later steps read. -#}
 
+{#- PostgreSQL's translate() scans its whole 11,000-character argument for every character: the
+    folds are joined per character instead. -#}
+{% macro postgres__phone_nfkc_folded_texts(source, md) %}
+phone_nfkc_folds as {{ phone_materialized() }} (
+    select
+        chr(cast(code_point as integer)) as original_character,
+        chr(cast(folded_code_point as integer)) as folded_character
+    from {{ ref('phone_character_folds') }}
+    where fold_step = 'nfkc'
+),
+
+phone_nfkc_characters as {{ phone_materialized() }} (
+    select
+        {{ source }}.phone_id,
+        text_characters.text_character,
+        text_characters.character_position
+    from {{ source }}
+    cross join lateral unnest(string_to_array({{ source }}.phone_text, null))
+        with ordinality as text_characters (text_character, character_position)
+    where {{ source }}.phone_text ~ '[^ -~]'
+),
+
+phone_nfkc_folded as {{ phone_materialized() }} (
+    {#- A character folded to none is dropped (string_agg skips nulls), as translate() does. -#}
+    select
+        phone_nfkc_characters.phone_id,
+        coalesce(string_agg(
+            case
+                when phone_nfkc_folds.original_character is null then phone_nfkc_characters.text_character
+                else phone_nfkc_folds.folded_character
+            end,
+            '' order by phone_nfkc_characters.character_position
+        ), '') as folded_text
+    from phone_nfkc_characters
+    left join phone_nfkc_folds
+        on phone_nfkc_characters.text_character = phone_nfkc_folds.original_character
+    group by phone_nfkc_characters.phone_id
+)
+{%- endmacro %}
+
 {% macro postgres__phone_idd_rests(source, md) %}
 phone_region_patterns as {{ phone_materialized() }} (
     {#- A region's (or non-geographic code's) patterns, anchored and ready to apply. -#}
