@@ -137,12 +137,10 @@ def _written(rng: random.Random, number: phonenumbers.PhoneNumber) -> list[str]:
     return forms
 
 
-def corpus(size: int, seed: int) -> list[tuple[str | None, str | None]]:
-    """About `size` (phone, region) pairs, the same for the same seed."""
-    rng = random.Random(seed)
-    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+def _examples() -> list[tuple[str, phonenumbers.PhoneNumber]]:
+    """libphonenumber's example number of every type of every region ('001': non-geographic)."""
     examples: list[tuple[str, phonenumbers.PhoneNumber]] = []
-    for region in regions:
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         for number_type in NUMBER_TYPES:
             number = phonenumbers.example_number_for_type(region, number_type)
             if number is not None:
@@ -151,20 +149,54 @@ def corpus(size: int, seed: int) -> list[tuple[str | None, str | None]]:
         number = phonenumbers.example_number_for_non_geo_entity(code)
         if number is not None:
             examples.append(("001", number))
+    return examples
+
+
+def _given_region(rng: random.Random, region: str, regions: list[str]) -> str | None:
+    """Mostly the number's own region; sometimes none, another, or one that is no ISO code."""
+    roll = rng.random()
+    if roll < 0.70:
+        return region if region != "001" else rng.choice(regions)
+    if roll < 0.80:
+        return None
+    if roll < 0.93:
+        return rng.choice(regions)
+    return rng.choice(("de", " GB ", "XX", "AQ", "", "USA", "1"))
+
+
+def every_region_corpus(
+    seed: int, forms_per_example: int = 3
+) -> list[tuple[str | None, str | None]]:
+    """Every example number (each region's every type) written nationally for its own region,
+    internationally without one, and in `forms_per_example` random forms of _written; plus
+    every junk value. Small (~5,600 distinct pairs) but no region's metadata goes untested."""
+    rng = random.Random(seed)
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    pairs: list[tuple[str | None, str | None]] = []
+    for region, number in _examples():
+        forms = _written(rng, number)
+        national_region = region if region != "001" else None
+        pairs.append((forms[0], national_region))
+        pairs.append((forms[1], None))
+        pairs.extend(
+            (text, _given_region(rng, region, regions))
+            for text in rng.sample(forms[2:], forms_per_example)
+        )
+    pairs.extend((junk, region) for junk in _JUNK for region in (None, "DE"))
+    pairs.append((None, None))
+    return pairs
+
+
+def corpus(size: int, seed: int) -> list[tuple[str | None, str | None]]:
+    """About `size` (phone, region) pairs, the same for the same seed."""
+    rng = random.Random(seed)
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    examples = _examples()
     pairs: list[tuple[str | None, str | None]] = []
     while len(pairs) < size:
         region, number = rng.choice(examples)
         for text in _written(rng, number):
-            roll = rng.random()
-            if roll < 0.70:
-                given = region if region != "001" else rng.choice(regions)
-            elif roll < 0.80:
-                given = None
-            elif roll < 0.93:
-                given = rng.choice(regions)
-            else:
-                given = rng.choice(("de", " GB ", "XX", "AQ", "", "USA", "1"))
-            pairs.append((text, given))
+            pairs.append((text, _given_region(rng, region, regions)))
         if rng.random() < 0.3:
             pairs.append((rng.choice(_JUNK), rng.choice([None, *regions[:40]])))
         if rng.random() < 0.05:
