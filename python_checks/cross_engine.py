@@ -26,7 +26,6 @@ from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, dbt_environment
 PYTHON_MODELS = (
     "int_person_records_standardized",
     "int_orders_standardized",
-    "int_phones_rejudged",
     "int_matching_models",
     "int_person_records_clustered",
     "fct_matching_blocking_keys",
