@@ -110,6 +110,12 @@ dbt-test: setup
 pytest: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
+## phone-metadata: regenerate the phone seeds (seeds/phone_*.csv) from the pinned phonenumbers'
+## metadata; run after upgrading phonenumbers and commit the seeds.
+.PHONY: phone-metadata
+phone-metadata: setup
+	$(PY) -m crm_quality.standardize.phone_metadata --out seeds/
+
 ## demo-data: regenerate the shipped demo data (deterministic).
 demo-data: setup
 	rm -rf data/demo

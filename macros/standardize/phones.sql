@@ -1,0 +1,665 @@
+{#- Phone numbers to E.164, judged as crm_quality.standardize.phone does (phonenumbers' parse and
+    is_valid_number, with its pre-processing), in portable SQL driven by the phone_* seeds.
+
+    Use: `phone_standardized_pairs(relation, phone_column, region_column)` renders a select over the
+    distinct (phone, region) pairs of `relation` (a ref or a CTE name) with the columns
+        phone_raw, phone_region   the pair as given (join back with `is not distinct from`)
+        phone                     E.164 ('+4930123456'), null unless valid
+        phone_key                 the E.164 number, or the digits of an unverifiable national number
+        phone_status              valid | invalid | missing | unverifiable
+    e.g. `phones as ({{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country') }})`.
+    The region is an ISO alpha-2 code (any case) or null. A national-format number without region
+    is 'unverifiable' with its digits as key, as in crm_quality.standardize.frame._phone_columns.
+
+    The seeds are read when the SQL is compiled: every metadata pattern becomes a constant in a
+    case over the metadata key, because engines compile a pattern read from a column on every row. -#}
+
+{% macro phone_standardized_pairs(relation, phone_column, region_column) %}
+{%- set md = phone_metadata() -%}
+{#- _VALID_PUNCTUATION after the folds: its other non-ASCII characters became '[' or ASCII. -#}
+{%- set punct = '-x' ~ phone_regexp_char('30FC') ~ ' ().\\[\\]/~' -%}
+{%- set sep = '[ \t,]*' -%}
+{%- set after_label = '[:.]?[ \t,-]*' -%}
+{%- set explicit_labels = '(?:e?xt(?:ensi(?:o' ~ phone_regexp_char('0301') ~ '?|' ~ phone_regexp_char('00F3')
+    ~ '))?n?|' ~ phone_regexp_char('0434') ~ phone_regexp_char('043E') ~ phone_regexp_char('0431') ~ '|anexo)' -%}
+{%- set extension = ';ext=([0-9]{1,20})'
+    ~ '|' ~ sep ~ explicit_labels ~ after_label ~ '([0-9]{1,20})#?'
+    ~ '|' ~ sep ~ '(?:[x#~]|int)' ~ after_label ~ '([0-9]{1,9})#?'
+    ~ '|[- ]+([0-9]{1,6})#'
+    ~ '|[ \t]*(?:,{2}|;)' ~ after_label ~ '([0-9]{1,15})#?'
+    ~ '|[ \t]*(?:,)+' ~ after_label ~ '([0-9]{1,9})#?' -%}
+{#- phonenumbers' _VALID_PHONE_NUMBER_PATTERN, on text whose digits are ASCII after the folds. -#}
+{%- set viable = '^(?:[0-9]{2}|\\+*(?:[' ~ punct ~ '*]*[0-9]){3,}[' ~ punct ~ '*A-Za-z0-9]*(?:' ~ extension ~ ')?)$' -%}
+{#- _UNWANTED_END_CHARS: other than '#', letters and digits. Characters beyond ASCII that are
+    neither were folded to '!' or '[' (phone_character_folds), so the rest count as letters. -#}
+{%- set unwanted_end = '[^#0-9A-Za-z' ~ phone_regexp_char('0080') ~ '-' ~ phone_regexp_char('FFFF') ~ ']+$' -%}
+with phone_input as {{ phone_materialized() }} (
+    {#- A number per pair: the steps join on it (PostgreSQL hashes no `is not distinct from`). -#}
+    select
+        phone_raw,
+        phone_region,
+        row_number() over () as phone_id
+    from (
+        select distinct
+            {{ phone_column }} as phone_raw,
+            {{ region_column }} as phone_region
+        from {{ relation }}
+    ) as phone_pairs
+),
+
+phone_cleaned as {{ phone_materialized() }} (
+    {#- clean_text: Unicode spaces to one space, invisible and control characters dropped. -#}
+    select
+        phone_raw,
+        phone_region,
+        phone_id,
+        trim({{ phone_regexp_replace(
+            "case when " ~ phone_regexp_search('phone_raw', '[^ -~]') ~ " then translate(phone_raw, '"
+            ~ md.clean_from ~ "', '" ~ md.clean_to ~ "') else phone_raw end",
+            ' {2,}', ' ', all=true) }}) as phone_text,
+        case
+            when {{ phone_regexp_search('upper(trim(phone_region))', '^[A-Z]{2}$') }}
+                then upper(trim(phone_region))
+        end as region
+    from phone_input
+),
+
+{{ phone_nfkc_folded_texts('phone_cleaned', md) }},
+
+phone_prepared as {{ phone_materialized() }} (
+    {#- phone._prepared: NFKC, extension words phonenumbers does not know, a leading 00 as '+'. -#}
+    select
+        phone_cleaned.*,
+        {{ phone_regexp_replace(phone_regexp_replace(
+            'coalesce(phone_nfkc_folded.folded_text, phone_cleaned.phone_text)',
+            '[ ,;]*(?:durchwahl|dw|nebenstelle|nst|poste|interno|interne|int|ext|extension)\\.? *:? *[0-9]{1,6} *$',
+            '', case_insensitive=true),
+            '^([^0-9+]*)00', '\\1+') }} as prepared_text,
+        phone_region_metadata.region is not null as is_known_region
+    from phone_cleaned
+    left join phone_nfkc_folded
+        on phone_cleaned.phone_id = phone_nfkc_folded.phone_id
+    left join (
+        select region from {{ ref('phone_regions') }} where region <> '001'
+    ) as phone_region_metadata
+        on phone_cleaned.region = phone_region_metadata.region
+    where phone_text <> ''
+        and not exists (
+            select 1
+            from {{ ref('placeholder_values') }} as placeholder_values
+            where placeholder_values.field_type in ('any', 'phone')
+                and placeholder_values.value = lower(phone_cleaned.phone_text)
+        )
+),
+
+phone_extracted as {{ phone_materialized() }} (
+    {#- parse: the number from its first digit or '+', without trailing punctuation or a second
+        number; an RFC 3966 isdn-subaddress is cut off. -#}
+    select
+        *,
+        {{ phone_regexp_replace(phone_regexp_replace(phone_regexp_replace(
+            'prepared_text', '^[^+0-9]*', ''), unwanted_end, ''), '[\\\\/] *x.*$', '') }} as number_text
+    from phone_prepared
+    where region is not null
+        or not {{ phone_regexp_search('trim(prepared_text)', '^[-0-9 ().\\/]+$') }}
+        or length({{ phone_regexp_replace('prepared_text', '[^0-9]', '', all=true) }}) not between 5 and 15
+),
+
+phone_isdn_cut as {{ phone_materialized() }} (
+    select
+        *,
+        case
+            when position(';isub=' in number_text) > 1 then left(number_text, position(';isub=' in number_text) - 1)
+            else number_text
+        end as viable_text
+    from phone_extracted
+),
+
+phone_extension as {{ phone_materialized() }} (
+    select
+        *,
+        {{ phone_regexp_extract('viable_text', '(?:' ~ extension ~ ')$', case_insensitive=true) }} as extension_text
+    from phone_isdn_cut
+    where length(prepared_text) <= 250
+        and length(viable_text) >= 2
+        and {{ phone_regexp_search('viable_text', viable, case_insensitive=true) }}
+        and (is_known_region or viable_text like '+%')
+),
+
+phone_without_extension as {{ phone_materialized() }} (
+    select
+        *,
+        case
+            when extension_text <> ''
+                and length(viable_text) - length(extension_text) >= 2
+                and {{ phone_regexp_search(
+                    'left(viable_text, length(viable_text) - length(extension_text))', viable, case_insensitive=true) }}
+                then left(viable_text, length(viable_text) - length(extension_text))
+            else viable_text
+        end as main_text
+    from phone_extension
+),
+
+phone_normalized as {{ phone_materialized() }} (
+    {#- _normalize: with three letters or more, letters are keypad digits; other characters go. -#}
+    select
+        *,
+        main_text like '+%' as has_plus,
+        {{ phone_regexp_replace(
+            "case when " ~ phone_regexp_search("ltrim(main_text, '+')", '[A-Za-z].*[A-Za-z].*[A-Za-z]')
+            ~ " then translate(ltrim(main_text, '+'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', "
+            ~ "'2223334445556667777888999922233344455566677778889999') else ltrim(main_text, '+') end",
+            '[^0-9]', '', all=true) }} as digits
+    from phone_without_extension
+),
+
+phone_calling_codes as {{ phone_materialized() }} (
+    select calling_code from {{ ref('phone_regions') }} where region_rank = '0'
+),
+
+{{ phone_idd_rests('phone_normalized', md) }},
+
+phone_idd as {{ phone_materialized() }} (
+    {#- The region's international prefix, when the number starts with it and not with 0 after it. -#}
+    select
+        phone_normalized.*,
+        phone_idd_rests.idd_rest,
+        case
+            when phone_normalized.has_plus then phone_normalized.digits
+            else phone_idd_rests.idd_rest
+        end as international_digits
+    from phone_normalized
+    left join phone_idd_rests
+        on phone_normalized.phone_id = phone_idd_rests.phone_id
+),
+
+phone_calling_code as {{ phone_materialized() }} (
+    {#- The calling code after '+' or the prefix (calling codes are prefix-free): one equi-join
+        per code length, which engines hash. -#}
+    select
+        phone_idd.*,
+        case
+            when length(phone_idd.international_digits) > 2
+                then coalesce(codes_1.calling_code, codes_2.calling_code, codes_3.calling_code)
+        end as international_calling_code
+    from phone_idd
+    left join phone_calling_codes as codes_1
+        on left(phone_idd.international_digits, 1) = codes_1.calling_code
+    left join phone_calling_codes as codes_2
+        on left(phone_idd.international_digits, 2) = codes_2.calling_code
+    left join phone_calling_codes as codes_3
+        on left(phone_idd.international_digits, 3) = codes_3.calling_code
+),
+
+phone_retried as {{ phone_materialized() }} (
+    {#- A '+' before an unknown code is read again without it (phonenumbers.parse does so). -#}
+    select
+        *,
+        case
+            when international_calling_code is not null then 'international'
+            when has_plus and length(digits) <= 2 then 'failed'
+            when has_plus then case
+                when idd_rest is not null then 'failed_idd'
+                else 'default'
+            end
+            when international_digits is not null then 'failed'
+            else 'default'
+        end as route
+    from phone_calling_code
+),
+
+phone_retried_idd as {{ phone_materialized() }} (
+    select
+        phone_retried.*,
+        case
+            when phone_retried.route = 'failed_idd' and length(phone_retried.idd_rest) > 2
+                then coalesce(codes_1.calling_code, codes_2.calling_code, codes_3.calling_code)
+        end as retried_calling_code,
+        phone_retried.idd_rest as retried_digits
+    from phone_retried
+    left join phone_calling_codes as codes_1
+        on left(phone_retried.idd_rest, 1) = codes_1.calling_code
+    left join phone_calling_codes as codes_2
+        on left(phone_retried.idd_rest, 2) = codes_2.calling_code
+    left join phone_calling_codes as codes_3
+        on left(phone_retried.idd_rest, 3) = codes_3.calling_code
+),
+
+{{ phone_default_country_rests('phone_retried_idd', md) }},
+
+phone_default_country as {{ phone_materialized() }} (
+    {#- Without an international prefix: the region's own calling code may still lead the digits. -#}
+    select
+        phone_retried_idd.*,
+        phone_default_country_rests.default_country_digits,
+        region_codes.calling_code as region_calling_code
+    from phone_retried_idd
+    left join phone_default_country_rests
+        on phone_retried_idd.phone_id = phone_default_country_rests.phone_id
+    left join (
+        select calling_code, region from {{ ref('phone_regions') }} where region <> '001'
+    ) as region_codes
+        on phone_retried_idd.region = region_codes.region
+),
+
+phone_country as {{ phone_materialized() }} (
+    select
+        *,
+        case
+            when route = 'international'
+                then international_calling_code
+            when route = 'failed_idd' and retried_calling_code is not null
+                then retried_calling_code
+            when route = 'default' and default_country_digits is not null
+                then region_calling_code
+            when route = 'default' and not has_plus
+                then region_calling_code
+        end as calling_code,
+        case
+            when route = 'international'
+                then substr(international_digits, length(international_calling_code) + 1)
+            when route = 'failed_idd' and retried_calling_code is not null
+                then substr(retried_digits, length(retried_calling_code) + 1)
+            when route = 'default' and default_country_digits is not null
+                then default_country_digits
+            when route = 'default' and not has_plus
+                then digits
+        end as national_digits,
+        {#- The metadata parsing goes on with: the calling code's main region, or the region. -#}
+        case
+            when route = 'default' and default_country_digits is null and not has_plus then region
+        end as parsing_region
+    from phone_default_country
+),
+
+phone_parsing_metadata as {{ phone_materialized() }} (
+    select
+        phone_country.*,
+        coalesce(
+            phone_country.parsing_region,
+            case when main_regions.region = '001' then '+' || main_regions.calling_code else main_regions.region end
+        ) as metadata_key
+    from phone_country
+    left join (
+        select calling_code, region from {{ ref('phone_regions') }} where region_rank = '0'
+    ) as main_regions
+        on phone_country.calling_code = main_regions.calling_code
+    where phone_country.calling_code is not null
+        and length(phone_country.national_digits) >= 2
+),
+
+{{ phone_significant_numbers('phone_parsing_metadata', md) }},
+
+{{ phone_valid_numbers('phone_significant', md) }}
+
+select
+    phone_input.phone_raw,
+    phone_input.phone_region,
+    phone_valid.phone,
+    case
+        when phone_valid.phone is not null then phone_valid.phone
+        when phone_extracted.phone_id is null and phone_prepared.phone_id is not null
+            then {{ phone_regexp_replace('phone_prepared.prepared_text', '[^0-9]', '', all=true) }}
+    end as phone_key,
+    case
+        when phone_valid.phone is not null then 'valid'
+        when phone_prepared.phone_id is null then 'missing'
+        when phone_extracted.phone_id is null then 'unverifiable'
+        else 'invalid'
+    end as phone_status
+from phone_input
+left join phone_prepared
+    on phone_input.phone_id = phone_prepared.phone_id
+left join phone_extracted
+    on phone_input.phone_id = phone_extracted.phone_id
+left join phone_valid
+    on phone_input.phone_id = phone_valid.phone_id
+{% endmacro %}
+
+{#- The phone seeds as Jinja data (empty while dbt parses): regions in calling-code order, their
+    number types, and the character folds as translate() arguments. -#}
+{% macro phone_metadata() %}
+{%- set md = {'regions': [], 'clean_from': '', 'clean_to': '', 'nfkc_from': '', 'nfkc_to': ''} -%}
+{#- ref() outside the `execute` branch, so dbt records the dependencies while parsing. -#}
+{%- set regions_seed = ref('phone_regions') -%}
+{%- set number_types_seed = ref('phone_number_types') -%}
+{%- set character_folds_seed = ref('phone_character_folds') -%}
+{%- if execute -%}
+    {%- set types = {} -%}
+    {%- set type_rows = run_query(
+        'select calling_code, region, number_type, national_number_pattern, possible_lengths from '
+        ~ number_types_seed) -%}
+    {%- for row in type_rows.rows -%}
+        {%- set key = row['region'] if row['region'] != '001' else '+' ~ row['calling_code'] -%}
+        {%- do types.setdefault(key, []).append({
+            'number_type': row['number_type'],
+            'pattern': row['national_number_pattern'],
+            'lengths': (row['possible_lengths'] or '').split()}) -%}
+    {%- endfor -%}
+    {%- set region_rows = run_query(
+        'select * from ' ~ regions_seed
+        ~ ' order by cast(calling_code as integer), cast(region_rank as integer)') -%}
+    {%- for row in region_rows.rows -%}
+        {%- set key = row['region'] if row['region'] != '001' else '+' ~ row['calling_code'] -%}
+        {%- set npp = row['national_prefix_for_parsing'] or '' -%}
+        {%- do md.regions.append({
+            'key': key,
+            'region': row['region'],
+            'calling_code': row['calling_code'],
+            'rank': row['region_rank'] | int,
+            'idd': row['international_prefix'] or '',
+            'npp': npp,
+            'npp_groups': npp.count('(') - npp.count('(?'),
+            'rule': row['national_prefix_transform_rule'] or '',
+            'leading_digits': row['leading_digits'] or '',
+            'general': row['general_pattern'] or '',
+            'lengths': (row['possible_lengths'] or '').split(),
+            'local_lengths': (row['possible_lengths_local_only'] or '').split(),
+            'same_mobile': row['same_mobile_and_fixed_line_pattern'] == 'true',
+            'types': types.get(key, [])}) -%}
+    {%- endfor -%}
+    {%- set fold_rows = run_query(
+        'select fold_step, cast(code_point as integer) as code_point,'
+        ~ ' cast(folded_code_point as integer) as folded_code_point from ' ~ character_folds_seed
+        ~ ' order by fold_step, folded_code_point is null, cast(code_point as integer)') -%}
+    {%- set chars = {'clean_from': [], 'clean_to': [], 'nfkc_from': [], 'nfkc_to': []} -%}
+    {%- for row in fold_rows.rows -%}
+        {%- do chars[row['fold_step'] ~ '_from'].append('%c' | format(row['code_point'])) -%}
+        {%- if row['folded_code_point'] is not none -%}
+            {%- do chars[row['fold_step'] ~ '_to'].append('%c' | format(row['folded_code_point'])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name, values in chars.items() -%}
+        {%- do md.update({name: values | join('') | replace("'", "''")}) -%}
+    {%- endfor -%}
+{%- endif -%}
+{{ return(md) }}
+{% endmacro %}
+
+{#- `case when key in (…) then <expression> … end`, keys sharing an expression grouped. -#}
+{% macro phone_case_grouped(key_expression, pairs) %}
+{%- set expressions = [] -%}
+{%- set keys = {} -%}
+{%- for key, expression in pairs -%}
+    {%- if expression not in keys -%}{%- do expressions.append(expression) -%}{%- endif -%}
+    {%- do keys.setdefault(expression, []).append(key) -%}
+{%- endfor -%}
+{%- if expressions -%}
+case
+{%- for expression in expressions %}
+    when {{ key_expression }} in ('{{ keys[expression] | join("', '") }}') then {{ expression }}
+{%- endfor %}
+end
+{%- else -%}
+null
+{%- endif -%}
+{% endmacro %}
+
+{% macro phone_case_region_value(key_expression, regions, field) %}
+{%- set pairs = [] -%}
+{%- for region in regions -%}{%- do pairs.append((region.key, "'" ~ region[field] ~ "'")) -%}{%- endfor -%}
+{{ return(phone_case_grouped(key_expression, pairs)) }}
+{% endmacro %}
+
+{#- Python's _match_national_number: the general pattern, lengths not checked. -#}
+{% macro phone_general_match(region, number) -%}
+{%- if region.general -%}{{ phone_regexp_full_match(number, region.general) }}{%- else -%}false{%- endif -%}
+{%- endmacro %}
+
+{#- _maybe_strip_national_prefix_carrier_code for one region's metadata. -#}
+{% macro phone_strip_national_prefix(region, number) -%}
+{%- if not region.npp -%}
+{{ number }}
+{%- else -%}
+{%- set prefix = '^(?:' ~ region.npp ~ ')' -%}
+{%- set stripped = 'substr(' ~ number ~ ', length(' ~ phone_regexp_extract(number, prefix) ~ ') + 1)' -%}
+{%- set transformed = phone_regexp_replace(number, prefix, region.rule) -%}
+case
+    when not {{ phone_regexp_search(number, prefix) }} then {{ number }}
+{%- if region.rule %}
+    when {{ phone_regexp_extract(number, prefix, region.npp_groups) }} <> '' then case
+        when {{ phone_general_match(region, number) }} and not {{ phone_general_match(region, transformed) }}
+            then {{ number }}
+        else {{ transformed }}
+    end
+{%- endif %}
+    when {{ phone_general_match(region, number) }} and not {{ phone_general_match(region, stripped) }}
+        then {{ number }}
+    else {{ stripped }}
+end
+{%- endif -%}
+{%- endmacro %}
+
+{% macro phone_case_strip_national_prefix(key_expression, number, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions -%}
+    {%- do pairs.append((region.key, phone_strip_national_prefix(region, number))) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(key_expression, pairs)) }}
+{% endmacro %}
+
+{#- The digits after the region's international prefix, unless a 0 follows it; else null. -#}
+{% macro phone_case_idd_rest(region_expression, digits, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions if region.region != '001' and region.idd -%}
+    {%- set prefix = '^(?:' ~ region.idd ~ ')' -%}
+    {%- set rest_at = 'length(' ~ phone_regexp_extract(digits, prefix) ~ ') + 1' -%}
+    {%- do pairs.append((region.key,
+        'case when ' ~ phone_regexp_search(digits, prefix) ~ ' and substr(' ~ digits ~ ', ' ~ rest_at
+        ~ ', 1) <> \'0\' then substr(' ~ digits ~ ', ' ~ rest_at ~ ') end')) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(region_expression, pairs)) }}
+{% endmacro %}
+
+{#- _test_number_length(...) == TOO_LONG for one region's metadata. -#}
+{% macro phone_too_long(region, length_expression) -%}
+{%- set lengths = region.lengths | map('int') | list -%}
+({{ length_expression }} > {{ lengths | max }}{% if region.local_lengths %} and {{ length_expression }} not in ({{ region.local_lengths | join(', ') }}){% endif %})
+{%- endmacro %}
+
+{#- _maybe_extract_country_code without a prefix: the region's calling code leading the digits is
+    dropped when that makes a number of the region; the national digits then, else null. -#}
+{% macro phone_case_default_country(region_expression, digits, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions if region.region != '001' -%}
+    {%- set rest = 'substr(' ~ digits ~ ', ' ~ (region.calling_code | length + 1) ~ ')' -%}
+    {%- set potential = phone_strip_national_prefix(region, rest) -%}
+    {%- do pairs.append((region.key,
+        'case when ' ~ digits ~ " like '" ~ region.calling_code ~ "%' and ((not " ~ phone_general_match(region, digits)
+        ~ ' and ' ~ phone_general_match(region, potential) ~ ') or ' ~ phone_too_long(region, 'length(' ~ digits ~ ')')
+        ~ ') then ' ~ potential ~ ' end')) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(region_expression, pairs)) }}
+{% endmacro %}
+
+{#- parse keeps the national-prefix-stripped number unless its length is too short, local-only or
+    not possible (too long is kept). -#}
+{% macro phone_case_keeps_length(key_expression, length_expression, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions -%}
+    {%- set lengths = region.lengths | map('int') | list -%}
+    {%- do pairs.append((region.key,
+        '(' ~ length_expression ~ ' in (' ~ region.lengths | join(', ') ~ ') or ' ~ length_expression ~ ' > '
+        ~ lengths | max ~ ')' ~ (' and ' ~ length_expression ~ ' not in (' ~ region.local_lengths | join(', ') ~ ')'
+        if region.local_lengths else ''))) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(key_expression, pairs)) }}
+{% endmacro %}
+
+{#- is_possible_number: a possible or local-only length of the calling code's main region. -#}
+{% macro phone_case_is_possible(calling_code, length_expression, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions if region.rank == 0 -%}
+    {%- do pairs.append((region.calling_code,
+        length_expression ~ ' in (' ~ (region.lengths + region.local_lengths) | join(', ') ~ ')')) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(calling_code, pairs)) }}
+{% endmacro %}
+
+{#- _number_type_helper(...) != UNKNOWN for one region's metadata. -#}
+{% macro phone_is_valid_for(region, number) -%}
+{%- set checks = [] -%}
+{%- for number_type in region.types if not (region.same_mobile and number_type.number_type == 'mobile') -%}
+    {%- do checks.append(
+        ('length(' ~ number ~ ') in (' ~ number_type.lengths | join(', ') ~ ') and ' if number_type.lengths else '')
+        ~ phone_regexp_full_match(number, number_type.pattern)) -%}
+{%- endfor -%}
+{%- if checks and region.general -%}
+(length({{ number }}) in ({{ region.lengths | join(', ') }}) and {{ phone_regexp_full_match(number, region.general) }}
+    and ({{ checks | join('\n        or ') }}))
+{%- else -%}
+false
+{%- endif -%}
+{%- endmacro %}
+
+{% macro phone_case_is_valid(key_expression, number, md) %}
+{%- set pairs = [] -%}
+{%- for region in md.regions -%}
+    {%- do pairs.append((region.key, phone_is_valid_for(region, number))) -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(key_expression, pairs)) }}
+{% endmacro %}
+
+{#- region_code_for_number: a code's only region, or the first of its regions whose leading digits
+    start the number or, without leading digits, that the number is valid in. -#}
+{% macro phone_case_number_region(calling_code, number, md) %}
+{%- set by_code = {} -%}
+{%- set codes = [] -%}
+{%- for region in md.regions -%}
+    {%- if region.calling_code not in by_code -%}{%- do codes.append(region.calling_code) -%}{%- endif -%}
+    {%- do by_code.setdefault(region.calling_code, []).append(region) -%}
+{%- endfor -%}
+{%- set pairs = [] -%}
+{%- for code in codes -%}
+    {%- set regions = by_code[code] -%}
+    {%- if regions | length == 1 -%}
+        {%- do pairs.append((code, "'" ~ regions[0].key ~ "'")) -%}
+    {%- else -%}
+        {%- set branches = [] -%}
+        {%- for region in regions -%}
+            {%- if region.leading_digits -%}
+                {%- do branches.append('when ' ~ phone_regexp_search(number, '^(?:' ~ region.leading_digits ~ ')')
+                    ~ " then '" ~ region.key ~ "'") -%}
+            {%- else -%}
+                {%- do branches.append('when ' ~ phone_is_valid_for(region, number) ~ " then '" ~ region.key ~ "'") -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do pairs.append((code, 'case ' ~ branches | join('\n    ') ~ ' end')) -%}
+    {%- endif -%}
+{%- endfor -%}
+{{ return(phone_case_grouped(calling_code, pairs)) }}
+{% endmacro %}
+
+{#- phone_nfkc_folded (phone_id, folded_text): the texts with characters beyond ASCII, NFKC-folded
+    by the phone_character_folds seed. -#}
+{% macro phone_nfkc_folded_texts(source, md) %}
+    {{ return(adapter.dispatch('phone_nfkc_folded_texts', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_nfkc_folded_texts(source, md) %}
+phone_nfkc_folded as {{ phone_materialized() }} (
+    select
+        phone_id,
+        translate(phone_text, '{{ md.nfkc_from }}', '{{ md.nfkc_to }}') as folded_text
+    from {{ source }}
+    where {{ phone_regexp_search('phone_text', '[^ -~]') }}
+)
+{%- endmacro %}
+
+{#- The steps that read a region's metadata patterns, one dispatch each. DuckDB compiles a pattern
+    read from a column on every row, so its variants render the patterns as constants (cases over
+    the metadata key, above); PostgreSQL's variants join the patterns as columns
+    (phones_postgres.sql). Each renders CTEs ending in the one named, keyed by phone_id. -#}
+
+{#- phone_idd_rests (phone_id, idd_rest): the digits after the region's international prefix. -#}
+{% macro phone_idd_rests(source, md) %}
+    {{ return(adapter.dispatch('phone_idd_rests', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_idd_rests(source, md) %}
+phone_idd_rests as {{ phone_materialized() }} (
+    select
+        phone_id,
+        {{ phone_case_idd_rest('region', 'digits', md) }} as idd_rest
+    from {{ source }}
+    where region is not null
+)
+{%- endmacro %}
+
+{#- phone_default_country_rests (phone_id, default_country_digits): the national digits when the
+    region's own calling code leads a number written without an international prefix. -#}
+{% macro phone_default_country_rests(source, md) %}
+    {{ return(adapter.dispatch('phone_default_country_rests', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_default_country_rests(source, md) %}
+phone_default_country_rests as {{ phone_materialized() }} (
+    select
+        phone_id,
+        {{ phone_case_default_country('region', 'digits', md) }} as default_country_digits
+    from {{ source }}
+    where route = 'default' and is_known_region
+)
+{%- endmacro %}
+
+{#- phone_significant (phone_id, calling_code, national_number): the national number without its
+    national prefix, where its length is possible for the calling code. -#}
+{% macro phone_significant_numbers(source, md) %}
+    {{ return(adapter.dispatch('phone_significant_numbers', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_significant_numbers(source, md) %}
+phone_national_prefix as {{ phone_materialized() }} (
+    select
+        phone_id,
+        calling_code,
+        metadata_key,
+        national_digits,
+        {{ phone_case_strip_national_prefix('metadata_key', 'national_digits', md) }} as without_national_prefix
+    from {{ source }}
+),
+
+phone_significant as {{ phone_materialized() }} (
+    {#- The prefix is dropped only if what remains has a possible length (or is too long). -#}
+    select
+        phone_id,
+        calling_code,
+        national_number
+    from (
+        select
+            phone_id,
+            calling_code,
+            case
+                when {{ phone_case_keeps_length('metadata_key', 'length(without_national_prefix)', md) }}
+                    then without_national_prefix
+                else national_digits
+            end as national_number
+        from phone_national_prefix
+    ) as significant
+    where length(national_number) <= 17
+        and {{ phone_case_is_possible('calling_code', 'length(national_number)', md) }}
+)
+{%- endmacro %}
+
+{#- phone_valid (phone_id, phone): E.164 of the numbers valid in the region they belong to. -#}
+{% macro phone_valid_numbers(source, md) %}
+    {{ return(adapter.dispatch('phone_valid_numbers', 'crm_quality')(source, md)) }}
+{% endmacro %}
+
+{% macro default__phone_valid_numbers(source, md) %}
+phone_number_region as {{ phone_materialized() }} (
+    select
+        *,
+        {{ phone_case_number_region('calling_code', 'national_number', md) }} as number_region
+    from {{ source }}
+),
+
+phone_valid as {{ phone_materialized() }} (
+    select
+        phone_id,
+        '+' || calling_code || national_number as phone
+    from phone_number_region
+    where number_region is not null
+        and {{ phone_case_is_valid('number_region', 'national_number', md) }}
+)
+{%- endmacro %}
