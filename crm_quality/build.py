@@ -3,12 +3,13 @@
     python -m crm_quality.build --raw-dir D [--warehouse W.duckdb] [--target postgres]
         [--vars '{as_of_date: ...}'] [--target-path target] [--no-publish] [-- DBT ARGS]
 
-1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py);
+1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py),
+   a PostgreSQL one in building schemas (crm_quality/publish_postgres.py);
 2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt;
 3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
 4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model;
 5. `dbt build` of everything else;
-6. publish the working copy when every model built.
+6. publish the working copy or schemas when every model built, all at once.
 
 dbt-postgres runs no Python models, so training runs between two dbt selections. The two
 invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT, which the
@@ -126,25 +127,44 @@ def _environ(environment: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def _prepare(target: str, warehouse: Path | None, publishing: bool) -> Path | None:
-    """Where this build writes. A DuckDB build being published works on the working copy;
-    PostgreSQL builds in place until publish.py has its schema swap (the same seam)."""
-    if target == "duckdb" and publishing:
+def _prepare(
+    target: str, warehouse: Path | None, publishing: bool, target_path: Path, live: str
+) -> Path | str | None:
+    """Where this build writes: a DuckDB build being published works on the working copy, a
+    PostgreSQL one in building schemas (publish_postgres.py); otherwise in place."""
+    if not publishing:
+        return warehouse
+    if target == "duckdb":
         return publish.prepare(_at_root(warehouse))
-    return warehouse
+    from crm_quality import publish_postgres  # only the postgres target needs psycopg
+
+    manifest_path = _at_root(target_path) / "manifest.json"
+    manifest = (
+        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else None
+    )
+    return publish_postgres.prepare(live, manifest)
 
 
-def _publish(target: str, warehouse: Path | None, run_results: Path, publishing: bool) -> str:
-    """Publish the working copy when the figures are complete; what went wrong otherwise."""
-    if target != "duckdb" or not publishing:
+def _publish(
+    target: str, warehouse: Path | None, run_results: Path, publishing: bool, live: str
+) -> str:
+    """Publish the build when its figures are complete; what went wrong otherwise."""
+    if not publishing:
         return ""
-    incomplete = publish.publish(_at_root(warehouse), run_results)
+    if target == "postgres":
+        from crm_quality import publish_postgres
+
+        incomplete = publish_postgres.publish(live, run_results)
+        kept, kept_build = f"schema {live}", publish_postgres.building_schema(live)
+    else:
+        incomplete = publish.publish(_at_root(warehouse), run_results)
+        kept, kept_build = str(warehouse), str(publish.working_path(warehouse))
     if not incomplete:
         return ""
     shown = sorted(incomplete, key=lambda node: node.endswith(": skipped"))[: publish.SHOWN_NODES]
     return (
-        f"Build not published (kept {warehouse} as it was): its figures are incomplete; the "
-        f"build is at {publish.working_path(warehouse)}.\n  " + "\n  ".join(shown) + "\n"
+        f"Build not published (kept {kept} as it was): its figures are incomplete; the "
+        f"build is at {kept_build}.\n  " + "\n  ".join(shown) + "\n"
     )
 
 
@@ -178,6 +198,7 @@ def run_build(
     target_path/declared.
     """
     environment = dict(os.environ if environment is None else environment)
+    live = environment.get("CRM_PG_SCHEMA", "main")  # the schema BI reads, on PostgreSQL
     declared_dir = declared_dir or target_path / "declared"
     run_results = _at_root(target_path) / "run_results.json"
     run_results.unlink(missing_ok=True)
@@ -200,16 +221,20 @@ def run_build(
     }
     try:
         with _environ(dbt_env):
-            working = _prepare(target, warehouse, publishing)
-            lap("prepare")
+            working = _prepare(target, warehouse, publishing, target_path, live)
+        if target == "postgres":
+            dbt_env["CRM_PG_SCHEMA"] = str(working or live)
+            working = None
+        elif working is not None:
+            dbt_env["CRM_DUCKDB_PATH"] = str(working)
+        lap("prepare")
+        with _environ(dbt_env):
             _load(_at_root(raw_dir), _at_root(declared_dir), target, working and _at_root(working))
-            lap("load")
+        lap("load")
     except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
         # As make reported it before dbt ran: one line, no traceback.
         result.output = f"error: {error}\n"
         return result
-    if working is not None:
-        dbt_env["CRM_DUCKDB_PATH"] = str(working)
 
     def dbt_build(selection: list[str]) -> dict | None:
         run_results.unlink(missing_ok=True)
@@ -249,7 +274,7 @@ def run_build(
         try:
             working_file = working and _at_root(working)
             with _environ(dbt_env), open_warehouse(target, working_file) as connection:
-                step = run_train_step(connection, environment.get("CRM_PG_SCHEMA", "main"))
+                step = run_train_step(connection, dbt_env.get("CRM_PG_SCHEMA", "main"))
             result.trained = step.trained
             action = "trained" if step.trained else "reused"
             why = f" ({step.reason})" if step.trained else ""
@@ -269,13 +294,14 @@ def run_build(
     complete = len(phases) == 2 and not failed_nodes(merged)
     if len(phases) == 2:
         try:
-            result.output += _publish(target, warehouse, run_results, publishing)
+            result.output += _publish(target, warehouse, run_results, publishing, live)
         except publish.PublishError as error:
             result.output += f"publish: {error}\n"
             complete = False
         lap("publish")
-    elif publishing and target == "duckdb":
-        result.output += f"Build not published (kept {warehouse} as it was): it stopped early.\n"
+    elif publishing:
+        kept = warehouse if target == "duckdb" else f"schema {live}"
+        result.output += f"Build not published (kept {kept} as it was): it stopped early.\n"
     result.returncode = 0 if complete else 1
     return result
 

@@ -3,15 +3,24 @@
 Aggregates live in the default schema; models holding personal data are built into
 `main_restricted` (and failing test rows into `main_audit`). BI tools and the report use the
 default schema only; trusted tooling (tests, accuracy measurement) opts into the rest.
+
+On PostgreSQL (`connect_postgres`) the default schema is CRM_PG_SCHEMA (else `main`), reached
+as the role the PG* variables name.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import duckdb
+import pandas as pd
 
 RESTRICTED_SCHEMAS = ("main_restricted", "main_audit")
+RESTRICTED_SUFFIXES = ("_restricted", "_audit")
+TARGETS = ("duckdb", "postgres")
 
 
 def connect(
@@ -28,3 +37,76 @@ def connect(
         schemas = ",".join(["main", *(name for name in RESTRICTED_SCHEMAS if name in present)])
         connection.execute(f"set search_path = '{schemas}'")
     return connection
+
+
+class PostgresResult:
+    """A finished query, fetched the ways the headline and the report fetch DuckDB's."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def fetchdf(self) -> pd.DataFrame:
+        columns = [column.name for column in self._cursor.description]
+        return pd.DataFrame(self._cursor.fetchall(), columns=columns)
+
+
+class PostgresWarehouse:
+    """A read-only PostgreSQL session answering `execute(sql, parameters)` like a DuckDB
+    connection, so the same queries (portable SQL, `?` placeholders) read either engine."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def execute(self, query: str, parameters: list | tuple | None = None) -> PostgresResult:
+        if parameters is not None:
+            query = query.replace("%", "%%").replace("?", "%s")
+        return PostgresResult(self._connection.execute(query, parameters))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> PostgresWarehouse:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def connect_postgres(*, schema: str | None = None, restricted: bool = False) -> PostgresWarehouse:
+    """A read-only session on the PostgreSQL the PG* variables name; unqualified names find
+    `schema` (default CRM_PG_SCHEMA, else main) and, with `restricted`, its restricted and
+    audit schemas. Each statement sees the latest published build whole (read committed)."""
+    import psycopg  # only the postgres target needs it
+
+    schema = schema or os.environ.get("CRM_PG_SCHEMA", "main")
+    connection = psycopg.connect(autocommit=True)
+    connection.execute("set default_transaction_read_only = on")
+    schemas = [schema, *(schema + suffix for suffix in RESTRICTED_SUFFIXES if restricted)]
+    connection.execute(
+        "select set_config('search_path', %s, false)",
+        [", ".join(f'"{name}"' for name in schemas)],
+    )
+    return PostgresWarehouse(connection)
+
+
+def connect_warehouse(
+    target: str, warehouse: str | Path | None = None
+) -> duckdb.DuckDBPyConnection | PostgresWarehouse:
+    """A read-only connection to the default schema of the `target` engine's warehouse: the
+    DuckDB file `warehouse`, or the PostgreSQL of the PG* variables."""
+    if target == "postgres":
+        return connect_postgres()
+    if warehouse is None:
+        raise ValueError("the DuckDB target needs the warehouse file")
+    return connect(warehouse)

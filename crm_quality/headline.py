@@ -2,6 +2,7 @@
 
 Usage: python -m crm_quality.headline --warehouse warehouse/crm_quality.duckdb
        python -m crm_quality.headline --warehouse ... --failing-tests target/run_results.json
+       python -m crm_quality.headline --target postgres   (the PostgreSQL of the PG* variables)
 The second form prints one line per test that failed the build (monitors with their measured
 value and threshold), read from fct_test_results_history.
 """
@@ -13,6 +14,8 @@ import json
 from pathlib import Path
 
 import duckdb
+
+from crm_quality.connect import TARGETS, connect_warehouse
 
 SHORTAGE_SQL = """
     select actual_customers, crm_customers, missing_customers, shortage_rate_pct,
@@ -126,7 +129,8 @@ def invocation_id(run_results: Path) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--warehouse", type=Path, help="the DuckDB warehouse file")
+    parser.add_argument("--target", choices=TARGETS, default="duckdb")
     parser.add_argument(
         "--failing-tests",
         type=Path,
@@ -134,7 +138,9 @@ def main() -> None:
         help="print the tests that failed the build described by this dbt run_results.json",
     )
     args = parser.parse_args()
-    with duckdb.connect(str(args.warehouse), read_only=True) as connection:
+    if args.target == "duckdb" and args.warehouse is None:
+        parser.error("the DuckDB target needs --warehouse")
+    with connect_warehouse(args.target, args.warehouse) as connection:
         if args.failing_tests is None:
             print(headline(connection))
             return

@@ -9,6 +9,10 @@ its inode, unchanged, until they reconnect.
 
 Usage: python -m crm_quality.publish prepare WAREHOUSE       (prints the working file's path)
        python -m crm_quality.publish publish WAREHOUSE --run-results target/run_results.json
+On PostgreSQL (crm_quality/publish_postgres.py: building schemas swapped in one transaction):
+       python -m crm_quality.publish prepare --target postgres   (prints the schema to build
+           into: run dbt with CRM_PG_SCHEMA set to it)
+       python -m crm_quality.publish publish --target postgres --run-results target/run_results.json
 """
 
 from __future__ import annotations
@@ -145,37 +149,89 @@ def publish(published: Path, run_results: Path) -> list[str]:
     return []
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("prepare", help="copy WAREHOUSE to its working file; print its path")
+    prepare_parser = commands.add_parser(
+        "prepare",
+        help="copy WAREHOUSE to its working file (postgres: create the building "
+        "schemas); print where to build",
+    )
+    prepare_parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="postgres: dbt's manifest.json naming the incremental "
+        "models to carry over (default: the target path's; every table when there is none)",
+    )
     publish_parser = commands.add_parser(
-        "publish", help="replace WAREHOUSE by its working file if the figures are complete"
+        "publish",
+        help="replace WAREHOUSE by its working file (postgres: the live schemas by "
+        "the building ones) if the figures are complete",
     )
     publish_parser.add_argument("--run-results", type=Path, required=True)
     for command in commands.choices.values():
-        command.add_argument("warehouse", type=Path)
+        command.add_argument(
+            "--drop-wait", type=float, default=None, metavar="SECONDS",
+            help="postgres: how long to wait for readers of a previous build before leaving "
+            "its schemas to the next prepare",
+        )  # fmt: skip
+        command.add_argument("warehouse", type=Path, nargs="?", help="the DuckDB file")
+        command.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+        command.add_argument(
+            "--schema", default=os.environ.get("CRM_PG_SCHEMA", "main"),
+            help="postgres: the published schema (default CRM_PG_SCHEMA, else main)",
+        )  # fmt: skip
     args = parser.parse_args()
+    if args.target == "duckdb" and args.warehouse is None:
+        parser.error("the DuckDB target needs WAREHOUSE")
+    return args
+
+
+def _postgres(args: argparse.Namespace) -> list[str]:
+    from crm_quality import publish_postgres  # only the postgres target needs psycopg
+
+    wait = publish_postgres.DROP_WAIT_SECONDS if args.drop_wait is None else args.drop_wait
+    if args.command == "prepare":
+        manifest_path = args.manifest or Path(os.environ.get("DBT_TARGET_PATH", "target")) / (
+            "manifest.json"
+        )
+        manifest = (
+            json.loads(manifest_path.read_text(encoding="utf-8"))
+            if manifest_path.is_file()
+            else None
+        )
+        print(publish_postgres.prepare(args.schema, manifest, wait))
+        return []
+    return publish_postgres.publish(args.schema, args.run_results, wait)
+
+
+def main() -> None:
+    args = _arguments()
     try:
-        if args.command == "prepare":
+        if args.target == "postgres":
+            incomplete = _postgres(args)
+            kept = f"kept the published schema {args.schema}"
+            building = f"schema {args.schema}__building"
+        elif args.command == "prepare":
             print(prepare(args.warehouse))
             return
-        incomplete = publish(args.warehouse, args.run_results)
+        else:
+            incomplete = publish(args.warehouse, args.run_results)
+            kept = (
+                f"kept the previous warehouse {args.warehouse}"
+                if args.warehouse.exists()
+                else f"published no warehouse at {args.warehouse}"
+            )
+            building = str(working_path(args.warehouse))
     except PublishError as error:
         sys.exit(f"publish: {error}")
     if incomplete:
-        kept = (
-            f"kept the previous warehouse {args.warehouse}"
-            if args.warehouse.exists()
-            else f"published no warehouse at {args.warehouse}"
-        )
         # The nodes that failed first; the many skipped behind them only counted.
         shown = sorted(incomplete, key=lambda node: node.endswith(": skipped"))[:SHOWN_NODES]
         more = len(incomplete) - len(shown)
         print(
-            f"Build not published ({kept}): its figures are incomplete; the build is at "
-            f"{working_path(args.warehouse)}.\n  "
-            + "\n  ".join([*shown, *([f"… and {more} more"] if more else [])]),
+            f"Build not published ({kept}): its figures are incomplete; the build is in "
+            f"{building}.\n  " + "\n  ".join([*shown, *([f"… and {more} more"] if more else [])]),
             file=sys.stderr,
         )
 

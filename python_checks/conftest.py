@@ -83,6 +83,7 @@ PER_PARAMETER = {
 # fill the end of both workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
     "cross-engine",
+    "python_checks/integration/test_bi_reads_during_postgres_build.py",
     "monitoring-history",
     "python_checks/integration/test_entity_resolution_accuracy.py",
     "generated-warehouse",

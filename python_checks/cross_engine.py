@@ -39,9 +39,12 @@ def _postgres_type(duckdb_type: str) -> str:
     return _POSTGRES_TYPES.get(duckdb_type, duckdb_type.lower())
 
 
-def copy_python_models(warehouse: Path, environment: Mapping[str, str]) -> None:
+def copy_python_models(
+    warehouse: Path, environment: Mapping[str, str], schema: str = "main"
+) -> None:
     """Copy the PYTHON_MODELS' tables of a DuckDB build into the PostgreSQL of `environment`
-    (its PG* variables), under the same schema and table names."""
+    (its PG* variables), under the same table names, into `schema` (DuckDB's `main`) or its
+    restricted schema."""
     with (
         closing(duckdb.connect(str(warehouse), read_only=True)) as duck,
         psycopg.connect(**_connect_arguments(environment)) as postgres,
@@ -54,14 +57,16 @@ def copy_python_models(warehouse: Path, environment: Mapping[str, str]) -> None:
             ).fetchall()
             if not columns:
                 raise LookupError(f"{model} is not in {warehouse}")
-            schema = columns[0][0]
-            relation = f'"{schema}"."{model}"'
+            duckdb_schema = columns[0][0]
+            target_schema = schema + duckdb_schema.removeprefix("main")
+            relation = f'"{target_schema}"."{model}"'
+            duckdb_relation = f'"{duckdb_schema}"."{model}"'
             definitions = ", ".join(f'"{name}" {_postgres_type(kind)}' for _, name, kind in columns)
             names = ", ".join(f'"{name}"' for _, name, _ in columns)
-            postgres.execute(f'create schema if not exists "{schema}"')
+            postgres.execute(f'create schema if not exists "{target_schema}"')
             postgres.execute(f"drop table if exists {relation} cascade")
             postgres.execute(f"create table {relation} ({definitions})")
-            rows = duck.execute(f"select {names} from {relation}").fetchall()
+            rows = duck.execute(f"select {names} from {duckdb_relation}").fetchall()
             with postgres.cursor().copy(f"copy {relation} ({names}) from stdin") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -87,16 +92,18 @@ def build_on_postgres(
     work_dir: Path,
     environment: Mapping[str, str],
     variables: dict | None = None,
+    schema: str = "main",
 ) -> subprocess.CompletedProcess:
-    """`dbt <command> --target postgres` on raw_dir, as `make build TARGET=postgres` would:
-    the raw tables loaded first, the Python models' tables copied from `duckdb_warehouse` and
-    left out of the build."""
+    """`dbt <command> --target postgres` on raw_dir into `schema` (CRM_PG_SCHEMA), as `make
+    build TARGET=postgres` would: the raw tables loaded first, the Python models' tables copied
+    from `duckdb_warehouse` and left out of the build."""
     work_dir.mkdir(parents=True, exist_ok=True)
     dbt_env = {
         **dbt_environment(raw_dir, work_dir, work_dir / "unused.duckdb"),
         **environment,
+        "CRM_PG_SCHEMA": schema,
     }
-    copy_python_models(duckdb_warehouse, environment)
+    copy_python_models(duckdb_warehouse, environment, schema)
     built = run_build(
         raw_dir,
         target="postgres",
@@ -106,6 +113,7 @@ def build_on_postgres(
         dbt_args=[*command[1:], "--exclude", *PYTHON_MODELS],
         declared_dir=work_dir / "declared",
         environment=dbt_env,
+        publishing=False,
     )
     return subprocess.CompletedProcess(command, built.returncode, built.output, "")
 

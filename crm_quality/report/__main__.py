@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from crm_quality.connect import TARGETS
 from crm_quality.report import write_report
 
 
@@ -13,7 +14,13 @@ def main() -> None:
         prog="python -m crm_quality.report",
         description="Write the self-contained HTML data-quality report of a built warehouse.",
     )
-    parser.add_argument("--warehouse", type=Path, required=True, help="the DuckDB warehouse file")
+    parser.add_argument("--warehouse", type=Path, help="the DuckDB warehouse file")
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="duckdb",
+        help="postgres: read the PostgreSQL the PG* variables name (schema CRM_PG_SCHEMA)",
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -21,7 +28,9 @@ def main() -> None:
         help="where to write the report (default: reports/data_quality_report.html)",
     )
     args = parser.parse_args()
-    print(write_report(args.warehouse, args.out))
+    if args.target == "duckdb" and args.warehouse is None:
+        parser.error("the DuckDB target needs --warehouse")
+    print(write_report(args.warehouse, args.out, args.target))
 
 
 if __name__ == "__main__":

@@ -2,16 +2,19 @@
 
 Usage: python -m crm_quality.report --warehouse warehouse/crm_quality.duckdb \
     --out reports/data_quality_report.html
+       python -m crm_quality.report --target postgres --out reports/data_quality_report.html
 """
 
 from __future__ import annotations
 
 import html
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from crm_quality.connect import connect_warehouse
 from crm_quality.report import figures, queries
 from crm_quality.report.render import figure_html, html_table, page, section
 
@@ -182,10 +185,18 @@ def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -
     return page(TITLE, intro, sections)
 
 
-def write_report(warehouse: Path, out: Path) -> Path:
-    """Write the report of `warehouse` to `out` (directories created) and return its path."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        document = build_report(connection, source_name=warehouse.name)
+def _postgres_name() -> str:
+    """The PostgreSQL warehouse as the report names it: database and schema."""
+    database = os.environ.get("PGDATABASE", "")
+    return f"{database}.{os.environ.get('CRM_PG_SCHEMA', 'main')}".lstrip(".")
+
+
+def write_report(warehouse: Path | None, out: Path, target: str = "duckdb") -> Path:
+    """Write the report of `warehouse` (a DuckDB file, or on the postgres target the
+    PostgreSQL of the PG* variables) to `out` (directories created) and return its path."""
+    with connect_warehouse(target, warehouse) as connection:
+        source_name = warehouse.name if target == "duckdb" and warehouse else _postgres_name()
+        document = build_report(connection, source_name=source_name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(document, encoding="utf-8")
     return out

@@ -67,7 +67,7 @@ def headline_trend(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 when metric = 'shortage_rate_pct' then 'customer shortage'
                 else 'CRM defect rate: ' || split_part(breakdown_value, '/', 3)
             end as series,
-            cast(value as double) as value
+            cast(value as double precision) as value
         from mart_data_quality_history
         where
             (metric = 'shortage_rate_pct' and breakdown = 'overall')
@@ -99,7 +99,7 @@ def defect_rate_by_field(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             quality_dimension,
             defective_records,
             records_checked,
-            cast(defect_rate_pct as double) as defect_rate_pct
+            cast(defect_rate_pct as double precision) as defect_rate_pct
         from mart_defect_rate
         where source_system = 'crm'
           and source_name = 'all' and source_channel = 'all' and defect_type <> 'any'
@@ -118,7 +118,7 @@ def defect_rate_by_channel(connection: duckdb.DuckDBPyConnection) -> pd.DataFram
             quality_dimension,
             records_checked,
             defective_records,
-            cast(defect_rate_pct as double) as defect_rate_pct
+            cast(defect_rate_pct as double precision) as defect_rate_pct
         from mart_defect_rate
         where {CRM_RECORD_LEVEL}
           and source_name = 'all' and source_channel <> 'all' and records_checked > 0
@@ -168,7 +168,7 @@ def missing_customers_by_country(connection: duckdb.DuckDBPyConnection) -> pd.Da
             breakdown_value as country,
             actual_customers,
             missing_customers,
-            cast(shortage_rate_pct as double) as shortage_rate_pct
+            cast(shortage_rate_pct as double precision) as shortage_rate_pct
         from mart_customer_shortage
         where breakdown = 'country'
         order by missing_customers desc, country
@@ -188,7 +188,7 @@ def coverage_by_crm_source(connection: duckdb.DuckDBPyConnection) -> pd.DataFram
             actual_customers,
             crm_customers,
             missing_customers,
-            cast(shortage_rate_pct as double) as shortage_rate_pct
+            cast(shortage_rate_pct as double precision) as shortage_rate_pct
         from mart_customer_shortage
         where breakdown = 'crm_source' or breakdown = 'overall'
         order by breakdown = 'crm_source', missing_customers desc, crm_source
@@ -219,9 +219,9 @@ def latest_anomalies(connection: duckdb.DuckDBPyConnection, limit: int = 25) -> 
             is_latest_build,
             metric,
             breakdown_value,
-            cast(value as double) as value,
-            cast(baseline_median as double) as baseline_median,
-            cast(allowed_departure as double) as allowed_departure,
+            cast(value as double precision) as value,
+            cast(baseline_median as double precision) as baseline_median,
+            cast(allowed_departure as double precision) as allowed_departure,
             robust_z
         from mart_quality_anomalies
         where is_anomaly

@@ -1,0 +1,283 @@
+"""BI reads a PostgreSQL warehouse throughout a build: it never gets an error, and it sees the
+previous build's figures until the new build publishes all of them at once
+(crm_quality/publish_postgres.py: building schemas swapped into place in one transaction).
+
+Readers go through SQLAlchemy and psycopg, as BI tools do: one reconnects for every read; one
+keeps a single connection, and the transaction SQLAlchemy opens on it, from before the build
+to after it. The headline and the report then read the published warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy
+from sqlalchemy.pool import NullPool
+
+from crm_quality import publish_postgres
+from crm_quality.warehouse_roles import BI_READER, DATA_STEWARD
+from python_checks import cross_engine
+from python_checks.dbt_runner import REPO_ROOT, generate_demo, run_dbt
+from python_checks.integration.test_bi_reads_during_build import PAUSE_SECONDS, read_figures
+
+pytestmark = pytest.mark.integration
+
+DATABASE = "bi_reads_during_build"
+LIVE = "main"
+RETIRED = publish_postgres.RETIRED_INFIX
+# A reader holding the previous build's tables keeps them from being dropped: publishing waits
+# this long, then leaves them to the next prepare.
+DROP_WAIT_SECONDS = 2
+# The builds make the figures only: their tests run on PostgreSQL in test_postgres_build.py.
+FIGURES_ONLY = ("--exclude-resource-type", "test", "unit_test")
+
+
+def engine_for(environment: dict[str, str]) -> sqlalchemy.Engine:
+    url = sqlalchemy.URL.create(
+        "postgresql+psycopg",
+        username=environment["PGUSER"],
+        host=environment["PGHOST"],
+        port=int(environment["PGPORT"]),
+        database=environment["PGDATABASE"],
+    )
+    return sqlalchemy.create_engine(
+        url, connect_args={"options": f"-c search_path={LIVE}"}, poolclass=NullPool
+    )
+
+
+def read_until_stopped(environment: dict, out: str, stop, keep_connection: bool) -> None:
+    """Read the figures every PAUSE_SECONDS until `stop` is set; one JSON line per read."""
+    engine = engine_for(environment)
+    held = engine.connect() if keep_connection else None  # its transaction stays open
+    with open(out, "w", encoding="utf-8") as lines:
+        while not stop.is_set():
+            try:
+                if held is not None:
+                    figures = read_figures(held)
+                else:
+                    with engine.connect() as connection:
+                        figures = read_figures(connection)
+                line = {"figures": figures}
+            except Exception as error:  # noqa: BLE001 - every error is what the test counts
+                line = {"error": str(error).splitlines()[0]}
+            lines.write(json.dumps(line) + "\n")
+            lines.flush()
+            time.sleep(PAUSE_SECONDS)
+    if held is not None:
+        held.close()
+
+
+def publish_command(command: list[str], environment: dict) -> str:
+    finished = subprocess.run(
+        [sys.executable, "-m", "crm_quality.publish", *command, "--target", "postgres"],
+        cwd=REPO_ROOT, env={**os.environ, **environment}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip()
+
+
+def build_and_publish(
+    raw_dir: Path, duckdb_build: Path, work_dir: Path, environment: dict, manifest: Path
+) -> subprocess.CompletedProcess:
+    """prepare → load and dbt build into the building schemas → publish, as a PostgreSQL
+    `make build` runs them."""
+    building = publish_command(["prepare", "--manifest", str(manifest)], environment)
+    assert building == publish_postgres.building_schema(LIVE)
+    build = cross_engine.build_on_postgres(
+        ["build", *FIGURES_ONLY], raw_dir, duckdb_build, work_dir, environment,
+        schema=building,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-2000:]
+    run_results = work_dir / "target" / "run_results.json"
+    publish_command(
+        ["publish", "--run-results", str(run_results), "--drop-wait", str(DROP_WAIT_SECONDS)],
+        environment,
+    )
+    return build
+
+
+def current_figures(environment: dict) -> list[float]:
+    with engine_for(environment).connect() as connection:
+        return read_figures(connection)
+
+
+@pytest.fixture(scope="module")
+def environment(postgres_env) -> dict[str, str]:
+    """A database of its own in the session's cluster: other tests' builds stay untouched."""
+    with cross_engine.connect_postgres(postgres_env) as admin:
+        admin.execute(f"drop database if exists {DATABASE}")
+        admin.execute(f"create database {DATABASE}")
+    return {**postgres_env, "PGDATABASE": DATABASE}
+
+
+@pytest.fixture(scope="module")
+def reads_during_build(tmp_path_factory, environment) -> dict:
+    """Build data A, then data B while two readers read; the figures of A and B, every read."""
+    root = tmp_path_factory.mktemp("bi-reads-postgres")
+    duckdb_builds = {}
+    # Same seed, fewer people: other figures, and a matching model as cheap to score.
+    for name, people in (("a", 300), ("b", 240)):
+        generate_demo(root / f"raw_{name}", people=people, seed=3)
+        run = run_dbt(
+            ["build", *FIGURES_ONLY],
+            root / f"raw_{name}",
+            root / f"duckdb_{name}",
+        )
+        assert run.returncode == 0, run.output[-4000:]
+        duckdb_builds[name] = run.warehouse
+    manifest = root / "postgres_a" / "target" / "manifest.json"
+    build_and_publish(
+        root / "raw_a", duckdb_builds["a"], root / "postgres_a", environment, manifest
+    )
+    figures_a = current_figures(environment)
+
+    spawn = multiprocessing.get_context("spawn")
+    stop = spawn.Event()
+    readers = {
+        name: spawn.Process(
+            target=read_until_stopped,
+            args=(environment, str(root / f"{name}.jsonl"), stop, name == "held"),
+        )
+        for name in ("reconnecting", "held")
+    }
+    for reader in readers.values():
+        reader.start()
+    time.sleep(3)  # both readers have read A before the build starts
+    build_and_publish(
+        root / "raw_b", duckdb_builds["b"], root / "postgres_b", environment, manifest
+    )
+    time.sleep(3)  # and read on after it published
+    stop.set()
+    for reader in readers.values():
+        reader.join(timeout=30)
+    reads = {
+        name: [
+            json.loads(line)
+            for line in (root / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        for name in readers
+    }
+    return {
+        "a": figures_a,
+        "b": current_figures(environment),
+        "reads": reads,
+        "duckdb_b": duckdb_builds["b"],
+        "root": root,
+    }
+
+
+def _whole_builds(reads: list[dict], a: list[float], b: list[float]) -> None:
+    errors = [read["error"] for read in reads if "error" in read]
+    assert errors == [], errors[:5]
+    seen = [read["figures"] for read in reads]
+    assert len(seen) > 50, "the reader read throughout the build"
+    assert seen[0] == a and seen[-1] == b
+    # Every read is one whole build, and once B is published A never comes back.
+    switch = seen.index(b)
+    assert seen[:switch] == [a] * switch
+    assert seen[switch:] == [b] * (len(seen) - switch)
+
+
+def test_the_builds_differ(reads_during_build):
+    assert reads_during_build["a"][0] != reads_during_build["b"][0]
+
+
+def test_a_reconnecting_reader_sees_the_previous_build_until_the_new_one_publishes(
+    reads_during_build,
+):
+    a, b = reads_during_build["a"], reads_during_build["b"]
+    _whole_builds(reads_during_build["reads"]["reconnecting"], a, b)
+
+
+def test_a_reader_holding_a_transaction_sees_whole_builds_without_an_error(reads_during_build):
+    a, b = reads_during_build["a"], reads_during_build["b"]
+    _whole_builds(reads_during_build["reads"]["held"], a, b)
+
+
+def _schemas(environment: dict) -> list[str]:
+    with cross_engine.connect_postgres(environment) as postgres:
+        rows = postgres.execute(
+            "select nspname from pg_namespace where left(nspname, 4) = 'main' order by 1"
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+def test_the_published_schemas_keep_history_roles_and_functions(reads_during_build, environment):
+    # The previous build's schemas are gone, but for those the held transaction kept (its
+    # locks outlast the publish's wait: the next prepare drops them).
+    published = [name for name in _schemas(environment) if RETIRED not in name]
+    assert published == ["main", "main_audit", "main_restricted"]
+    with cross_engine.connect_postgres(environment) as postgres:
+        # Incremental models were carried over into the building schemas: both builds recorded.
+        builds = postgres.execute(
+            "select count(distinct run_id) from main.mart_data_quality_history"
+        )
+        assert builds.fetchone()[0] == 2
+        # The similarity functions call each other by the published schema's name.
+        distance = postgres.execute(
+            "select main.crm_levenshtein(repeat('a', 300), repeat('b', 300))"
+        )
+        assert distance.fetchone()[0] == 300
+        postgres.execute(f"set role {DATA_STEWARD}")
+        postgres.execute("select count(*) from main_restricted.dim_customers").fetchone()
+        postgres.execute(f"set role {BI_READER}")
+        postgres.execute("select count(*) from main.mart_defect_rate").fetchone()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            postgres.execute("select count(*) from main_restricted.dim_customers")
+
+
+def test_a_failed_build_leaves_the_published_schemas_alone(
+    reads_during_build, environment, tmp_path, monkeypatch
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    building = publish_postgres.prepare(LIVE, manifest=None, wait_seconds=DROP_WAIT_SECONDS)
+    with cross_engine.connect_postgres(environment) as postgres:
+        postgres.execute(f"drop table {building}.mart_customer_shortage")
+    failed = tmp_path / "run_results.json"
+    failed.write_text(json.dumps({"results": [
+        {"unique_id": "model.crm_quality.mart_customer_shortage", "status": "error"},
+    ]}), encoding="utf-8")  # fmt: skip
+    assert publish_postgres.publish(LIVE, failed, DROP_WAIT_SECONDS) != []
+    assert current_figures(environment) == reads_during_build["b"]
+    # The next build starts from the published schemas, not from the failed one's leftovers,
+    # and drops the schemas retired while a reader held them.
+    publish_postgres.prepare(LIVE, manifest=None, wait_seconds=DROP_WAIT_SECONDS)
+    assert [name for name in _schemas(environment) if RETIRED in name] == []
+    with cross_engine.connect_postgres(environment) as postgres:
+        found = postgres.execute(
+            "select count(*) from pg_tables where schemaname = %s and tablename = %s",
+            [building, "mart_customer_shortage"],
+        )
+        assert found.fetchone()[0] == 1
+        postgres.execute(f"drop schema {building}, {building}_restricted, {building}_audit cascade")
+
+
+def test_headline_and_report_read_the_postgresql_warehouse(reads_during_build, environment):
+    def headline(*arguments: str, env: dict | None = None) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "crm_quality.headline", *arguments],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    on_postgres = headline("--target", "postgres", env={**os.environ, **environment})
+    assert on_postgres == headline("--warehouse", str(reads_during_build["duckdb_b"]))
+    assert f"{reads_during_build['b'][0]:.2f} %" in on_postgres
+
+    out = reads_during_build["root"] / "report.html"
+    subprocess.run(
+        [sys.executable, "-m", "crm_quality.report", "--target", "postgres", "--out", str(out)],
+        cwd=REPO_ROOT, env={**os.environ, **environment}, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    document = out.read_text(encoding="utf-8")
+    assert f"{reads_during_build['b'][0]:.2f} %" in document
+    assert f"{DATABASE}.{LIVE}" in document
