@@ -29,6 +29,14 @@ TEST_DIR := target/test-data
 # there: put before a dbt command on the same shell line.
 declare_sources = $(PY) -m crm_quality.ingest declare --raw-dir $(1) --out $(2) >/dev/null && \
 	export CRM_DECLARED_DIR=$(2) &&
+# Loads raw directory $(1)'s sources into DuckDB file $(3) (or the PostgreSQL of the PG* variables
+# when TARGET=postgres), declaring them to dbt in $(2) (crm_quality/ingest/raw_tables.py); put
+# before a dbt command on the same shell line.
+load_sources = $(PY) -m crm_quality.ingest load --raw-dir $(1) --declared-dir $(2) --duckdb-path $(3) \
+	--target $(TARGET) && export CRM_DECLARED_DIR=$(2) &&
+# The warehouse engine: duckdb (an embedded file, the default) or postgres (profiles.yml).
+TARGET ?= duckdb
+export CRM_DBT_TARGET := $(TARGET)
 TARGET_DIR = $(or $(DBT_TARGET_PATH),target)
 # The self-contained HTML data-quality report `make build` writes.
 REPORT := reports/data_quality_report.html
@@ -56,9 +64,9 @@ PUBLISH = $(PY) -m crm_quality.publish
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
 	@rm -f $(RUN_RESULTS)
-	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
 	working=$$($(PUBLISH) prepare $(CRM_DUCKDB_PATH)) || exit 1; \
-	status=0; CRM_DUCKDB_PATH=$$working $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
+	$(call load_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared,$$working) status=0 || exit 1; \
+	CRM_DUCKDB_PATH=$$working $(DBT) build --vars '$(BUILD_VARS)' || status=$$?; \
 	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS) || status=1; \
 	if [ -f $(CRM_DUCKDB_PATH) ]; then \
 		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
@@ -98,7 +106,7 @@ lint: setup
 dbt-test: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(PY) -m crm_quality.demo --people 2000 --seed 7 --as-of $(DEMO_AS_OF) --out $(TEST_DIR)/raw
-	$(call declare_sources,$(TEST_DIR)/raw,$(TEST_DIR)/declared) \
+	$(call load_sources,$(TEST_DIR)/raw,$(TEST_DIR)/declared,$(TEST_DIR)/warehouse.duckdb) \
 	CRM_RAW_DIR=$(TEST_DIR)/raw CRM_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}'
 
@@ -144,7 +152,7 @@ train-model: setup
 	rm -rf $(ER_DIR)/train && mkdir -p $(ER_DIR)/train
 	$(if $(TRAIN_RAW_DIR),,$(PY) -m crm_quality.demo --people $(TRAIN_PEOPLE) --seed $(TRAIN_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
-	$(call declare_sources,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/declared) \
+	$(call load_sources,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/declared,$(ER_DIR)/train/warehouse.duckdb) \
 	CRM_RAW_DIR=$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw) CRM_DUCKDB_PATH=$(ER_DIR)/train/warehouse.duckdb \
 		$(DBT) build --select +int_person_records_standardized --exclude-resource-type test unit_test \
 		--vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/train/target
@@ -160,7 +168,7 @@ accuracy: setup
 	rm -rf $(ER_DIR)/accuracy && mkdir -p $(ER_DIR)/accuracy
 	$(PY) -m crm_quality.demo --people $(ACCURACY_PEOPLE) --seed $(ACCURACY_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/accuracy/generated/raw
-	$(call declare_sources,$(ER_DIR)/accuracy/generated/raw,$(ER_DIR)/accuracy/generated/declared) \
+	$(call load_sources,$(ER_DIR)/accuracy/generated/raw,$(ER_DIR)/accuracy/generated/declared,$(ER_DIR)/accuracy/generated/warehouse.duckdb) \
 	CRM_RAW_DIR=$(ER_DIR)/accuracy/generated/raw CRM_DUCKDB_PATH=$(ER_DIR)/accuracy/generated/warehouse.duckdb \
 		$(DBT) build --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $(ER_DIR)/accuracy/generated/target
 	$(PY) -m crm_quality.matching accuracy --warehouse $(ER_DIR)/accuracy/generated/warehouse.duckdb \
@@ -168,7 +176,7 @@ accuracy: setup
 	for run in $(FEBRL_RUNS); do \
 		dir=$(ER_DIR)/accuracy/febrl$$run; \
 		$(PY) -m crm_quality.external febrl --dataset $${run%%-*} --layout $${run#*-} --out $$dir/raw >/dev/null && \
-		$(call declare_sources,$$dir/raw,$$dir/declared) \
+		$(call load_sources,$$dir/raw,$$dir/declared,$$dir/warehouse.duckdb) \
 		CRM_RAW_DIR=$$dir/raw CRM_DUCKDB_PATH=$$dir/warehouse.duckdb $(DBT) build --quiet \
 			$(FEBRL_NOT_MEASURED) --vars '{as_of_date: "$(DEMO_AS_OF)"}' --target-path $$dir/target && \
 		$(PY) -m crm_quality.matching accuracy --warehouse $$dir/warehouse.duckdb --raw $$dir/raw \

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from crm_quality import pg_cluster
 from crm_quality.standardize import Lookups
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +27,19 @@ def seed_dir() -> Path:
 @pytest.fixture(scope="session")
 def lookups() -> Lookups:
     return Lookups.from_seed_dir(SEED_DIR)
+
+
+@pytest.fixture(scope="session")
+def postgres_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The PG* variables of a throwaway PostgreSQL cluster, one per test process.
+
+    No skip when PostgreSQL is missing: CI installs it (.ci/run), and a silent skip would
+    hide the engine the tests exist to cover.
+    """
+    directory = tmp_path_factory.mktemp("postgres")
+    cluster = pg_cluster.start(directory)
+    yield cluster.environment
+    pg_cluster.stop(directory)
 
 
 # --- Spreading the tests over `make test`'s two xdist workers (-n 2 --dist loadfile) ----------

@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from crm_quality.connect import connect
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
+from crm_quality.ingest.raw_tables import load_into_duckdb
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT = Path(sys.executable).with_name("dbt")
@@ -118,6 +121,11 @@ def dbt_process(
     work_dir.mkdir(parents=True, exist_ok=True)
     stage = _point_stage_at(work_dir)
     environment = dbt_environment(raw_dir, stage, stage / "warehouse.duckdb")
+    if command[0] in LOADING_COMMANDS:
+        try:
+            load_into_duckdb(raw_dir, work_dir / "warehouse.duckdb")
+        except (RawInputError, duckdb.Error) as error:  # as `make build` reports it, before dbt
+            return subprocess.CompletedProcess(command, 1, "", f"error: {error}\n")
     saved_parse = work_dir / "target" / PARTIAL_PARSE_FILE
     if _LATEST_PARSE and _LATEST_PARSE.exists() and not saved_parse.exists():
         saved_parse.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +150,8 @@ def dbt_process(
     return completed
 
 
+# dbt commands that build models, so the raw tables are loaded first (as make does).
+LOADING_COMMANDS = ("build", "run")
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 _LATEST_PARSE: Path | None = None
 

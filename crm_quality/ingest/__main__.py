@@ -1,5 +1,9 @@
 """`python -m crm_quality.ingest declare --raw-dir D --out DIR [--check]`: write (or check)
-the dbt declarations of the sources CRM_RAW_DIR declares."""
+the dbt declarations of the sources CRM_RAW_DIR declares.
+
+`python -m crm_quality.ingest load --raw-dir D --declared-dir DIR [--target postgres]`: declare
+them, then load them into the warehouse's raw tables (raw_tables.py); every build does this
+before dbt runs."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sys
 
 from crm_quality.ingest.dbt_declarations import check_dbt_declarations, write_dbt_declarations
 from crm_quality.ingest.files import RawInputError
+from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,9 +25,25 @@ def main(argv: list[str] | None = None) -> int:
     declare.add_argument(
         "--check", action="store_true", help="only fail when existing declarations are stale"
     )
+    load = commands.add_parser("load", help="declare the sources and load their raw tables")
+    load.add_argument("--raw-dir", default=os.environ.get("CRM_RAW_DIR", "data/demo"))
+    load.add_argument("--declared-dir", required=True, help="where the declarations go")
+    load.add_argument(
+        "--target",
+        choices=["duckdb", "postgres"],
+        default=os.environ.get("CRM_DBT_TARGET", "duckdb"),
+        help="the warehouse engine (postgres: the one the PG* variables name)",
+    )
+    load.add_argument(
+        "--duckdb-path",
+        default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
+    )
+    load.add_argument("--schema", default=os.environ.get("CRM_PG_SCHEMA", "main"))
     args = parser.parse_args(argv)
     try:
-        if args.check:
+        if args.command == "load":
+            _load(args)
+        elif args.check:
             check_dbt_declarations(args.raw_dir, args.out)
         else:
             for path in write_dbt_declarations(args.raw_dir, args.out):
@@ -31,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _load(args: argparse.Namespace) -> None:
+    write_dbt_declarations(args.raw_dir, args.declared_dir)
+    if args.target == "postgres":
+        load_into_postgres(args.raw_dir, args.schema)
+    else:
+        load_into_duckdb(args.raw_dir, args.duckdb_path)
 
 
 if __name__ == "__main__":

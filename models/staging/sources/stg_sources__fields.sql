@@ -1,0 +1,13 @@
+-- Which role field each declared source collects (CRM_RAW_DIR/sources.yml): a field a source
+-- does not collect is neither missing nor checked there.
+select
+    source_system,
+    source_name,
+    source_file,
+    preset,
+    field,
+    file_columns,
+    is_collected,
+    converts_to
+
+from {{ source('raw', 'raw_source_fields') }}

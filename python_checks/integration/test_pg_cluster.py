@@ -1,0 +1,27 @@
+"""The throwaway PostgreSQL cluster the engine tests run on."""
+
+from __future__ import annotations
+
+import psycopg
+
+
+def test_cluster_serves_a_utf8_database_on_localhost(postgres_env: dict[str, str]) -> None:
+    with psycopg.connect(**_connect_arguments(postgres_env)) as connection:
+        encoding, ctype, upper = connection.execute(
+            "select pg_encoding_to_char(encoding), datctype, upper('straße ÿ') "
+            "from pg_database where datname = current_database()"
+        ).fetchone()
+    assert postgres_env["PGHOST"] == "127.0.0.1"
+    assert encoding == "UTF8"
+    assert ctype == "C.UTF-8"
+    # lower()/upper() follow the database's ctype: under plain C they would skip 'ÿ'.
+    assert upper == "STRAßE Ÿ"
+
+
+def _connect_arguments(environment: dict[str, str]) -> dict[str, str]:
+    return {
+        "host": environment["PGHOST"],
+        "port": environment["PGPORT"],
+        "user": environment["PGUSER"],
+        "dbname": environment["PGDATABASE"],
+    }

@@ -1,0 +1,70 @@
+"""Render dbt SQL (the project's macros included) for an engine without building anything.
+
+A test of a macro compiles a snippet once per engine and runs the SQL itself: on a DuckDB
+connection, or on PostgreSQL through psycopg. The project is parsed once per target and
+process; each snippet is then compiled against that parse.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_WORK = Path(tempfile.mkdtemp(prefix="crm-quality-render-"))
+
+
+@contextmanager
+def _environment(target: str, extra: dict[str, str]):
+    saved = dict(os.environ)
+    os.environ.update({
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "CRM_DUCKDB_PATH": str(_WORK / "render.duckdb"),
+        "CRM_DBT_TARGET": target,
+        **extra,
+    })  # fmt: skip
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _arguments(target: str) -> list[str]:
+    return [
+        "--project-dir", str(REPO_ROOT), "--target", target,
+        "--target-path", str(_WORK / target / "target"), "--log-path", str(_WORK / target / "logs"),
+        "--quiet",
+    ]  # fmt: skip
+
+
+@cache
+def _manifest(target: str, environment: tuple[tuple[str, str], ...]):
+    with _environment(target, dict(environment)):
+        result = dbtRunner().invoke(["parse", *_arguments(target)])
+    if not result.success:
+        raise RuntimeError(f"dbt parse for target {target!r} failed: {result.exception}")
+    return result.result
+
+
+def compiled_sql(inline_sql: str, target: str = "duckdb", environment: dict | None = None) -> str:
+    """The SQL dbt compiles `inline_sql` to on `target` ('duckdb' or 'postgres').
+
+    `environment` adds variables (for postgres: the PG* variables of the server, which dbt
+    reaches while compiling); ref() and source() resolve to the target's relation names.
+    """
+    extra = dict(environment or {})
+    manifest = _manifest(target, tuple(sorted(extra.items())))
+    with _environment(target, extra):
+        result = dbtRunner(manifest=manifest).invoke(
+            ["compile", "--inline", inline_sql, "--no-populate-cache", *_arguments(target)]
+        )
+    if not result.success:
+        raise RuntimeError(f"dbt could not compile for {target!r}: {result.exception}")
+    return result.result.results[0].node.compiled_code
