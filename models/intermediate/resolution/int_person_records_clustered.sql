@@ -4,16 +4,16 @@
 -- match_probability (the record's strongest link at the threshold, null for a record with none)
 -- are the headline threshold's.
 --
--- Components come from min-label propagation, unrolled var('er_cluster_rounds') times by Jinja
--- so the same SQL runs on DuckDB, PostgreSQL and Spark. A recursive CTE cannot take a minimum
--- per node on PostgreSQL (no aggregates in the recursive term), and its reachability form
--- grows with the square of a cluster's size. Records are numbered in code-point order first,
+-- Components come from min-label propagation, unrolled var('er_cluster_rounds') times by
+-- Jinja, so one SQL serves DuckDB and PostgreSQL (and is meant for Spark). A recursive CTE
+-- cannot take a minimum per node on PostgreSQL (no aggregates in the recursive term), and its
+-- reachability form grows with the square of a cluster's size. Records are numbered in code-point order first,
 -- so labels are integers (cheap joins) and the smallest label is the smallest key. Each round:
 --   1. every linked record takes the smallest label among itself and its neighbours, and so
 --      does its label's own record (hooking: a whole tree joins the smaller one at once);
 --   2. pointer jumping, twice: label := label of label.
--- A chain of a million records in random order converges in 13 rounds; real clusters in
--- about 5 (docs/entity_resolution.md). Too few rounds would silently split clusters, so
+-- A chain of a million records in random key order converges in 13 rounds, the clusters of
+-- 2,000 generated people in 2. Too few rounds would silently split clusters, so
 -- tests/resolution/assert_clusters_converged.sql fails the build when a link's two records
 -- still carry different ids.
 {%- set rounds = var('er_cluster_rounds') | int %}
