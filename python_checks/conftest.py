@@ -54,6 +54,7 @@ SHARED_BUILDS = {
         "python_checks/integration/test_pii.py",
         "python_checks/integration/test_entity_resolution_stability.py",
         "python_checks/integration/test_raw_rows_conserved.py",
+        "python_checks/integration/test_clustering_sql.py",
     ),
     # shared_history (integration/test_monitoring_builds.py).
     "monitoring-history": (
