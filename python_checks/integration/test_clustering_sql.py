@@ -171,6 +171,10 @@ def test_postgres_clusters_equal_the_reference_whatever_the_column_collation(cor
         assert connection.execute(
             "select min(record_key) from clustering_records where record_key in ('crm:b', 'crm:B')"
         ).fetchone() == ("crm:b",)
+        # The model's pre-hook (hash_joins_only), as dbt runs it.
+        connection.execute(
+            compiled_sql("{{ hash_joins_only() }}", "postgres", postgres_env).strip()
+        )
         cursor = connection.execute(model_sql("postgres", postgres_env))
         names = [column.name for column in cursor.description]
         rows = cursor.fetchall()

@@ -16,6 +16,7 @@
 -- 2,000 generated people in 2. Too few rounds would silently split clusters, so
 -- tests/resolution/assert_clusters_converged.sql fails the build when a link's two records
 -- still carry different ids.
+{{ config(pre_hook="{{ hash_joins_only() }}") }}
 {%- set rounds = var('er_cluster_rounds') | int %}
 {%- set jumps_per_round = 2 %}
 {%- set thresholds = cluster_thresholds() %}
