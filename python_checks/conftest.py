@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,16 +32,19 @@ def lookups() -> Lookups:
 
 
 @pytest.fixture(scope="session")
-def postgres_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def postgres_env() -> dict[str, str]:
     """The PG* variables of a throwaway PostgreSQL cluster, one per test process.
 
-    No skip when PostgreSQL is missing: CI installs it (.ci/run), and a silent skip would
-    hide the engine the tests exist to cover.
+    The cluster lives outside pytest's temporary folders: pytest makes their root private to
+    this user at each session start, which would lock the cluster's owner (the postgres user,
+    under root) out of its own files. No skip when PostgreSQL is missing: CI installs it
+    (.ci/run), and a silent skip would hide the engine the tests exist to cover.
     """
-    directory = tmp_path_factory.mktemp("postgres")
+    directory = Path(tempfile.mkdtemp(prefix="crm-quality-pg-"))
     cluster = pg_cluster.start(directory)
     yield cluster.environment
     pg_cluster.stop(directory)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 # --- Spreading the tests over `make test`'s two xdist workers (-n 2 --dist loadfile) ----------
@@ -55,6 +60,12 @@ SHARED_BUILDS = {
         "python_checks/integration/test_entity_resolution_stability.py",
         "python_checks/integration/test_raw_rows_conserved.py",
         "python_checks/integration/test_clustering_sql.py",
+        "python_checks/integration/test_pair_scoring_sql.py",
+    ),
+    # cross_engine_builds (integration/conftest.py): DuckDB and PostgreSQL.
+    "cross-engine": (
+        "python_checks/integration/test_postgres_build.py",
+        "python_checks/integration/test_postgres_roles.py",
     ),
     # shared_history (integration/test_monitoring_builds.py).
     "monitoring-history": (
@@ -72,6 +83,7 @@ PER_PARAMETER = {
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of both workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
+    "cross-engine",
     "monitoring-history",
     "python_checks/integration/test_entity_resolution_accuracy.py",
     "generated-warehouse",

@@ -25,7 +25,6 @@ from splink import DuckDBAPI
 from crm_quality.matching.blocking import DEFAULT_MAX_PAIRS_PER_RECORD
 from crm_quality.matching.features import feature_select_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
-from crm_quality.matching.prediction import pair_table_schema, score_pairs
 from crm_quality.matching.profile import (
     DEFAULT_MIN_FILL_RATE,
     needs_retraining,
@@ -163,28 +162,3 @@ def registry_row(model: dict[str, Any]) -> pa.Table:
     return pa.Table.from_pylist([row], schema=registry_schema())
 
 
-def score_record_pairs(
-    session: Any,
-    records: duckdb.DuckDBPyRelation,
-    models: duckdb.DuckDBPyRelation,
-    *,
-    min_match_probability: float,
-    max_key_group_size: int,
-) -> pa.Table:
-    """Candidate pairs of standardized person records, scored by the registry's latest model.
-
-    Fewer than two records (or no model) give an empty pair table of the same shape.
-    """
-    features = matching_features(records, max_key_group_size)
-    model = latest_model(models)
-    if model is None or features.num_rows < 2:
-        return pair_table_schema().empty_table()
-    with splink_database(session) as db_api:
-        pairs = score_pairs(
-            db_api,
-            features,
-            model,
-            min_match_probability=min_match_probability,
-            record_count=features.num_rows,
-        )
-        return pairs.as_duckdbpyrelation().to_arrow_table()

@@ -1,5 +1,8 @@
 """Scoring candidate pairs with the trained model: Splink predictions as a lean pair table.
 
+The build scores in SQL (macros/matching/matching_scored_pairs.sql, rendered from the model);
+this is the reference it is tested against.
+
 A pair row carries the two record keys, the comparison level of every comparison (its
 label), each comparison's match weight (log2 Bayes factor, term-frequency adjustment
 included), the total match weight and the match probability. It never carries the compared

@@ -31,8 +31,8 @@ rated as (
         numerator,
         denominator,
         {{ rate_pct('numerator', 'denominator') }} as measured_pct,
-        cast({{ warn_pct }} as double) as warn_pct,
-        cast({{ error_pct }} as double) as error_pct
+        cast({{ warn_pct }} as {{ type_double() }}) as warn_pct,
+        cast({{ error_pct }} as {{ type_double() }}) as error_pct
 
     from measured
 

@@ -6,8 +6,8 @@
 {% macro monitoring_column_to_double(relation, column_name) %}
     {%- if execute and is_incremental() %}
         {%- for column in adapter.get_columns_in_relation(relation)
-            if column.name == column_name and column.dtype | lower != 'double' %}
-            alter table {{ relation }} alter column {{ column_name }} type double
+            if column.name == column_name and column.dtype | lower != type_double() %}
+            alter table {{ relation }} alter column {{ column_name }} type {{ type_double() }}
         {%- endfor %}
     {%- endif %}
 {% endmacro %}

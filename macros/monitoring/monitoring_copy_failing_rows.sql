@@ -11,7 +11,7 @@
         ~ ', ' ~ monitoring_sql_literal(node.attached_node.split('.')[-1] if node.attached_node else none)
         ~ ', ' ~ monitoring_sql_literal(result.status | string)
         ~ ', row_number() over ()'
-        ~ ', cast(to_json(failed) as varchar)'
+        ~ ', ' ~ row_to_json_text('failed')
         ~ ' from ' ~ node.relation_name ~ ' as failed'
         ~ ' limit ' ~ var('monitor_failure_rows_kept')
     ) %}

@@ -4,7 +4,7 @@
     {%- for column_name, data_type in monitoring_history_columns(table_name) %}
         {%- do column_definitions.append(column_name ~ ' ' ~ data_type) %}
     {%- endfor %}
-    {%- do run_query('create schema if not exists ' ~ relation.without_identifier()) %}
+    {%- do adapter.create_schema(relation.without_identifier()) %}
     {%- do run_query(
         'create table if not exists ' ~ relation ~ ' (' ~ column_definitions | join(', ') ~ ')'
     ) %}

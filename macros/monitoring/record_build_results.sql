@@ -28,7 +28,7 @@
                 ~ rows | join(',\n')
             ) %}
         {%- endif %}
-        {%- do adapter.commit() %}
+        {%- do commit_writes() %}
     {%- endif %}
     select 1
 {% endmacro %}

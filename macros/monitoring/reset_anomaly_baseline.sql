@@ -13,8 +13,8 @@
         ~ ' where metric = ' ~ monitoring_sql_literal(metric)
         ~ ' and breakdown_value = ' ~ monitoring_sql_literal(breakdown_value)
         ~ (' and breakdown = ' ~ monitoring_sql_literal(breakdown) if breakdown is not none else '')
-        ~ ' group by all' %}
-    {%- set series = run_query(series_sql ~ ' order by all') %}
+        ~ ' group by metric, breakdown, breakdown_value' %}
+    {%- set series = run_query(series_sql ~ ' order by metric, breakdown, breakdown_value') %}
     {%- if series.rows | length == 0 %}
         {{ exceptions.raise_compiler_error(
             "No series in " ~ history ~ " with metric '" ~ metric ~ "', breakdown_value '" ~ breakdown_value
@@ -28,7 +28,7 @@
         ~ " select series.*, current_timestamp at time zone 'UTC', " ~ monitoring_sql_literal(reason)
         ~ ' from (' ~ series_sql ~ ') as series'
     ) %}
-    {%- do adapter.commit() %}
+    {%- do commit_writes() %}
     {%- for row in series.rows %}
         {{ log(
             'Reset the anomaly baseline of ' ~ row['metric'] ~ ' / ' ~ row['breakdown'] ~ ' / '

@@ -6,6 +6,6 @@
 {% macro rate_pct(numerator, denominator) %}
     case
         when coalesce({{ denominator }}, 0) = 0 then null
-        else cast(round(100.0 * ({{ numerator }}) / ({{ denominator }}), 4) as double)
+        else cast(round(100.0 * ({{ numerator }}) / ({{ denominator }}), 4) as {{ type_double() }})
     end
 {% endmacro %}

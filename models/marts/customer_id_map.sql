@@ -38,8 +38,9 @@ previous_ids as (
 issued_now as (
 
     select
-        current_ids.customer_id as issued_customer_id,
-        current_ids.customer_id,
+        -- varchar, as the contract says: PostgreSQL compares text and varchar columns of later builds.
+        cast(current_ids.customer_id as varchar) as issued_customer_id,
+        cast(current_ids.customer_id as varchar) as customer_id,
         true as is_current,
         {{ monitoring_run_started_at() }} as issued_at,
         cast(null as timestamp) as retired_at
@@ -113,7 +114,7 @@ remapped as (
 
     select
         mapped_before.issued_customer_id,
-        retired_now.absorbing_customer_id as customer_id,
+        cast(retired_now.absorbing_customer_id as varchar) as customer_id,
         false as is_current,
         mapped_before.issued_at,
         coalesce(mapped_before.retired_at, {{ monitoring_run_started_at() }}) as retired_at

@@ -27,7 +27,7 @@ matched as (
         source_channel,
         customer_id,
         cast(cluster_size as bigint) as cluster_size,
-        cast(match_probability as double) as match_probability,
+        cast(match_probability as {{ type_double() }}) as match_probability,
         survivor_rank = 1 as is_surviving_record,
         'entity_resolution' as link_type
 
@@ -46,7 +46,7 @@ converted as (
         converted_leads.source_channel,
         contacts.customer_id,
         contacts.cluster_size,
-        cast(1.0 as double) as match_probability,
+        cast(1.0 as {{ type_double() }}) as match_probability,
         false as is_surviving_record,
         'converted_lead' as link_type
 

@@ -29,17 +29,17 @@ final as (
         end as pair_type,
         {%- for comparison in comparisons %}
         pairs.{{ comparison }}_level,
-        cast(pairs.{{ comparison }}_match_weight as double) as {{ comparison }}_match_weight,
+        cast(pairs.{{ comparison }}_match_weight as {{ type_double() }}) as {{ comparison }}_match_weight,
         {%- endfor %}
         cast(
             pairs.match_weight
             {%- for comparison in comparisons %}
             - pairs.{{ comparison }}_match_weight
             {%- endfor %}
-            as double
+            as {{ type_double() }}
         ) as prior_match_weight,
-        cast(pairs.match_weight as double) as match_weight,
-        cast(pairs.match_probability as double) as match_probability,
+        cast(pairs.match_weight as {{ type_double() }}) as match_weight,
+        cast(pairs.match_probability as {{ type_double() }}) as match_probability,
         pairs.match_probability >= {{ var('er_match_threshold') }} as is_match,
         records_l.customer_id = records_r.customer_id as is_same_customer,
         records_l.customer_id as customer_id_l,

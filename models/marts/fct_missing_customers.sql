@@ -110,7 +110,7 @@ final as (
         missing.customer_activity,
         case when nearest_crm.customer_id is null then 'never_captured' else 'near_miss' end as missing_reason,
         nearest_crm.crm_record_id as nearest_crm_record_id,
-        cast(nearest_crm.match_probability as double) as nearest_crm_match_probability
+        cast(nearest_crm.match_probability as {{ type_double() }}) as nearest_crm_match_probability
 
     from missing
     left join nearest_crm on missing.customer_id = nearest_crm.customer_id

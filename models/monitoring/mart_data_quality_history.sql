@@ -88,7 +88,7 @@ final as (
         cast(breakdown_value as varchar) as breakdown_value,
         cast(numerator as bigint) as numerator,
         cast(denominator as bigint) as denominator,
-        round(cast(metric_value as double), 4) as value  -- noqa: RF04
+        {{ round_double('cast(metric_value as ' ~ type_double() ~ ')', 4) }} as value  -- noqa: RF04
 
     from metrics
     {%- if is_incremental() %}

@@ -57,7 +57,14 @@ segmented as (
             and history.breakdown = resets.breakdown
             and history.breakdown_value = resets.breakdown_value
             and history.run_started_at >= resets.baseline_starts_at
-    group by all
+    group by
+        history.run_id,
+        history.run_started_at,
+        history.metric,
+        history.breakdown,
+        history.breakdown_value,
+        history.denominator,
+        history.value
 
 ),
 
@@ -70,7 +77,7 @@ judgeable as (
         breakdown_value,
         baseline_segment,
         denominator,
-        cast(value as double) as metric_value,
+        cast(value as {{ type_double() }}) as metric_value,
         row_number() over (
             partition by metric, breakdown, breakdown_value, baseline_segment
             order by run_started_at, run_id
@@ -94,15 +101,15 @@ walk as (
         baseline_segment,
         series_build_number,
         0 as baseline_builds,
-        cast(null as double) as baseline_median,
-        cast(null as double) as baseline_mad,
-        cast(null as double) as spread,
-        cast(null as double) as allowed_departure,
+        cast(null as {{ type_double() }}) as baseline_median,
+        cast(null as {{ type_double() }}) as baseline_mad,
+        cast(null as {{ type_double() }}) as spread,
+        cast(null as {{ type_double() }}) as allowed_departure,
         false as is_judged,
         false as is_anomaly,
         false as is_rebaseline,
-        [metric_value] as next_baseline,
-        cast([] as double[]) as anomalous_run,
+        {{ double_list_of('metric_value') }} as next_baseline,
+        {{ empty_double_list() }} as anomalous_run,
         0 as anomalous_run_side,
         false as was_rebaselined
 
@@ -128,13 +135,11 @@ walk as (
         runs.is_rebaseline,
         case
             -- The series has settled at a new level: that level is the baseline from now on.
-            when runs.is_rebaseline then list_slice(runs.current_run, -{{ var('anomaly_baseline_builds') }}, -1)
+            when runs.is_rebaseline then {{ list_last('runs.current_run', var('anomaly_baseline_builds')) }}
             when runs.is_anomaly then runs.baseline
-            else list_slice(
-                list_append(runs.baseline, runs.metric_value), -{{ var('anomaly_baseline_builds') }}, -1
-            )
+            else {{ list_last(list_appended('runs.baseline', 'runs.metric_value'), var('anomaly_baseline_builds')) }}
         end as next_baseline,
-        case when runs.is_rebaseline then cast([] as double[]) else runs.current_run end as anomalous_run,
+        case when runs.is_rebaseline then {{ empty_double_list() }} else runs.current_run end as anomalous_run,
         case when runs.is_anomaly and not runs.is_rebaseline then runs.side else 0 end as anomalous_run_side,
         runs.was_rebaselined or runs.is_rebaseline as was_rebaselined
 
@@ -142,24 +147,25 @@ walk as (
 
         select
             with_runs.*,
-            with_runs.is_anomaly and len(with_runs.current_run) >= {{ rebaseline_builds }} as is_rebaseline
+            with_runs.is_anomaly
+            and {{ list_length('with_runs.current_run') }} >= {{ rebaseline_builds }} as is_rebaseline
 
         from (
 
             select
                 scored.*,
                 case
-                    when not scored.is_anomaly then cast([] as double[])
+                    when not scored.is_anomaly then {{ empty_double_list() }}
                     when scored.side = scored.previous_run_side
-                        then list_append(scored.previous_run, scored.metric_value)
-                    else [scored.metric_value]
+                        then {{ list_appended('scored.previous_run', 'scored.metric_value') }}
+                    else {{ double_list_of('scored.metric_value') }}
                 end as current_run
 
             from (
 
                 select
                     spreads.*,
-                    sign(spreads.metric_value - spreads.baseline_median) as side,
+                    cast(sign(spreads.metric_value - spreads.baseline_median) as integer) as side,
                     greatest({{ var('anomaly_threshold') }} * spreads.spread, {{ var('anomaly_min_departure_pct') }})
                         as allowed_departure,
                     -- A re-baselined series is judged on the builds of its new level at once.
@@ -196,19 +202,13 @@ walk as (
                             walk.anomalous_run as previous_run,
                             walk.anomalous_run_side as previous_run_side,
                             walk.was_rebaselined,
-                            len(walk.next_baseline) as baseline_builds,
-                            list_median(walk.next_baseline) as baseline_median,
-                            list_median(
-                                list_transform(
-                                    walk.next_baseline,
-                                    lambda baseline_value:
-                                    abs(baseline_value - list_median(walk.next_baseline))  -- noqa: RF02
-                                )
-                            ) as baseline_mad,
+                            {{ list_length('walk.next_baseline') }} as baseline_builds,
+                            {{ list_median('walk.next_baseline') }} as baseline_median,
+                            {{ list_median_absolute_deviation('walk.next_baseline') }} as baseline_mad,
                             greatest(
                                 least(
-                                    list_median(walk.next_baseline) / 100.0,
-                                    1 - list_median(walk.next_baseline) / 100.0
+                                    {{ list_median('walk.next_baseline') }} / 100.0,
+                                    1 - {{ list_median('walk.next_baseline') }} / 100.0
                                 ),
                                 1.0 / judgeable.denominator
                             ) as sampling_share
@@ -250,14 +250,16 @@ final as (
         history.breakdown_value,
         history.numerator,
         history.denominator,
-        cast(history.value as double) as value,  -- noqa: RF04
+        cast(history.value as {{ type_double() }}) as value,  -- noqa: RF04
         cast(walk.baseline_builds as integer) as baseline_builds,
-        round(walk.baseline_median, 4) as baseline_median,
-        round(walk.baseline_mad, 4) as baseline_mad,
-        round(walk.spread, 4) as spread,
-        round(walk.allowed_departure, 4) as allowed_departure,
-        round(history.value - walk.baseline_median, 4) as departure,
-        round(case when walk.is_judged then (history.value - walk.baseline_median) / nullif(walk.spread, 0) end, 2)
+        {{ round_double('walk.baseline_median', 4) }} as baseline_median,
+        {{ round_double('walk.baseline_mad', 4) }} as baseline_mad,
+        {{ round_double('walk.spread', 4) }} as spread,
+        {{ round_double('walk.allowed_departure', 4) }} as allowed_departure,
+        {{ round_double('history.value - walk.baseline_median', 4) }} as departure,
+        {{ round_double(
+            'case when walk.is_judged then (history.value - walk.baseline_median) / nullif(walk.spread, 0) end', 2
+        ) }}
             as robust_z,
         case
             when walk.run_id is null then 'not_judged'

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from python_checks import cross_engine
 from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
 
 PEOPLE = 3000
 SEED = 20261125
+CROSS_ENGINE_PEOPLE = 1500
+CROSS_ENGINE_SEED = 7
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +30,16 @@ def truth(generated) -> dict:
 @pytest.fixture(scope="session")
 def warehouse(generated) -> DbtRun:
     return generated[1]
+
+
+@pytest.fixture(scope="session")
+def cross_engine_builds(tmp_path_factory, postgres_env) -> dict:
+    """Generated data built on DuckDB, then on PostgreSQL (python_checks/cross_engine.py)."""
+    root = tmp_path_factory.mktemp("cross-engine")
+    generate_demo(root / "raw", people=CROSS_ENGINE_PEOPLE, seed=CROSS_ENGINE_SEED)
+    duck = run_dbt(["build"], root / "raw", root / "duckdb")
+    assert duck.returncode == 0, duck.output[-4000:]
+    postgres = cross_engine.build_on_postgres(
+        ["build"], root / "raw", duck.warehouse, root / "postgres-1", postgres_env
+    )
+    return {"root": root, "duckdb": duck, "postgres": postgres, "env": postgres_env}

@@ -28,7 +28,7 @@ def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw = tmp_path_factory.mktemp("raw") / "raw"
     shutil.copytree(DEMO, raw, ignore=shutil.ignore_patterns("truth*"))
     with (raw / "newsletter.csv").open("ab") as newsletter:
-        newsletter.write("\"unclosed@example.com;Jörg;Müller;01.02.2024\n".encode("cp1252"))
+        newsletter.write('"unclosed@example.com;Jörg;Müller;01.02.2024\n'.encode("cp1252"))
     return raw
 
 
@@ -54,7 +54,7 @@ def test_duckdb_and_postgres_hold_the_same_raw_rows(
             "select source_name, _raw_text from main_restricted.raw_crm_records"
             " where _is_quarantined"
         ).fetchall()
-    assert quarantined == [("newsletter", "\"unclosed@example.com;Jörg;Müller;01.02.2024")]
+    assert quarantined == [("newsletter", '"unclosed@example.com;Jörg;Müller;01.02.2024')]
 
 
 def test_a_second_load_replaces_the_rows(raw_dir: Path, tmp_path: Path) -> None:

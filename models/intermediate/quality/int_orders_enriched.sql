@@ -1,5 +1,7 @@
--- Orders with what their checks need, computed once (a table, so the ten checks of
--- int_quality_checks_orders scan it instead of re-running the joins and the window).
+-- Orders with what their catalog checks need, computed once (a table, so the checks of
+-- int_quality_checks_orders scan it instead of re-running the joins and the window): the record
+-- identity every check row carries, whether billing knows the account and the currency, and
+-- id_occurrence numbering the orders sharing an id (by record id).
 with
 
 orders as (
@@ -26,6 +28,8 @@ enriched as (
     select
         orders.*,
         orders.source_name || ':' || orders.source_record_id as record_key,
+        'orders' as source_system,
+        'billing' as source_channel,
         billing_accounts.account_id is not null as has_billing_account,
         currencies.currency_code is not null as is_known_currency,
         row_number() over (

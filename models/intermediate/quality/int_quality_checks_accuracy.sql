@@ -1,7 +1,8 @@
--- Accuracy: a valid CRM value checked against the valid billing values of the same
--- resolved customer. Checked only where both sides have a valid value; inaccurate when the
--- CRM value matches none of them (a person may hold several billing accounts). A phone
--- without a country of its own counts as valid once judged for its customer's country.
+-- Accuracy: each CRM record beside the valid billing values of its resolved customer, for the
+-- catalog checks reading crm_billing_comparisons. Per compared field, billing_<field>_values
+-- counts those values and billing_<field>_matches the ones equal to the record's (a person may
+-- hold several billing accounts). A phone without a country of its own counts as valid once
+-- judged for its customer's country (judged_phone).
 with
 
 records as (
@@ -24,38 +25,39 @@ billing_records as (
 
 ),
 
-checks as (
-
-    {%- for check in quality_checks_where(quality_dimension='accuracy') %}
-    {%- set column = 'judged_phone' if check.column == 'phone' else check.column %}
+comparisons as (
 
     select
-        {{ quality_check_columns(
-            check,
-            is_defective='max(case when billing_records.' ~ column ~ ' = crm_records.' ~ column
-                ~ ' then 1 else 0 end) = 0',
-            raw_value='crm_records.' ~ check.column ~ '_raw',
-            relation='crm_records',
-        ) }}
+        {%- for check in quality_checks_where(quality_dimension='accuracy') %}
+        count(billing_records.{{ check.column }}) as billing_{{ check.field }}_values,
+        sum(case when billing_records.{{ check.column }} = crm_records.{{ check.column }} then 1 else 0 end)
+            as billing_{{ check.field }}_matches,
+        {%- endfor %}
+        crm_records.record_key
 
     from crm_records
-    inner join billing_records
-        on
-            crm_records.customer_id = billing_records.customer_id
-            and billing_records.{{ column }} is not null
-    where crm_records.{{ column }} is not null
-    group by
-        crm_records.record_key,
-        crm_records.source_system,
-        crm_records.source_name,
-        crm_records.source_record_id,
-        crm_records.source_channel,
-        crm_records.{{ check.column }}_raw
-    {%- if not loop.last %}
+    inner join billing_records on crm_records.customer_id = billing_records.customer_id
+    group by crm_records.record_key
 
-    union all
-    {%- endif %}
-    {%- endfor %}
+),
+
+crm_billing_comparisons as (
+
+    select
+        {%- for check in quality_checks_where(quality_dimension='accuracy') %}
+        coalesce(comparisons.billing_{{ check.field }}_values, 0) as billing_{{ check.field }}_values,
+        coalesce(comparisons.billing_{{ check.field }}_matches, 0) as billing_{{ check.field }}_matches,
+        {%- endfor %}
+        crm_records.*
+
+    from crm_records
+    left join comparisons on crm_records.record_key = comparisons.record_key
+
+),
+
+checks as (
+
+    {{ render_quality_checks('crm_billing_comparisons') }}
 
 )
 

@@ -1,6 +1,7 @@
--- Parseability: every raw row read is checked; a row that could not be parsed as a CSV row
--- (it sits in the quarantine, not in staging) is a defect of its whole record. Rows deleted
--- in their source and converted leads linked to their contact are not records here.
+-- Parseability: every raw row read, for the catalog checks reading rows_read. A row that could
+-- not be parsed as a CSV row sits in the quarantine, not in staging (is_quarantined, with its
+-- raw text). Rows deleted in their source and converted leads linked to their contact are not
+-- records here.
 with
 
 person_records as (
@@ -29,8 +30,8 @@ staged_rows as (
         source_name,
         source_record_id,
         source_channel,
-        false as is_defective,
-        cast(null as {{ dbt.type_string() }}) as raw_value
+        false as is_quarantined,
+        cast(null as {{ dbt.type_string() }}) as raw_text
     from person_records
     union all
     select
@@ -39,8 +40,8 @@ staged_rows as (
         source_name,
         source_record_id,
         'billing' as source_channel,
-        false as is_defective,
-        cast(null as {{ dbt.type_string() }}) as raw_value
+        false as is_quarantined,
+        cast(null as {{ dbt.type_string() }}) as raw_text
     from orders
 
 ),
@@ -53,8 +54,8 @@ quarantined_rows as (
         source_name,
         'line ' || cast(line_number as {{ dbt.type_string() }}) as source_record_id,
         'unknown' as source_channel,
-        true as is_defective,
-        raw_text as raw_value
+        true as is_quarantined,
+        raw_text
     from quarantined
 
 ),
@@ -69,16 +70,7 @@ rows_read as (
 
 checks as (
 
-    {%- for check in quality_checks() if check.defect_type == 'unparseable' %}
-
-    select {{ quality_check_columns(check, is_defective='is_defective', raw_value='raw_value') }}
-    from rows_read
-    where source_system = '{{ check.source_system }}'
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ render_quality_checks('rows_read') }}
 
 )
 

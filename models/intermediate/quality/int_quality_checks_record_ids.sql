@@ -1,6 +1,5 @@
--- Record ids: a blank id is a completeness defect, an id repeated on another row a
--- uniqueness defect. Every row is still kept and counted; the first row of a repeated id
--- (by record id) is not the defect, the repeats are.
+-- Record ids: the catalog checks reading person_record_ids. Every row is kept and counted;
+-- id_occurrence numbers the rows sharing an id (by record id), so the first is not a repeat.
 with
 
 records as (
@@ -9,7 +8,7 @@ records as (
 
 ),
 
-ranked as (
+person_record_ids as (
 
     select
         *,
@@ -23,25 +22,7 @@ ranked as (
 
 checks as (
 
-    {%- for check in quality_checks() if check.column == 'source_id' %}
-
-    select
-        {{ quality_check_columns(
-            check,
-            is_defective='source_id is null' if check.defect_type == 'missing'
-                else 'source_id is not null and id_occurrence > 1',
-            raw_value='source_id',
-        ) }}
-
-    from ranked
-    where
-        source_system = '{{ check.source_system }}'
-        and {{ field_is_collected(check) }}
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ render_quality_checks('person_record_ids') }}
 
 )
 

@@ -1,7 +1,8 @@
--- Uniqueness: every CRM record of a customer except the surviving one is a duplicate.
+-- Uniqueness of the resolved records: the catalog checks reading resolved_records
+-- (survivor_rank 1 is the surviving record of its customer and system).
 with
 
-records as (
+resolved_records as (
 
     select * from {{ ref('int_person_records_resolved') }}
 
@@ -9,13 +10,7 @@ records as (
 
 checks as (
 
-    {%- for check in quality_checks_where(quality_dimension='uniqueness') if check.field == 'record' %}
-
-    select {{ quality_check_columns(check, is_defective='survivor_rank > 1', raw_value='customer_id') }}
-
-    from records
-    where source_system = '{{ check.source_system }}'
-    {%- endfor %}
+    {{ render_quality_checks('resolved_records') }}
 
 )
 

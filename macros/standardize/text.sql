@@ -1,0 +1,89 @@
+{#- SQL twins of crm_quality/standardize/text.py. Relation macros return a select over the
+    distinct values of one column, for a model to join back on the raw value. -#}
+
+{#- Characters clean_text deletes: C0/C1 controls that are not whitespace, and the
+    invisible format characters copy-paste leaves behind (soft hyphen, zero-width space,
+    word joiner, byte-order mark). -#}
+{% macro deleted_characters() %}
+    {{ return([(1, 8), (14, 27), (127, 132), (134, 159), (173, 173), (8203, 8203), (8288, 8288), (65279, 65279)]) }}
+{% endmacro %}
+
+{#- Python's str.split() whitespace: ASCII and C1 spaces, no-break, Ogham, the
+    U+2000 spaces, line and paragraph separators, narrow and ideographic spaces. -#}
+{% macro whitespace_characters() %}
+    {{ return([(9, 13), (28, 32), (133, 133), (160, 160), (5760, 5760), (8192, 8202), (8232, 8233), (8239, 8239), (8287, 8287), (12288, 12288)]) }}
+{% endmacro %}
+
+{#- Trimmed, NFC, single-spaced text ('' when nothing is left); placeholders are not
+    judged here. -#}
+{% macro clean_text_expression(expression) %}
+    trim(regexp_replace(
+        {{ crm_quality.nfc("regexp_replace(" ~ expression ~ ", '" ~ crm_quality.unicode_class(crm_quality.deleted_characters()) ~ "', '', 'g')") }},
+        '{{ crm_quality.unicode_class(crm_quality.whitespace_characters()) }}+', ' ', 'g'
+    ))
+{% endmacro %}
+
+{#- Python's casefold() where it matters for placeholders (they are ASCII): the
+    characters whose case folding is ASCII but whose lower case is not, and 'İ', whose
+    folding keeps a combining dot and so matches no placeholder. -#}
+{% macro placeholder_fold(expression) %}
+    {%- set folded = "lower(replace(" ~ expression ~ ", 'İ', 'i' || chr(775)))" -%}
+    {%- for letter, folding in [('ß', 'ss'), ('ſ', 's'), ('ﬀ', 'ff'), ('ﬁ', 'fi'), ('ﬂ', 'fl'), ('ﬃ', 'ffi'), ('ﬄ', 'ffl'), ('ﬅ', 'st'), ('ﬆ', 'st')] -%}
+        {%- set folded = "replace(" ~ folded ~ ", '" ~ letter ~ "', '" ~ folding ~ "')" -%}
+    {%- endfor -%}
+    {{ folded }}
+{% endmacro %}
+
+{#- The placeholders of one field type (the seed's 'any' rows included), as a subquery. -#}
+{% macro placeholder_values_of(field_type) %}
+    (
+        select lower(trim(placeholders.value))
+        from {{ ref('placeholder_values') }} as placeholders
+        where placeholders.value is not null and placeholders.field_type in ('any', '{{ field_type }}')
+    )
+{% endmacro %}
+
+{#- clean_text() on cleaned-but-unjudged text: null when empty or a placeholder. -#}
+{% macro drop_placeholder(cleaned, field_type) %}
+    case
+        when {{ cleaned }} = '' then null
+        when {{ crm_quality.placeholder_fold(cleaned) }} in {{ crm_quality.placeholder_values_of(field_type) }} then null
+        else {{ cleaned }}
+    end
+{% endmacro %}
+
+{#- Distinct non-null values of relation.column with clean_text() of each:
+    (raw_value, cleaned); cleaned is null for blanks and placeholders of field_type. -#}
+{% macro clean_text_values(relation, column, field_type) %}
+    select
+        distinct_values.raw_value,
+        {{ crm_quality.drop_placeholder(crm_quality.clean_text_expression('distinct_values.raw_value'), field_type) }} as cleaned
+    from (
+        select distinct cast({{ column }} as varchar) as raw_value
+        from {{ relation }}
+        where {{ column }} is not null
+    ) as distinct_values
+{% endmacro %}
+
+{#- NFKC of relation.text_column, per key_column: (key_column, nfkc_text). ASCII text is its
+    own NFKC; other text is mapped character by character through the unicode_characters
+    seed and recomposed, which equals NFKC of the whole text. -#}
+{% macro nfkc_values(relation, key_column, text_column) %}
+    select
+        {{ key_column }},
+        {{ text_column }} as nfkc_text
+    from {{ relation }}
+    where {{ crm_quality.is_ascii(text_column) }}
+    union all
+    select
+        non_ascii.{{ key_column }},
+        {{ crm_quality.nfc(crm_quality.list_agg(
+            "coalesce(folds.nfkc_form, characters.character)", "characters.position", ""
+        )) }} as nfkc_text
+    from {{ relation }} as non_ascii
+    cross join lateral {{ crm_quality.characters_of('non_ascii.' ~ text_column, 'characters') }}
+    left join {{ ref('unicode_characters') }} as folds
+        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
+    where not {{ crm_quality.is_ascii('non_ascii.' ~ text_column) }}
+    group by non_ascii.{{ key_column }}
+{% endmacro %}

@@ -1,0 +1,296 @@
+"""The SQL standardizers of names, streets, cities, postal codes and countries
+(macros/standardize) give the Python results (crm_quality.standardize.frame) on every
+distinct value the demo generator writes, and the same results on DuckDB and PostgreSQL.
+
+The seeds they read are loaded with `dbt seed`, as a build loads them; the Python reference
+uses the same loaded tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psycopg
+import pytest
+
+from crm_quality.standardize import names
+from crm_quality.standardize.frame import Lookups, standardize_people
+from crm_quality.standardize.unicode_table import rows as unicode_rows
+from python_checks.sql_render import compiled_sql
+from python_checks.sql_standardize_corpus import (
+    EDGE_CASES,
+    FIELDS,
+    KNOWN_DIVERGENCES,
+    SEEDS,
+    SQL_BY_FIELD,
+    divergences,
+    generator_corpus,
+    python_reference,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _seed(target: str, environment: dict[str, str]) -> None:
+    """Load the seeds the macros read with `dbt seed`."""
+    completed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "seed", "--select", *SEEDS,
+         "--target", target, "--project-dir", str(REPO_ROOT), "--quiet"],
+        env={**os.environ, "DBT_PROFILES_DIR": str(REPO_ROOT),
+             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **environment},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, set[str]]:
+    return generator_corpus(tmp_path_factory.mktemp("corpus"), seeds=(7, 11, 23), people=2000)
+
+
+@pytest.fixture(scope="module")
+def duckdb_connection(tmp_path_factory):
+    # sql_render compiles ref() to the database "render" (its DuckDB file's name).
+    path = tmp_path_factory.mktemp("duckdb") / "render.duckdb"
+    _seed("duckdb", {"CRM_DUCKDB_PATH": str(path), "CRM_DBT_TARGET": "duckdb"})
+    connection = duckdb.connect(str(path))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_connection(postgres_env, duckdb_connection):
+    """PostgreSQL with the seed tables copied from DuckDB, so both engines read the same
+    rows and any difference is the macros'. (`dbt seed` on PostgreSQL reads the CSVs through
+    agate, which takes the text 'null' for a null; DuckDB's COPY keeps it.)"""
+    with psycopg.connect(
+        host=postgres_env["PGHOST"], port=postgres_env["PGPORT"],
+        user=postgres_env["PGUSER"], dbname=postgres_env["PGDATABASE"], autocommit=True,
+    ) as connection:  # fmt: skip
+        connection.execute("create schema if not exists main")
+        for seed in SEEDS:
+            _copy_table(duckdb_connection, connection, seed)
+        yield connection, postgres_env
+
+
+_PG_TYPES = {"INTEGER": "integer", "BOOLEAN": "boolean", "VARCHAR": "text"}
+
+
+def _copy_table(source, target, name: str) -> None:
+    described = source.sql(f"select * from main.{name}")
+    columns = [f"{column} {_PG_TYPES[str(kind)]}" for column, kind in zip(
+        described.columns, described.types, strict=True)]  # fmt: skip
+    target.execute(f"create table main.{name} ({', '.join(columns)})")
+    with target.cursor().copy(f"copy main.{name} from stdin") as copy:
+        for row in described.fetchall():
+            copy.write_row(row)
+
+
+@pytest.fixture(scope="module")
+def loaded_lookups(duckdb_connection) -> Lookups:
+    """Lookups from the seed tables as dbt loaded them (what the warehouse model sees)."""
+    frames = {
+        name: duckdb_connection.sql(f"select * from main.{name}").df()
+        for name in ("placeholder_values", "country_aliases", "nicknames")
+    }
+    return Lookups.from_frames(
+        placeholders=frames["placeholder_values"],
+        country_aliases=frames["country_aliases"],
+        nicknames=frames["nicknames"],
+        disposable_domains=pd.DataFrame({"domain": []}),
+    )
+
+
+def _duckdb_results(connection, field: str, values) -> dict[str, tuple]:
+    connection.execute("create or replace temp table corpus (value varchar)")
+    connection.execute("insert into corpus select unnest(?::varchar[])", [sorted(set(values))])
+    rows = connection.sql(compiled_sql(SQL_BY_FIELD[field], "duckdb")).fetchall()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _postgres_results(postgres, field: str, values) -> dict[str, tuple]:
+    connection, environment = postgres
+    connection.execute("drop table if exists corpus")
+    connection.execute("create temp table corpus (value text)")
+    with connection.cursor() as cursor:
+        cursor.executemany("insert into corpus values (%s)", [(value,) for value in set(values)])
+    sql = compiled_sql(SQL_BY_FIELD[field], "postgres", environment)
+    return {row[0]: tuple(row[1:]) for row in connection.execute(sql).fetchall()}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_generator_values_agree_with_python(field, corpus, duckdb_connection, loaded_lookups):
+    values = corpus[field] - {""}  # '' is no value in a warehouse table (loaded as null)
+    sql = _duckdb_results(duckdb_connection, field, values)
+    found = divergences(values, python_reference(loaded_lookups)[field], sql)
+    agreement = 1 - len(found) / len(values)
+    print(f"{field}: {len(values)} distinct values, agreement {agreement:.5%}", found[:20])
+    assert agreement >= 0.999, found[:20]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_edge_cases_agree_with_python(field, duckdb_connection, loaded_lookups):
+    values = set(EDGE_CASES[field]) - {""}
+    sql = _duckdb_results(duckdb_connection, field, values)
+    found = divergences(values, python_reference(loaded_lookups)[field], sql)
+    for divergence in found:
+        print(field, divergence)
+    assert {divergence.value for divergence in found} == KNOWN_DIVERGENCES[field]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_postgres_gives_the_duckdb_results(field, corpus, duckdb_connection, postgres_connection):
+    values = (corpus[field] | set(EDGE_CASES[field])) - {""}
+    on_duckdb = _duckdb_results(duckdb_connection, field, values)
+    on_postgres = _postgres_results(postgres_connection, field, values)
+    differing = sorted(value for value in values if on_duckdb.get(value) != on_postgres.get(value))
+    assert differing == [], [(v, on_duckdb.get(v), on_postgres.get(v)) for v in differing[:20]]
+    assert len(on_duckdb) == len(values)
+
+
+def _rendered_list(macro: str) -> list[str]:
+    return compiled_sql(f"{{{{ crm_quality.{macro}() | join('|') }}}}", "duckdb").split("|")
+
+
+def test_word_lists_are_those_of_names_py():
+    assert set(_rendered_list("name_particles")) == names.NAME_PARTICLES
+    assert set(_rendered_list("place_connectors")) == names.PLACE_CONNECTORS
+    assert set(_rendered_list("roman_numerals")) == names._ROMAN_NUMERALS
+    assert set(_rendered_list("mac_names")) == names._MAC_NAMES
+
+
+def _latin_letters() -> list[str]:
+    return [
+        chr(code)
+        for code in [*range(0x250), *range(0x1E00, 0x1F00), *range(0x2C60, 0x2C80)]
+        if chr(code).isalpha()
+    ]
+
+
+def test_lowercase_only_letters_are_pythons():
+    expected = {
+        letter
+        for letter in _latin_letters()
+        if letter.islower() and (len(letter.upper()) != 1 or letter.upper() == letter)
+    }
+    assert set(_rendered_list("lowercase_only_letters")) == expected
+
+
+@pytest.mark.parametrize("target", ["duckdb", "postgres"])
+def test_title_case_and_lost_case_of_latin_letters_match_python(
+    target, duckdb_connection, postgres_connection
+):
+    """Per Latin letter: the casing the recasing relies on (title case of a first letter,
+    whether a word of it counts as upper or lower case) is Python's on both engines."""
+    words = [
+        word
+        for letter in _latin_letters()
+        for word in (letter, letter + "A", letter + "a", letter + "1")
+    ]
+    listed = "'" + "', '".join(words) + "'"
+    sql = compiled_sql(
+        "select word, {{ crm_quality.title_letter('word') }} as titled, "
+        "{{ crm_quality.has_lost_case('word') }} as has_lost_case "
+        f"from (select unnest(array[{listed}]) as word) as words",
+        target,
+        postgres_connection[1] if target == "postgres" else None,
+    )
+    if target == "duckdb":
+        rows = duckdb_connection.sql(sql).fetchall()
+    else:
+        rows = postgres_connection[0].execute(sql).fetchall()
+    wrong_title = [
+        (word, titled) for word, titled, _ in rows if len(word) == 1 and word.islower()
+        and titled != word.title()
+    ]  # fmt: skip
+    wrong_case = [
+        (word, lost) for word, _, lost in rows if lost != (word.isupper() or word.islower())
+    ]
+    assert wrong_title == []
+    assert wrong_case == []
+
+
+def test_unicode_seed_is_current():
+    """seeds/unicode_characters.csv is what unicode_table writes with this Python's
+    unicodedata (regenerate it when that changes)."""
+    with (REPO_ROOT / "seeds" / "unicode_characters.csv").open(encoding="utf-8") as handle:
+        stored = [tuple(row) for row in list(csv.reader(handle))[1:]]
+    assert stored == [tuple(str(cell) for cell in row) for row in unicode_rows()]
+    assert unicodedata.unidata_version == "14.0.0"
+
+
+# How the lead's int_person_records_standardized can call the macros: one distinct-value
+# relation per field, joined back on the raw value; a null raw value is 'missing'.
+MODEL_DRAFT = """
+with records as (select * from records_input),
+first_names as ({{ crm_quality.standardized_names('records', 'first_name_raw', nicknames=true) }}),
+last_names as ({{ crm_quality.standardized_names('records', 'last_name_raw') }}),
+streets as ({{ crm_quality.standardized_street_addresses('records', 'street_address_raw') }}),
+cities as ({{ crm_quality.standardized_cities('records', 'city_raw') }}),
+postal_codes as ({{ crm_quality.standardized_postal_codes('records', 'postal_code_raw') }}),
+countries as ({{ crm_quality.standardized_countries('records', 'country_raw') }})
+select
+    records.record_id,
+    first_names.standardized as first_name,
+    first_names.name_key as first_name_key,
+    coalesce(first_names.status, 'missing') as first_name_status,
+    last_names.standardized as last_name,
+    last_names.name_key as last_name_key,
+    coalesce(last_names.status, 'missing') as last_name_status,
+    streets.standardized as street_address,
+    coalesce(streets.status, 'missing') as street_address_status,
+    cities.standardized as city,
+    coalesce(cities.status, 'missing') as city_status,
+    postal_codes.standardized as postal_code,
+    coalesce(postal_codes.status, 'missing') as postal_code_status,
+    countries.standardized as country,
+    coalesce(countries.status, 'missing') as country_status
+from records
+left join first_names on records.first_name_raw = first_names.raw_value
+left join last_names on records.last_name_raw = last_names.raw_value
+left join streets on records.street_address_raw = streets.raw_value
+left join cities on records.city_raw = cities.raw_value
+left join postal_codes on records.postal_code_raw = postal_codes.raw_value
+left join countries on records.country_raw = countries.raw_value
+"""
+
+_MODEL_COLUMNS = (
+    "first_name", "first_name_key", "first_name_status", "last_name", "last_name_key",
+    "last_name_status", "street_address", "street_address_status", "city", "city_status",
+    "postal_code", "postal_code_status", "country", "country_status",
+)  # fmt: skip
+
+
+def test_model_draft_gives_standardize_people_columns(duckdb_connection, loaded_lookups):
+    """The draft model above, on records with every field's edge cases and nulls, gives
+    frame.standardize_people's columns wherever the values agree (known edge divergences
+    excepted)."""
+    width = max(len(values) for values in EDGE_CASES.values())
+    records = pd.DataFrame({
+        f"{field}_raw": [*EDGE_CASES[field], None] + [None] * (width - len(EDGE_CASES[field]))
+        for field in FIELDS
+    }).replace({"": None})  # fmt: skip
+    for column in ("email_raw", "phone_raw", "birth_date_raw"):
+        records[column] = None
+    records.insert(0, "record_id", range(len(records)))
+    duckdb_connection.register("records_frame", records)
+    duckdb_connection.execute("create or replace temp table records_input as from records_frame")
+    sql = compiled_sql(MODEL_DRAFT, "duckdb")
+    result = duckdb_connection.sql(sql).df().sort_values("record_id").reset_index(drop=True)
+    expected = standardize_people(records, loaded_lookups, as_of=pd.Timestamp("2026-06-30"))
+    known = set().union(*KNOWN_DIVERGENCES.values())
+    for column in _MODEL_COLUMNS:
+        field = column.removesuffix("_status").removesuffix("_key")
+        keep = ~records[f"{field}_raw"].isin(known)
+        assert _plain(result[column][keep]) == _plain(expected[column][keep]), column
+
+
+def _plain(column: pd.Series) -> list[object]:
+    return [None if pd.isna(value) else value for value in column.tolist()]
