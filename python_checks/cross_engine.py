@@ -28,7 +28,6 @@ PYTHON_MODELS = (
     "int_orders_standardized",
     "int_phones_rejudged",
     "int_matching_models",
-    "int_person_records_clustered",
     "fct_matching_blocking_keys",
     "fct_matching_fields",
     "fct_matching_parameters",

@@ -160,5 +160,3 @@ def registry_row(model: dict[str, Any]) -> pa.Table:
         "model_json": text,
     }
     return pa.Table.from_pylist([row], schema=registry_schema())
-
-

@@ -1,6 +1,5 @@
 {#- The match-probability thresholds records are clustered at, by level: the headline and the
-    shortage's two bounds. The vars are read here only, so int_person_records_clustered and its
-    convergence test cannot disagree. -#}
+    shortage's two bounds. The vars are read here only. -#}
 {% macro cluster_thresholds() %}
     {{ return({
         'headline': var('er_match_threshold'),

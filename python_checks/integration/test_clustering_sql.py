@@ -1,8 +1,9 @@
 """int_person_records_clustered (SQL) against the numpy clustering it replaced, the reference.
 
-The model's SQL runs on DuckDB and PostgreSQL over the pairs of the shared generated build
-plus hand-made graphs (long chains in random key order, a star, a cycle, singletons, keys a
-locale would sort differently), and must give exactly what cluster_pairs_at_thresholds gives.
+dbt builds the model (it iterates while it compiles) on DuckDB and PostgreSQL over the pairs
+of the shared generated build plus hand-made graphs (long chains in random and in key order, a
+star, a cycle, singletons, keys a locale would sort differently), and it must give exactly
+what cluster_pairs_at_thresholds gives, leaving no scratch table behind.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import pytest
 import yaml
 
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
-from python_checks.sql_render import REPO_ROOT, compiled_sql
+from python_checks.sql_render import REPO_ROOT, render_duckdb_path, run_models
 
 pytestmark = pytest.mark.integration
 
-MODEL = REPO_ROOT / "models" / "intermediate" / "resolution" / "int_person_records_clustered.sql"
-INPUTS = {
-    "int_person_records_standardized": "clustering_records",
-    "int_record_pairs_scored": "clustering_pairs",
-}
+# The model's inputs, where its refs find them on both engines.
+SCHEMA = "main_restricted"
+INPUTS = (f"{SCHEMA}.int_person_records_standardized", f"{SCHEMA}.int_record_pairs_scored")
+PG_DATABASE = "clustering_test"
+# profiles.yml's config_options for the duckdb target, as dbt-duckdb opened the file with them.
+DBT_DUCKDB_CONFIG = {"storage_compatibility_version": "v1.4.0", "memory_limit": "3GB"}
 PAIR_COLUMNS = ["record_key_l", "record_key_r", "match_probability"]
 COLUMNS = {  # model column -> reference column
     "cluster_id": "headline_cluster_id",
@@ -59,6 +61,10 @@ def hand_made_graphs() -> tuple[list[str], list[tuple[str, str, float]]]:
 
     chain("lenient-chain", 3000, 0.5, 0.6)
     chain("headline-chain", 800, 0.9, 0.95)
+    # In key order, each record's smallest neighbour is its predecessor: one tree 500 deep.
+    ordered = [f"ordered-chain:{number:03d}" for number in range(500)]
+    keys.extend(ordered)
+    pairs.extend((a, b, 0.97) for a, b in zip(ordered, ordered[1:], strict=False))
     keys.extend(["star:z", *(f"star:a{leaf:02d}" for leaf in range(50))])
     pairs.extend(("star:z", f"star:a{leaf:02d}", 0.995) for leaf in range(50))
     cycle = [f"cycle:{number:02d}" for number in range(30)]
@@ -109,14 +115,12 @@ def assert_identical(actual: pd.DataFrame, reference: pd.DataFrame) -> None:
         assert differing == [], f"{column}: {len(differing)} records differ, e.g. {differing[:5]}"
 
 
-def model_sql(target: str, environment: dict[str, str] | None = None) -> str:
-    """The model compiled for `target`, reading the test's input tables."""
-    sql = compiled_sql(MODEL.read_text(encoding="utf-8"), target, environment)
-    for model, table in INPUTS.items():
-        relation = compiled_sql(f"{{{{ ref('{model}') }}}}", target, environment).strip()
-        assert relation in sql
-        sql = sql.replace(relation, table)
-    return sql
+def built_clusters(connection, schema: str) -> pd.DataFrame:
+    """The model's table as built by run_models, as a frame comparable to expected()."""
+    cursor = connection.execute(
+        f"select record_key, {', '.join(COLUMNS)} from {schema}.int_person_records_clustered"
+    )
+    return as_frame(cursor.fetchall(), ["record_key", *COLUMNS])
 
 
 def test_the_built_model_equals_the_reference_clustering(warehouse):
@@ -138,47 +142,58 @@ def test_the_built_model_equals_the_reference_clustering(warehouse):
 
 def test_duckdb_clusters_equal_the_reference(corpus):
     keys, pairs = corpus
-    with duckdb.connect() as connection:
+    with duckdb.connect(str(render_duckdb_path())) as connection:
+        connection.execute(f"create schema if not exists {SCHEMA}")
         connection.register("keys_frame", pd.DataFrame({"record_key": keys}))
-        connection.execute("create table clustering_records as select * from keys_frame")
+        connection.execute(f"create or replace table {INPUTS[0]} as select * from keys_frame")
         connection.register("pairs_frame", pairs)
-        connection.execute("create table clustering_pairs as select * from pairs_frame")
-        result = connection.execute(model_sql("duckdb"))
-        names = [column[0] for column in result.description]
-        rows = result.fetchall()
-    assert_identical(as_frame(rows, names), expected(keys, pairs))
+        connection.execute(f"create or replace table {INPUTS[1]} as select * from pairs_frame")
+    run_models("int_person_records_clustered", "duckdb")
+    # dbt-duckdb keeps its database open in this process: a second connection must match it.
+    with duckdb.connect(str(render_duckdb_path()), config=DBT_DUCKDB_CONFIG) as connection:
+        actual = built_clusters(connection, SCHEMA)
+        leftovers = connection.execute(
+            "select table_name from information_schema.tables where table_name like 'cluster%'"
+        ).fetchall()
+    assert_identical(actual, expected(keys, pairs))
+    assert leftovers == []
 
 
 def test_postgres_clusters_equal_the_reference_whatever_the_column_collation(corpus, postgres_env):
     keys, pairs = corpus
     arguments = {"host": postgres_env["PGHOST"], "port": postgres_env["PGPORT"],
-                 "user": postgres_env["PGUSER"], "dbname": postgres_env["PGDATABASE"]}  # fmt: skip
-    with psycopg.connect(**arguments) as connection:
+                 "user": postgres_env["PGUSER"]}  # fmt: skip
+    with psycopg.connect(**arguments, dbname=postgres_env["PGDATABASE"], autocommit=True) as admin:
+        # A database of its own: the cross-engine build writes these tables' names too.
+        admin.execute(f"drop database if exists {PG_DATABASE}")
+        admin.execute(f"create database {PG_DATABASE}")
+    with psycopg.connect(**arguments, dbname=PG_DATABASE) as connection:
+        connection.execute(f"create schema {SCHEMA}")
         # A locale collation on the keys: the model must still order them by code point.
+        connection.execute(f'create table {INPUTS[0]} (record_key text collate "und-x-icu")')
         connection.execute(
-            'create temporary table clustering_records (record_key text collate "und-x-icu")'
-        )
-        connection.execute(
-            'create temporary table clustering_pairs (record_key_l text collate "und-x-icu", '
+            f'create table {INPUTS[1]} (record_key_l text collate "und-x-icu", '
             'record_key_r text collate "und-x-icu", match_probability double precision)'
         )
-        with connection.cursor().copy("copy clustering_records from stdin") as copy:
+        with connection.cursor().copy(f"copy {INPUTS[0]} from stdin") as copy:
             for key in keys:
                 copy.write_row((key,))
-        with connection.cursor().copy("copy clustering_pairs from stdin") as copy:
+        with connection.cursor().copy(f"copy {INPUTS[1]} from stdin") as copy:
             for row in pairs.itertuples(index=False):
                 copy.write_row(tuple(row))
         assert connection.execute(
-            "select min(record_key) from clustering_records where record_key in ('crm:b', 'crm:B')"
+            f"select min(record_key) from {INPUTS[0]} where record_key in ('crm:b', 'crm:B')"
         ).fetchone() == ("crm:b",)
-        # The model's pre-hook (hash_joins_only), as dbt runs it.
-        connection.execute(
-            compiled_sql("{{ hash_joins_only() }}", "postgres", postgres_env).strip()
-        )
-        cursor = connection.execute(model_sql("postgres", postgres_env))
-        names = [column.name for column in cursor.description]
-        rows = cursor.fetchall()
-    assert_identical(as_frame(rows, names), expected(keys, pairs))
+    run_models(
+        "int_person_records_clustered", "postgres", {**postgres_env, "PGDATABASE": PG_DATABASE}
+    )
+    with psycopg.connect(**arguments, dbname=PG_DATABASE) as connection:
+        actual = built_clusters(connection, SCHEMA)
+        leftovers = connection.execute(
+            "select table_name from information_schema.tables where table_name like 'cluster%'"
+        ).fetchall()
+    assert_identical(actual, expected(keys, pairs))
+    assert leftovers == []
 
 
 def test_hand_made_graphs_cover_what_they_claim():
@@ -188,6 +203,7 @@ def test_hand_made_graphs_cover_what_they_claim():
     )
     clusters = reference.set_index("record_key")
     assert clusters.loc["lenient-chain:02999", "lenient_cluster_size"] == 3000
+    assert clusters.loc["ordered-chain:499", "headline_cluster_id"] == "ordered-chain:000"
     assert clusters.loc["join:4", "headline_cluster_id"] == "join:3"
     assert clusters.loc["join:4", "lenient_cluster_id"] == "join:1"
     assert clusters.loc["crm:b", "headline_cluster_id"] == "crm:B"

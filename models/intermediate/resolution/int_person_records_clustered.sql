@@ -4,166 +4,56 @@
 -- match_probability (the record's strongest link at the threshold, null for a record with none)
 -- are the headline threshold's.
 --
--- Components come from min-label propagation, unrolled var('er_cluster_rounds') times by
--- Jinja, so one SQL serves DuckDB and PostgreSQL (and is meant for Spark). A recursive CTE
--- cannot take a minimum per node on PostgreSQL (no aggregates in the recursive term), and its
--- reachability form grows with the square of a cluster's size. Records are numbered in code-point order first,
--- so labels are integers (cheap joins) and the smallest label is the smallest key. Each round:
---   1. every linked record takes the smallest label among itself and its neighbours, and so
---      does its label's own record (hooking: a whole tree joins the smaller one at once);
---   2. pointer jumping, twice: label := label of label.
--- A chain of a million records in random key order converges in 13 rounds, the clusters of
--- 2,000 generated people in 2. Too few rounds would silently split clusters, so
--- tests/resolution/assert_clusters_converged.sql fails the build when a link's two records
--- still carry different ids.
-{{ config(pre_hook="{{ hash_joins_only() }}") }}
-{%- set rounds = var('er_cluster_rounds') | int %}
-{%- set jumps_per_round = 2 %}
+-- Records are numbered in code-point order, so nodes are integers (cheap joins) and the
+-- smallest number is the smallest key. connected_components() iterates while the model
+-- compiles, one scratch table per step, until no link joins two components (its rounds follow
+-- the graph: about log2 of the largest cluster), for all thresholds at once. The post-hook
+-- drops the scratch tables this select reads. A linter compiling the project before any build
+-- finds no inputs and gets the select alone.
+{{ config(post_hook=[
+    "{{ drop_scratch_table('cluster_records') }}",
+    "{{ drop_scratch_table('cluster_links') }}",
+    "{{ drop_scratch_table('cluster_roots') }}",
+]) }}
 {%- set thresholds = cluster_thresholds() %}
-with
-
-records as (
-
-    select * from {{ ref('int_person_records_standardized') }}
-
-),
-
-pairs as (
-
-    select * from {{ ref('int_record_pairs_scored') }}
-
-),
-
-levels as (
-
-    {%- for level, threshold in thresholds.items() %}
-    select
-        '{{ level }}' as threshold_level,
-        {{ threshold }} as threshold
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+{%- set records_relation = ref('int_person_records_standardized') %}
+{%- set pairs_relation = ref('int_record_pairs_scored') %}
+{%- if execute and load_relation(records_relation) is not none and load_relation(pairs_relation) is not none %}
+    {%- do create_scratch_table('cluster_records',
+        'select record_key, row_number() over (order by ' ~ code_point_order('record_key')
+        ~ ') as record_number from ' ~ records_relation) %}
+    {%- do create_scratch_table('cluster_links',
+        'select records_l.record_number as record_number_l, records_r.record_number as record_number_r,'
+        ~ ' pairs.match_probability from ' ~ pairs_relation ~ ' as pairs'
+        ~ ' inner join cluster_records as records_l on pairs.record_key_l = records_l.record_key'
+        ~ ' inner join cluster_records as records_r on pairs.record_key_r = records_r.record_key'
+        ~ ' where pairs.match_probability >= ' ~ (thresholds.values() | min)) %}
+    {%- set edges = [] %}
+    {%- for threshold in thresholds.values() %}
+        {%- do edges.append('select ' ~ loop.index ~ ' as level, record_number_l as node_a,'
+            ~ ' record_number_r as node_b from cluster_links where match_probability >= ' ~ threshold) %}
     {%- endfor %}
-
-),
+    {%- do connected_components(edges | join(' union all '), 'cluster_roots') %}
+{%- endif %}
+with
 
 numbered_records as (
 
-    select
-        record_key,
-        row_number() over (order by {{ code_point_order('record_key') }}) as record_number
-    from records
-
-),
-
--- Each pair linking at a level, once in each direction.
-numbered_pairs as (
-
-    select
-        records_l.record_number as record_number_l,
-        records_r.record_number as record_number_r,
-        pairs.match_probability
-    from pairs
-    inner join numbered_records as records_l on pairs.record_key_l = records_l.record_key
-    inner join numbered_records as records_r on pairs.record_key_r = records_r.record_key
+    select * from cluster_records
 
 ),
 
 links as (
 
-    select
-        levels.threshold_level,
-        numbered_pairs.record_number_l as record_number,
-        numbered_pairs.record_number_r as neighbour_number,
-        numbered_pairs.match_probability
-    from numbered_pairs
-    inner join levels on numbered_pairs.match_probability >= levels.threshold
-    union all
-    select
-        levels.threshold_level,
-        numbered_pairs.record_number_r as record_number,
-        numbered_pairs.record_number_l as neighbour_number,
-        numbered_pairs.match_probability
-    from numbered_pairs
-    inner join levels on numbered_pairs.match_probability >= levels.threshold
+    select * from cluster_links
 
 ),
 
-labels_0 as (
+roots as (
 
-    select distinct
-        threshold_level,
-        record_number,
-        record_number as label_number
-    from links
+    select * from cluster_roots
 
 ),
-{%- for round in range(1, rounds + 1) %}
-
-linked_{{ round }} as (
-
-    select
-        links.threshold_level,
-        links.record_number,
-        own.label_number as own_label,
-        neighbours.label_number as neighbour_label
-    from links
-    inner join labels_{{ round - 1 }} as own
-        on links.threshold_level = own.threshold_level and links.record_number = own.record_number
-    inner join labels_{{ round - 1 }} as neighbours
-        on links.threshold_level = neighbours.threshold_level and links.neighbour_number = neighbours.record_number
-
-),
-
-lowest_{{ round }}_0 as (
-
-    select
-        threshold_level,
-        record_number,
-        min(label_number) as label_number
-    from (
-        select
-            threshold_level,
-            record_number,
-            label_number
-        from labels_{{ round - 1 }}
-        union all
-        select
-            threshold_level,
-            record_number,
-            neighbour_label as label_number
-        from linked_{{ round }}
-        union all
-        select
-            threshold_level,
-            own_label as record_number,
-            neighbour_label as label_number
-        from linked_{{ round }}
-    ) as proposals
-    group by threshold_level, record_number
-
-),
-{%- for jump in range(1, jumps_per_round + 1) %}
-
-lowest_{{ round }}_{{ jump }} as (
-
-    select
-        lowest.threshold_level,
-        lowest.record_number,
-        parents.label_number
-    from lowest_{{ round }}_{{ jump - 1 }} as lowest
-    inner join lowest_{{ round }}_{{ jump - 1 }} as parents
-        on lowest.threshold_level = parents.threshold_level and lowest.label_number = parents.record_number
-
-),
-{%- endfor %}
-
-labels_{{ round }} as (
-
-    select * from lowest_{{ round }}_{{ jumps_per_round }}
-
-),
-{%- endfor %}
 
 -- The headline's match_probability: a record's strongest link at that threshold.
 strongest_links as (
@@ -171,43 +61,76 @@ strongest_links as (
     select
         record_number,
         max(match_probability) as match_probability
-    from links
-    where threshold_level = 'headline'
+    from (
+        select
+            record_number_l as record_number,
+            match_probability
+        from links
+        union all
+        select
+            record_number_r as record_number,
+            match_probability
+        from links
+    ) as linked
+    where match_probability >= {{ thresholds['headline'] }}
     group by record_number
 
 ),
-{%- for level in thresholds %}
 
-clusters_{{ level }} as (
+-- The records connected_components() gave another root, with that root's key at each level.
+root_keys as (
+
+    select
+        {%- for level in thresholds %}
+        max(case when roots.level = {{ loop.index }} then roots.root end) as {{ level }}_root,
+        max(case when roots.level = {{ loop.index }} then root_records.record_key end) as {{ level }}_root_key,
+        {%- endfor %}
+        roots.node as record_number
+    from roots
+    inner join numbered_records as root_records on roots.root = root_records.record_number
+    group by roots.node
+
+),
+
+-- A headline cluster's size: its root and the records hooked to it.
+cluster_sizes as (
+
+    select
+        root,
+        count(*) + 1 as cluster_size
+    from roots
+    where level = 1
+    group by root
+
+),
+
+clustered as (
 
     select
         numbered_records.record_number,
         numbered_records.record_key,
-        cluster_records.record_key as cluster_id
+        {%- for level in thresholds %}
+        coalesce(root_keys.{{ level }}_root_key, numbered_records.record_key) as {{ cluster_id_column(level) }},
+        {%- endfor %}
+        coalesce(root_keys.headline_root, numbered_records.record_number) as headline_root
     from numbered_records
-    left join labels_{{ rounds }} as labels
-        on labels.threshold_level = '{{ level }}' and numbered_records.record_number = labels.record_number
-    inner join numbered_records as cluster_records
-        on coalesce(labels.label_number, numbered_records.record_number) = cluster_records.record_number
+    left join root_keys on numbered_records.record_number = root_keys.record_number
 
 ),
-{%- endfor %}
 
 final as (
 
     select
-        clusters_headline.record_key,
-        clusters_headline.cluster_id,
-        count(*) over (partition by clusters_headline.cluster_id) as cluster_size,
+        clustered.record_key,
+        clustered.cluster_id,
+        coalesce(cluster_sizes.cluster_size, 1) as cluster_size,
         strongest_links.match_probability,
         {%- for level in thresholds if level != 'headline' %}
-        clusters_{{ level }}.cluster_id as {{ cluster_id_column(level) }}{% if not loop.last %},{% endif %}
+        clustered.{{ cluster_id_column(level) }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from clusters_headline
-    left join strongest_links on clusters_headline.record_number = strongest_links.record_number
-    {%- for level in thresholds if level != 'headline' %}
-    inner join clusters_{{ level }} on clusters_headline.record_number = clusters_{{ level }}.record_number
-    {%- endfor %}
+    from clustered
+    left join cluster_sizes on clustered.headline_root = cluster_sizes.root
+    left join strongest_links on clustered.record_number = strongest_links.record_number
 
 )
 
