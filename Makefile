@@ -61,15 +61,17 @@ PUBLISH = $(PY) -m crm_quality.publish
 # $(call run_build,RAW_DIR,WAREHOUSE,TARGET_PATH,VARS[,-- MORE DBT ARGS])
 run_build = $(PY) -m crm_quality.build --raw-dir $(1) --warehouse $(2) --target $(TARGET) \
 	--target-path $(3) --vars '$(4)' $(5)
+# The published warehouse the headline and the report read.
+PUBLISHED = --target $(TARGET) $(if $(filter duckdb,$(TARGET)),--warehouse $(CRM_DUCKDB_PATH))
 build: setup
 	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
 	status=0; \
 	$(call run_build,$(CRM_RAW_DIR),$(CRM_DUCKDB_PATH),$(TARGET_DIR),$(BUILD_VARS)) || status=$$?; \
-	if [ -f $(CRM_DUCKDB_PATH) ]; then \
-		$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) || status=1; \
-		$(PY) -m crm_quality.report --warehouse $(CRM_DUCKDB_PATH) --out $(REPORT) || status=1; \
+	if [ $(TARGET) = postgres ] || [ -f $(CRM_DUCKDB_PATH) ]; then \
+		$(PY) -m crm_quality.headline $(PUBLISHED) || status=1; \
+		$(PY) -m crm_quality.report $(PUBLISHED) --out $(REPORT) || status=1; \
 		if [ $$status -ne 0 ]; then \
-			$(PY) -m crm_quality.headline --warehouse $(CRM_DUCKDB_PATH) --failing-tests $(RUN_RESULTS) >&2; \
+			$(PY) -m crm_quality.headline $(PUBLISHED) --failing-tests $(RUN_RESULTS) >&2; \
 		fi; \
 	fi; exit $$status
 

@@ -26,7 +26,6 @@ from python_checks.dbt_runner import AS_OF_DATE, dbt_environment
 PYTHON_MODELS = (
     "int_person_records_standardized",
     "int_orders_standardized",
-    "int_person_records_clustered",
 )
 # Floating-point sums and averages may differ in their last bits between engines (summation
 # order); numbers agree when within this relative (or, near zero, absolute) difference.

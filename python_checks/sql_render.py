@@ -68,3 +68,25 @@ def compiled_sql(inline_sql: str, target: str = "duckdb", environment: dict | No
     if not result.success:
         raise RuntimeError(f"dbt could not compile for {target!r}: {result.exception}")
     return result.result.results[0].node.compiled_code
+
+
+def render_duckdb_path() -> Path:
+    """The DuckDB file compiled_sql and run_models use on the duckdb target."""
+    return _WORK / "render.duckdb"
+
+
+def run_models(selection: str, target: str = "duckdb", environment: dict | None = None) -> None:
+    """`dbt run --select selection` on `target`, reading whatever tables its refs name there
+    (on DuckDB, in render_duckdb_path()): for a model whose SQL runs queries while it compiles,
+    which compiled_sql cannot capture."""
+    extra = dict(environment or {})
+    manifest = _manifest(target, tuple(sorted(extra.items())))
+    with _environment(target, extra):
+        result = dbtRunner(manifest=manifest).invoke(
+            ["run", "--select", selection, *_arguments(target)]
+        )
+    if not result.success:
+        messages = [node.message for node in getattr(result.result, "results", [])]
+        raise RuntimeError(
+            f"dbt run of {selection!r} on {target!r} failed: {result.exception or messages}"
+        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,12 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI
 
 from crm_quality.matching.blocking import DEFAULT_MAX_PAIRS_PER_RECORD
-from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 from crm_quality.matching.features import feature_select_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.profile import (
@@ -162,14 +160,3 @@ def registry_row(model: dict[str, Any]) -> pa.Table:
         "model_json": text,
     }
     return pa.Table.from_pylist([row], schema=registry_schema())
-
-
-def cluster_records_at_thresholds(
-    records: duckdb.DuckDBPyRelation,
-    pairs: duckdb.DuckDBPyRelation,
-    thresholds: Mapping[str, float],
-) -> pd.DataFrame:
-    """Every record with its cluster at each named threshold (see clusters.py)."""
-    keys = records.project("record_key").to_arrow_table().column("record_key")
-    links = pairs.project("record_key_l, record_key_r, match_probability").to_arrow_table()
-    return cluster_pairs_at_thresholds(keys, links, thresholds)

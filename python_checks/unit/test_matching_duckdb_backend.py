@@ -8,7 +8,6 @@ import pytest
 
 from crm_quality.matching.duckdb_backend import (
     TrainingOptions,
-    cluster_records_at_thresholds,
     registry_schema,
     train_or_reuse,
 )
@@ -93,26 +92,3 @@ def test_a_model_is_reused_until_the_data_drifts_or_retraining_is_asked_for(sess
     session.execute("update records set email = null, phone = null")
     drifted = train_or_reuse(session, records, registry, options, max_key_group_size=20)
     assert drifted.column("training_reason").to_pylist() == ["the compared fields changed"]
-
-
-def test_clusters_come_from_the_pair_relation(session):
-    session.register("records", standardized(ROWS))
-    session.register(
-        "pairs",
-        pd.DataFrame(
-            {
-                "record_key_l": ["billing:A1"],
-                "record_key_r": ["crm:C1"],
-                "match_probability": [0.95],
-            }
-        ),
-    )
-    clusters = cluster_records_at_thresholds(
-        session.table("records"), session.table("pairs"), {"headline": 0.9, "strict": 0.99}
-    ).set_index("record_key")
-    assert clusters["headline_cluster_id"].to_dict() == {
-        "billing:A1": "billing:A1",
-        "crm:C1": "billing:A1",
-        "crm:C2": "crm:C2",
-    }
-    assert clusters.loc["crm:C1", "strict_cluster_id"] == "crm:C1"
