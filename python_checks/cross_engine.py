@@ -24,8 +24,6 @@ from python_checks.dbt_runner import AS_OF_DATE, DBT, REPO_ROOT, dbt_environment
 
 # The dbt models still in Python (DuckDB only): the one list to shrink as each becomes SQL.
 PYTHON_MODELS = (
-    "int_person_records_standardized",
-    "int_orders_standardized",
     "int_phones_rejudged",
     "int_matching_models",
     "int_person_records_clustered",
