@@ -154,7 +154,7 @@ def _publish(
     if target == "postgres":
         from crm_quality import publish_postgres
 
-        incomplete = publish_postgres.publish(live, run_results)
+        incomplete = publish_postgres.publish(live, run_results, publish_postgres.DROP_WAIT_SECONDS)
         kept, kept_build = f"schema {live}", publish_postgres.building_schema(live)
     else:
         incomplete = publish.publish(_at_root(warehouse), run_results)

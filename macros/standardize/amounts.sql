@@ -39,7 +39,7 @@
     amount_cleaned as {{ materialized_cte() }} (
         select
             {{ column }} as raw_value,
-            {{ value_text_cleaned(column) }} as amount_text
+            {{ clean_text_expression(column) }} as amount_text
         from {{ relation }}
     ),
 

@@ -45,12 +45,12 @@
     date_cleaned as {{ materialized_cte() }} (
         select
             raw_value,
-            case when lower(date_text) not in (select placeholder from date_placeholders) then date_text end
+            case when {{ placeholder_fold('date_text') }} not in (select placeholder from date_placeholders) then date_text end
                 as date_text
         from (
             select
                 {{ column }} as raw_value,
-                {{ value_text_cleaned(column) }} as date_text
+                {{ clean_text_expression(column) }} as date_text
             from {{ relation }}
         ) as cleaned
     ),

@@ -6,37 +6,8 @@
     email and email_domain are null unless valid, as in standardize_people.
 -#}
 
-{#-
-    clean_text of crm_quality/standardize/text.py: invisible format and control characters
-    dropped, NFC, every run of Python whitespace one space, trimmed. The literal characters
-    are built here from escapes: a SQL string holds them the same on every engine.
-    TODO(issue 11): one copy with clean_text in macros/standardize/text.sql once merged.
--#}
-{% macro value_text_cleaned(expression) -%}
-    {%- set invisible = "\u200b\u2060\ufeff\u00ad\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" -%}
-    {%- set whitespace = "\t-\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000" -%}
-    nullif(
-        {{ regex_replace_all(
-            regex_replace_all(unicode_nfc(regex_replace_all(expression, '[' ~ invisible ~ ']+', '')), '[' ~ whitespace ~ ']+', ' '),
-            '^ | $',
-            ''
-        ) }},
-        ''
-    )
-{%- endmacro %}
-
-{#-
-    The placeholders of one field type (seeds/placeholder_values.csv: its own rows and the
-    'any' rows), lower-cased as the cleaned text is compared. A query, for `in (...)`.
-    TODO(issue 11): the placeholder test of clean_text (macros/standardize/text.sql).
--#}
-{% macro placeholder_rows_of(field_type, placeholders=none) -%}
-    select distinct lower(trim(value)) as placeholder
-    from {{ placeholders if placeholders is not none else ref('placeholder_values') }}
-    where lower(trim(field_type)) in ('any', '{{ field_type }}')
-{%- endmacro %}
-
-{#- One unwrapping pass of standardize_email's loop (email.py `_unwrap`) before its clean_text:
+{#- One unwrapping pass of standardize_email's loop (email.py `_unwrap`) before its clean_text
+    (clean_text_expression, macros/standardize/text.sql):
     'mailto:' prefixes, the last <...> of a text ending in '>', '<', '>' and spaces at the ends,
     'mailto:' again, lower case. Applied to a fixed point it changes nothing. -#}
 {% macro email_unwrapped(expression) -%}
@@ -86,12 +57,12 @@
     email_cleaned as {{ materialized_cte() }} (
         select
             raw_value,
-            case when lower(email_text) not in (select placeholder from email_placeholders) then email_text end
+            case when {{ placeholder_fold('email_text') }} not in (select placeholder from email_placeholders) then email_text end
                 as email_text
         from (
             select
                 {{ column }} as raw_value,
-                {{ value_text_cleaned(column) }} as email_text
+                {{ clean_text_expression(column) }} as email_text
             from {{ relation }}
         ) as cleaned
     ),
@@ -117,12 +88,12 @@
     email_pass_{{ pass }} as {{ materialized_cte() }} (
         select
             raw_value,
-            case when lower(unwrapped) not in (select placeholder from email_placeholders) then unwrapped end
+            case when {{ placeholder_fold('unwrapped') }} not in (select placeholder from email_placeholders) then unwrapped end
                 as email_text
         from (
             select
                 raw_value,
-                {{ value_text_cleaned(email_unwrapped('email_text')) }} as unwrapped
+                {{ clean_text_expression(email_unwrapped('email_text')) }} as unwrapped
             from email_pass_{{ pass - 1 }}
         ) as unwrapping
     ),

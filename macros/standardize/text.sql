@@ -14,13 +14,14 @@
     {{ return([(9, 13), (28, 32), (133, 133), (160, 160), (5760, 5760), (8192, 8202), (8232, 8233), (8239, 8239), (8287, 8287), (12288, 12288)]) }}
 {% endmacro %}
 
-{#- Trimmed, NFC, single-spaced text ('' when nothing is left); placeholders are not
-    judged here. -#}
+{#- clean_text of crm_quality/standardize/text.py without its placeholder test: invisible
+    characters dropped, NFC, every run of Python whitespace one space, trimmed; null when
+    nothing is left. drop_placeholder adds the placeholder test. -#}
 {% macro clean_text_expression(expression) %}
-    trim(regexp_replace(
+    nullif(trim(regexp_replace(
         {{ crm_quality.nfc("regexp_replace(" ~ expression ~ ", '" ~ crm_quality.unicode_class(crm_quality.deleted_characters()) ~ "', '', 'g')") }},
         '{{ crm_quality.unicode_class(crm_quality.whitespace_characters()) }}+', ' ', 'g'
-    ))
+    )), '')
 {% endmacro %}
 
 {#- Python's casefold() where it matters for placeholders (they are ASCII): the
@@ -34,21 +35,22 @@
     {{ folded }}
 {% endmacro %}
 
-{#- The placeholders of one field type (the seed's 'any' rows included), as a subquery. -#}
-{% macro placeholder_values_of(field_type) %}
-    (
-        select lower(trim(placeholders.value))
-        from {{ ref('placeholder_values') }} as placeholders
-        where placeholders.value is not null and placeholders.field_type in ('any', '{{ field_type }}')
-    )
-{% endmacro %}
+{#- The placeholders of one field type (seeds/placeholder_values.csv: its own rows and the
+    'any' rows), trimmed and lower-cased (they are ASCII, so casefold() is lower()), as a
+    query with the column `placeholder`; `placeholders` replaces the seed (tests). -#}
+{% macro placeholder_rows_of(field_type, placeholders=none) -%}
+    select distinct lower(trim(value)) as placeholder
+    from {{ placeholders if placeholders is not none else ref('placeholder_values') }}
+    where value is not null and lower(trim(field_type)) in ('any', '{{ field_type }}')
+{%- endmacro %}
 
-{#- clean_text() on cleaned-but-unjudged text: null when empty or a placeholder. -#}
-{% macro drop_placeholder(cleaned, field_type) %}
+{#- clean_text_expression() text judged for placeholders: null when a placeholder of
+    field_type. -#}
+{% macro drop_placeholder(cleaned, field_type, placeholders=none) %}
     case
-        when {{ cleaned }} = '' then null
-        when {{ crm_quality.placeholder_fold(cleaned) }} in {{ crm_quality.placeholder_values_of(field_type) }} then null
-        else {{ cleaned }}
+        when {{ crm_quality.placeholder_fold(cleaned) }}
+            not in ({{ crm_quality.placeholder_rows_of(field_type, placeholders) }})
+            then {{ cleaned }}
     end
 {% endmacro %}
 

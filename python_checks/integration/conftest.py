@@ -40,6 +40,6 @@ def cross_engine_builds(tmp_path_factory, postgres_env) -> dict:
     duck = run_dbt(["build"], root / "raw", root / "duckdb")
     assert duck.returncode == 0, duck.output[-4000:]
     postgres = cross_engine.build_on_postgres(
-        ["build"], root / "raw", duck.warehouse, root / "postgres-1", postgres_env
+        ["build"], root / "raw", root / "postgres-1", postgres_env
     )
     return {"root": root, "duckdb": duck, "postgres": postgres, "env": postgres_env}

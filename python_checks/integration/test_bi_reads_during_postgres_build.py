@@ -23,9 +23,10 @@ import sqlalchemy
 from sqlalchemy.pool import NullPool
 
 from crm_quality import publish_postgres
+from crm_quality.build import run_build
 from crm_quality.warehouse_roles import BI_READER, DATA_STEWARD
 from python_checks import cross_engine
-from python_checks.dbt_runner import REPO_ROOT, generate_demo, run_dbt
+from python_checks.dbt_runner import AS_OF_DATE, REPO_ROOT, dbt_environment, generate_demo, run_dbt
 from python_checks.integration.test_bi_reads_during_build import PAUSE_SECONDS, read_figures
 
 pytestmark = pytest.mark.integration
@@ -75,33 +76,24 @@ def read_until_stopped(environment: dict, out: str, stop, keep_connection: bool)
         held.close()
 
 
-def publish_command(command: list[str], environment: dict) -> str:
-    finished = subprocess.run(
-        [sys.executable, "-m", "crm_quality.publish", *command, "--target", "postgres"],
-        cwd=REPO_ROOT, env={**os.environ, **environment}, capture_output=True, text=True,
-    )  # fmt: skip
-    assert finished.returncode == 0, finished.stderr
-    return finished.stdout.strip()
-
-
-def build_and_publish(
-    raw_dir: Path, duckdb_build: Path, work_dir: Path, environment: dict, manifest: Path
-) -> subprocess.CompletedProcess:
-    """prepare → load and dbt build into the building schemas → publish, as a PostgreSQL
-    `make build` runs them."""
-    building = publish_command(["prepare", "--manifest", str(manifest)], environment)
-    assert building == publish_postgres.building_schema(LIVE)
-    build = cross_engine.build_on_postgres(
-        ["build", *FIGURES_ONLY], raw_dir, duckdb_build, work_dir, environment,
-        schema=building,
-    )  # fmt: skip
-    assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-2000:]
-    run_results = work_dir / "target" / "run_results.json"
-    publish_command(
-        ["publish", "--run-results", str(run_results), "--drop-wait", str(DROP_WAIT_SECONDS)],
-        environment,
+def build_and_publish(raw_dir: Path, work_dir: Path, environment: dict) -> None:
+    """A PostgreSQL build as `make build TARGET=postgres` runs it: prepare the building schemas,
+    load, build, train, build, publish (crm_quality.build.run_build)."""
+    built = run_build(
+        raw_dir,
+        target="postgres",
+        variables=json.dumps({"as_of_date": AS_OF_DATE}),
+        target_path=work_dir / "target",  # one for both builds: the second reads the manifest
+        log_path=work_dir / "logs",
+        dbt_args=FIGURES_ONLY,
+        declared_dir=work_dir / "declared",
+        environment={
+            **dbt_environment(raw_dir, work_dir, work_dir / "unused.duckdb"),
+            **environment,
+        },
     )
-    return build
+    assert built.returncode == 0, built.output[-4000:]
+    assert "not published" not in built.output
 
 
 def current_figures(environment: dict) -> list[float]:
@@ -122,21 +114,14 @@ def environment(postgres_env) -> dict[str, str]:
 def reads_during_build(tmp_path_factory, environment) -> dict:
     """Build data A, then data B while two readers read; the figures of A and B, every read."""
     root = tmp_path_factory.mktemp("bi-reads-postgres")
-    duckdb_builds = {}
     # Same seed, fewer people: other figures, and a matching model as cheap to score.
     for name, people in (("a", 300), ("b", 240)):
         generate_demo(root / f"raw_{name}", people=people, seed=3)
-        run = run_dbt(
-            ["build", *FIGURES_ONLY],
-            root / f"raw_{name}",
-            root / f"duckdb_{name}",
-        )
-        assert run.returncode == 0, run.output[-4000:]
-        duckdb_builds[name] = run.warehouse
-    manifest = root / "postgres_a" / "target" / "manifest.json"
-    build_and_publish(
-        root / "raw_a", duckdb_builds["a"], root / "postgres_a", environment, manifest
-    )
+    duckdb_b = run_dbt(["build", *FIGURES_ONLY], root / "raw_b", root / "duckdb_b")
+    assert duckdb_b.returncode == 0, duckdb_b.output[-4000:]
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(publish_postgres, "DROP_WAIT_SECONDS", DROP_WAIT_SECONDS)
+    build_and_publish(root / "raw_a", root / "postgres", environment)
     figures_a = current_figures(environment)
 
     spawn = multiprocessing.get_context("spawn")
@@ -151,9 +136,8 @@ def reads_during_build(tmp_path_factory, environment) -> dict:
     for reader in readers.values():
         reader.start()
     time.sleep(3)  # both readers have read A before the build starts
-    build_and_publish(
-        root / "raw_b", duckdb_builds["b"], root / "postgres_b", environment, manifest
-    )
+    build_and_publish(root / "raw_b", root / "postgres", environment)
+    monkeypatch.undo()
     time.sleep(3)  # and read on after it published
     stop.set()
     for reader in readers.values():
@@ -169,7 +153,7 @@ def reads_during_build(tmp_path_factory, environment) -> dict:
         "a": figures_a,
         "b": current_figures(environment),
         "reads": reads,
-        "duckdb_b": duckdb_builds["b"],
+        "duckdb_b": duckdb_b.warehouse,
         "root": root,
     }
 

@@ -70,15 +70,19 @@ def test_rounding_types_and_safe_casts(engine: str, postgres_env: dict[str, str]
         " {{ round_double('cast(-0.00004 as ' ~ type_double() ~ ')', 4) }},"
         " {{ safe_cast('decimal_text', 'double precision') }},"
         " {{ safe_cast('comma_text', 'integer') }},"
-        " {{ safe_cast('day_text', 'date') }}, {{ safe_cast('3', 'integer') }}"
+        " {{ safe_cast('day_text', 'date') }}, {{ safe_cast('3', 'integer') }},"
+        " cast({{ safe_cast('day_text', 'date') }} as {{ type_timestamp_seconds() }})"
         # From a table function: PostgreSQL would evaluate casts of literals while planning.
         " from unnest(array['12.5']) as decimals (decimal_text)"
         " cross join unnest(array['12,5']) as commas (comma_text)"
         " cross join unnest(array['2024-02-29']) as days (day_text)"
     )
-    ((rounded, rounded_to_zero, number, refused, day, integer),) = _run(sql, engine, postgres_env)
+    ((rounded, rounded_to_zero, number, refused, day, integer, midnight),) = _run(
+        sql, engine, postgres_env
+    )
     assert (rounded, abs(rounded_to_zero), number, refused) == (2.3457, 0.0, 12.5, None)
     assert (day.isoformat(), integer) == ("2024-02-29", 3)
+    assert midnight.isoformat() == "2024-02-29T00:00:00"
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -48,7 +48,7 @@ def _compared_tables(duck: DbtRun) -> list[tuple[str, str]]:
         "select table_name from information_schema.tables where table_schema = 'main'"
         " order by table_name"
     )
-    tables = [("main", name) for (name,) in main if name not in cross_engine.PYTHON_MODELS]
+    tables = [("main", name) for (name,) in main]
     return tables + [(RESTRICTED_SCHEMA, name) for name in restricted_marts()]
 
 
@@ -117,7 +117,6 @@ def test_every_mart_is_identical_on_both_engines(cross_engine_builds) -> None:
 def test_postgres_trains_the_same_model_through_the_training_step(cross_engine_builds) -> None:
     """int_matching_models is no copied table: the PostgreSQL build's training step trained it
     on PostgreSQL's records, and it is the model the DuckDB build trained."""
-    assert "int_matching_models" not in cross_engine.PYTHON_MODELS
     assert "matching: trained model" in cross_engine_builds["postgres"].stdout
     registry = (
         "select model_id, training_record_count, training_reason, model_json"
@@ -131,8 +130,8 @@ def test_postgres_trains_the_same_model_through_the_training_step(cross_engine_b
 
 def test_a_second_postgres_build_extends_the_history(cross_engine_builds) -> None:
     second = cross_engine.build_on_postgres(
-        ["build"], cross_engine_builds["root"] / "raw", cross_engine_builds["duckdb"].warehouse,
-        cross_engine_builds["root"] / "postgres-2", cross_engine_builds["env"],
+        ["build"], cross_engine_builds["root"] / "raw", cross_engine_builds["root"] / "postgres-2",
+        cross_engine_builds["env"],
     )  # fmt: skip
     assert second.returncode == 0, (second.stdout + second.stderr)[-4000:]
     with cross_engine.connect_postgres(cross_engine_builds["env"]) as postgres:
@@ -158,3 +157,15 @@ def test_a_second_postgres_build_extends_the_history(cross_engine_builds) -> Non
     assert (builds_seen, test_runs) == (2, 2)
     assert changed == []  # the same data measures the same
     assert judged > 0
+
+
+def test_every_model_is_sql(cross_engine_builds) -> None:
+    """dbt-postgres runs no Python models: the PostgreSQL build is the whole project."""
+    manifest = json.loads(
+        (cross_engine_builds["root"] / "postgres-1" / "target" / "manifest.json").read_text()
+    )
+    python = [
+        node["name"] for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["language"] != "sql"
+    ]  # fmt: skip
+    assert python == []

@@ -25,7 +25,6 @@ def aggregate_marts(builds: dict) -> list[str]:
         node["name"] for node in _manifest(builds)["nodes"].values()
         if node["resource_type"] == "model" and node["schema"] == "main"
         and BI_READER in node["config"].get("grants", {}).get("select", [])
-        and node["name"] not in cross_engine.PYTHON_MODELS
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 
 from crm_quality.standardize import names
-from crm_quality.standardize.frame import Lookups, standardize_people
+from crm_quality.standardize.frame import Lookups
 from crm_quality.standardize.unicode_table import rows as unicode_rows
 from python_checks.sql_render import compiled_sql
 from python_checks.sql_standardize_corpus import (
@@ -224,73 +224,3 @@ def test_unicode_seed_is_current():
         stored = [tuple(row) for row in list(csv.reader(handle))[1:]]
     assert stored == [tuple(str(cell) for cell in row) for row in unicode_rows()]
     assert unicodedata.unidata_version == "14.0.0"
-
-
-# How the lead's int_person_records_standardized can call the macros: one distinct-value
-# relation per field, joined back on the raw value; a null raw value is 'missing'.
-MODEL_DRAFT = """
-with records as (select * from records_input),
-first_names as ({{ crm_quality.standardized_names('records', 'first_name_raw', nicknames=true) }}),
-last_names as ({{ crm_quality.standardized_names('records', 'last_name_raw') }}),
-streets as ({{ crm_quality.standardized_street_addresses('records', 'street_address_raw') }}),
-cities as ({{ crm_quality.standardized_cities('records', 'city_raw') }}),
-postal_codes as ({{ crm_quality.standardized_postal_codes('records', 'postal_code_raw') }}),
-countries as ({{ crm_quality.standardized_countries('records', 'country_raw') }})
-select
-    records.record_id,
-    first_names.standardized as first_name,
-    first_names.name_key as first_name_key,
-    coalesce(first_names.status, 'missing') as first_name_status,
-    last_names.standardized as last_name,
-    last_names.name_key as last_name_key,
-    coalesce(last_names.status, 'missing') as last_name_status,
-    streets.standardized as street_address,
-    coalesce(streets.status, 'missing') as street_address_status,
-    cities.standardized as city,
-    coalesce(cities.status, 'missing') as city_status,
-    postal_codes.standardized as postal_code,
-    coalesce(postal_codes.status, 'missing') as postal_code_status,
-    countries.standardized as country,
-    coalesce(countries.status, 'missing') as country_status
-from records
-left join first_names on records.first_name_raw = first_names.raw_value
-left join last_names on records.last_name_raw = last_names.raw_value
-left join streets on records.street_address_raw = streets.raw_value
-left join cities on records.city_raw = cities.raw_value
-left join postal_codes on records.postal_code_raw = postal_codes.raw_value
-left join countries on records.country_raw = countries.raw_value
-"""
-
-_MODEL_COLUMNS = (
-    "first_name", "first_name_key", "first_name_status", "last_name", "last_name_key",
-    "last_name_status", "street_address", "street_address_status", "city", "city_status",
-    "postal_code", "postal_code_status", "country", "country_status",
-)  # fmt: skip
-
-
-def test_model_draft_gives_standardize_people_columns(duckdb_connection, loaded_lookups):
-    """The draft model above, on records with every field's edge cases and nulls, gives
-    frame.standardize_people's columns wherever the values agree (known edge divergences
-    excepted)."""
-    width = max(len(values) for values in EDGE_CASES.values())
-    records = pd.DataFrame({
-        f"{field}_raw": [*EDGE_CASES[field], None] + [None] * (width - len(EDGE_CASES[field]))
-        for field in FIELDS
-    }).replace({"": None})  # fmt: skip
-    for column in ("email_raw", "phone_raw", "birth_date_raw"):
-        records[column] = None
-    records.insert(0, "record_id", range(len(records)))
-    duckdb_connection.register("records_frame", records)
-    duckdb_connection.execute("create or replace temp table records_input as from records_frame")
-    sql = compiled_sql(MODEL_DRAFT, "duckdb")
-    result = duckdb_connection.sql(sql).df().sort_values("record_id").reset_index(drop=True)
-    expected = standardize_people(records, loaded_lookups, as_of=pd.Timestamp("2026-06-30"))
-    known = set().union(*KNOWN_DIVERGENCES.values())
-    for column in _MODEL_COLUMNS:
-        field = column.removesuffix("_status").removesuffix("_key")
-        keep = ~records[f"{field}_raw"].isin(known)
-        assert _plain(result[column][keep]) == _plain(expected[column][keep]), column
-
-
-def _plain(column: pd.Series) -> list[object]:
-    return [None if pd.isna(value) else value for value in column.tolist()]

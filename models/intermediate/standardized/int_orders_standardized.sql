@@ -1,0 +1,59 @@
+-- Orders with the order date and the amount parsed, as crm_quality.warehouse.standardize_orders
+-- (the reference) does it. Each distinct raw value is standardized once and joined back; a
+-- null raw value is 'missing' without a lookup. order_date stays a midnight timestamp, as
+-- the Python model wrote it; amount is decimal(18, 2).
+with
+
+orders as (
+
+    select * from {{ ref('stg_billing__orders') }}
+
+),
+
+order_dates as (
+
+    select distinct order_date_raw from orders
+    where order_date_raw is not null
+
+),
+
+amounts as (
+
+    select distinct amount_raw from orders
+    where amount_raw is not null
+
+),
+
+order_dates_standardized as (
+
+    {{ standardize_date_values(
+        'order_dates', 'order_date_raw', 'order_date',
+        as_of=build_setting('as_of_date'),
+        future_slack_days=build_setting('future_slack_days', 'integer'),
+        earliest=build_setting('min_order_date', 'date')
+    ) }}
+
+),
+
+amounts_standardized as (
+
+    {{ standardize_amount_values('amounts', 'amount_raw') }}
+
+),
+
+final as (
+
+    select
+        orders.*,
+        cast(order_dates_standardized.order_date as {{ type_timestamp_seconds() }}) as order_date,
+        coalesce(order_dates_standardized.order_date_status, 'missing') as order_date_status,
+        amounts_standardized.amount,
+        coalesce(amounts_standardized.amount_status, 'missing') as amount_status
+
+    from orders
+    left join order_dates_standardized on orders.order_date_raw = order_dates_standardized.order_date_raw
+    left join amounts_standardized on orders.amount_raw = amounts_standardized.amount_raw
+
+)
+
+select * from final

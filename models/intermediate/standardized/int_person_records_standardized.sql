@@ -1,0 +1,172 @@
+-- Every person record with each field standardized beside its raw value, as
+-- crm_quality.standardize.frame.standardize_people (the reference) does it. Values repeat,
+-- so the macros standardize each distinct raw value once and the results are joined back
+-- on the raw value; a null raw value is 'missing' without a lookup (an equality join keeps
+-- hash joins on PostgreSQL). Dates stay midnight timestamps, as the Python model wrote them.
+{%- set as_of = build_setting('as_of_date') %}
+with
+
+records as (
+
+    select * from {{ ref('int_person_records_unioned') }}
+
+),
+
+first_names as (
+
+    {{ standardized_names('records', 'first_name_raw', nicknames=true) }}
+
+),
+
+last_names as (
+
+    {{ standardized_names('records', 'last_name_raw') }}
+
+),
+
+emails as (
+
+    select distinct email_raw from records
+    where email_raw is not null
+
+),
+
+emails_standardized as (
+
+    {{ standardize_email_values('emails', 'email_raw') }}
+
+),
+
+street_addresses as (
+
+    {{ standardized_street_addresses('records', 'street_address_raw') }}
+
+),
+
+cities as (
+
+    {{ standardized_cities('records', 'city_raw') }}
+
+),
+
+postal_codes as (
+
+    {{ standardized_postal_codes('records', 'postal_code_raw') }}
+
+),
+
+countries as (
+
+    {{ standardized_countries('records', 'country_raw') }}
+
+),
+
+-- A national number means different things in different countries: phones are judged per
+-- (raw phone, standardized country) pair.
+phone_pairs as (
+
+    select distinct
+        records.phone_raw,
+        countries.standardized as country
+    from records
+    left join countries on records.country_raw = countries.raw_value
+    where records.phone_raw is not null
+
+),
+
+phones as (
+
+    {{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country') }}
+
+),
+
+birth_dates as (
+
+    select distinct birth_date_raw from records
+    where birth_date_raw is not null
+
+),
+
+birth_dates_standardized as (
+
+    {{ standardize_birth_date_values(
+        'birth_dates', 'birth_date_raw',
+        as_of=as_of,
+        min_birth_date=build_setting('min_birth_date', 'date'),
+        max_age_years=build_setting('max_age_years', 'integer')
+    ) }}
+
+),
+
+-- created_at and updated_at share one parse: the same texts recur in both.
+touch_times as (
+
+    select created_at_raw as touched_at_raw from records
+    where created_at_raw is not null
+    union
+    select updated_at_raw as touched_at_raw from records
+    where updated_at_raw is not null
+
+),
+
+touch_times_standardized as (
+
+    {{ standardize_timestamp_values(
+        'touch_times', 'touched_at_raw', 'touched_at',
+        as_of=as_of,
+        future_slack_days=build_setting('future_slack_days', 'integer')
+    ) }}
+
+),
+
+final as (
+
+    select
+        records.*,
+        first_names.standardized as first_name,
+        first_names.name_key as first_name_key,
+        coalesce(first_names.status, 'missing') as first_name_status,
+        last_names.standardized as last_name,
+        last_names.name_key as last_name_key,
+        coalesce(last_names.status, 'missing') as last_name_status,
+        emails_standardized.email,
+        emails_standardized.email_domain,
+        coalesce(emails_standardized.is_disposable_email, false) as is_disposable_email,
+        coalesce(emails_standardized.email_status, 'missing') as email_status,
+        phones.phone,
+        phones.phone_key,
+        coalesce(phones.phone_status, 'missing') as phone_status,
+        street_addresses.standardized as street_address,
+        coalesce(street_addresses.status, 'missing') as street_address_status,
+        cities.standardized as city,
+        coalesce(cities.status, 'missing') as city_status,
+        postal_codes.standardized as postal_code,
+        coalesce(postal_codes.status, 'missing') as postal_code_status,
+        countries.standardized as country,
+        coalesce(countries.status, 'missing') as country_status,
+        cast(birth_dates_standardized.birth_date as {{ type_timestamp_seconds() }}) as birth_date,
+        coalesce(birth_dates_standardized.birth_date_status, 'missing') as birth_date_status,
+        created.touched_at as created_at,
+        coalesce(created.touched_at_status, 'missing') as created_at_status,
+        updated.touched_at as updated_at,
+        coalesce(updated.touched_at_status, 'missing') as updated_at_status
+
+    from records
+    left join first_names on records.first_name_raw = first_names.raw_value
+    left join last_names on records.last_name_raw = last_names.raw_value
+    left join emails_standardized on records.email_raw = emails_standardized.email_raw
+    left join countries on records.country_raw = countries.raw_value
+    left join phones
+        on
+            records.phone_raw = phones.phone_raw
+            and coalesce(countries.standardized, '') = coalesce(phones.phone_region, '')
+    left join street_addresses on records.street_address_raw = street_addresses.raw_value
+    left join cities on records.city_raw = cities.raw_value
+    left join postal_codes on records.postal_code_raw = postal_codes.raw_value
+    left join birth_dates_standardized on records.birth_date_raw = birth_dates_standardized.birth_date_raw
+    left join touch_times_standardized as created on records.created_at_raw = created.touched_at_raw
+    left join touch_times_standardized as updated on records.updated_at_raw = updated.touched_at_raw
+
+)
+
+select * from final
