@@ -8,18 +8,9 @@ diagnostics as (
 
 ),
 
-models as (
-
-    select * from {{ ref('int_matching_models') }}
-
-),
-
 in_use as (
 
-    select model_id
-    from models
-    order by trained_at desc, model_id desc
-    limit 1
+    select model_id from {{ ref('int_matching_model_in_use') }}
 
 ),
 

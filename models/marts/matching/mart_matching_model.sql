@@ -3,18 +3,9 @@
 -- model (fewer than two records to train on) the row says so, and identification is weak.
 with
 
-models as (
-
-    select * from {{ ref('int_matching_models') }}
-
-),
-
 in_use as (
 
-    select *
-    from models
-    order by trained_at desc, model_id desc
-    limit 1
+    select * from {{ ref('int_matching_model_in_use') }}
 
 ),
 
