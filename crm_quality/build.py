@@ -294,7 +294,8 @@ def run_build(
     complete = len(phases) == 2 and not failed_nodes(merged)
     if len(phases) == 2:
         try:
-            result.output += _publish(target, warehouse, run_results, publishing, live)
+            with _environ(environment):  # psycopg reads the PG* variables there
+                result.output += _publish(target, warehouse, run_results, publishing, live)
         except publish.PublishError as error:
             result.output += f"publish: {error}\n"
             complete = False
