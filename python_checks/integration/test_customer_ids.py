@@ -23,14 +23,8 @@ SEED = 20261201
 XREF = "select record_key, customer_id from customer_xref"
 MAP = "select * from customer_id_map order by issued_customer_id"
 REMOVED_CRM_ROWS = 40
-ID_MODELS = [
-    "build",
-    "--select",
-    "+customer_xref +customer_id_map",
-    "--exclude-resource-type",
-    "test",
-    "unit_test",
-]
+# A whole build (the matching training step runs between its two dbt selections), tests left out.
+ID_MODELS = ["build", "--exclude-resource-type", "test", "unit_test"]
 
 
 def read_rows(path: Path) -> list[list[str]]:
