@@ -112,7 +112,12 @@
             and {{ crm_quality.code_point('characters.character') }} not between 11360 and 11391
             and coalesce(folds.is_letter, true)
         ), false) as is_latin
-    from {{ relation }} as texts
+    {# Filtered before the split: filtered after it, DuckDB may split every text first
+        (a 100,000-character ASCII name ran out of memory). -#}
+    from (
+        select * from {{ relation }}
+        where not {{ crm_quality.is_ascii('prepared') }}
+    ) as texts
     cross join lateral {{ crm_quality.characters_of('texts.prepared', 'characters') }}
     left join {{ ref('unicode_characters') }} as folds
         on {{ crm_quality.code_point('characters.character') }} = folds.code_point
@@ -135,7 +140,12 @@
             "case when folds.code_point is null then characters.character else coalesce(folds.name_key_form, '') end",
             "characters.position", ""
         )) }}, '') as name_key
-    from {{ relation }} as texts
+    {# Filtered before the split: filtered after it, DuckDB may split every text first
+        (a 100,000-character ASCII name ran out of memory). -#}
+    from (
+        select * from {{ relation }}
+        where not {{ crm_quality.is_ascii(text_column) }}
+    ) as texts
     cross join lateral {{ crm_quality.characters_of('texts.' ~ text_column, 'characters') }}
     left join {{ ref('unicode_characters') }} as folds
         on {{ crm_quality.code_point('characters.character') }} = folds.code_point

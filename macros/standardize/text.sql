@@ -82,7 +82,12 @@
         {{ crm_quality.nfc(crm_quality.list_agg(
             "coalesce(folds.nfkc_form, characters.character)", "characters.position", ""
         )) }} as nfkc_text
-    from {{ relation }} as non_ascii
+    {# Filtered before the split: filtered after it, DuckDB may split every text first
+        (a 100,000-character ASCII name ran out of memory). -#}
+    from (
+        select * from {{ relation }}
+        where not {{ crm_quality.is_ascii(text_column) }}
+    ) as non_ascii
     cross join lateral {{ crm_quality.characters_of('non_ascii.' ~ text_column, 'characters') }}
     left join {{ ref('unicode_characters') }} as folds
         on {{ crm_quality.code_point('characters.character') }} = folds.code_point
