@@ -619,23 +619,27 @@ phone_national_prefix as {{ phone_materialized() }} (
     from {{ source }}
 ),
 
+phone_significant_candidates as {{ phone_materialized() }} (
+    {#- The prefix is dropped only if what remains has a possible length (or is too long). Its own
+        step: a filter on the case below would copy it into every branch of the next one, and
+        DuckDB took half a minute to plan that. -#}
+    select
+        phone_id,
+        calling_code,
+        case
+            when {{ phone_case_keeps_length('metadata_key', 'length(without_national_prefix)', md) }}
+                then without_national_prefix
+            else national_digits
+        end as national_number
+    from phone_national_prefix
+),
+
 phone_significant as {{ phone_materialized() }} (
-    {#- The prefix is dropped only if what remains has a possible length (or is too long). -#}
     select
         phone_id,
         calling_code,
         national_number
-    from (
-        select
-            phone_id,
-            calling_code,
-            case
-                when {{ phone_case_keeps_length('metadata_key', 'length(without_national_prefix)', md) }}
-                    then without_national_prefix
-                else national_digits
-            end as national_number
-        from phone_national_prefix
-    ) as significant
+    from phone_significant_candidates
     where length(national_number) <= 17
         and {{ phone_case_is_possible('calling_code', 'length(national_number)', md) }}
 )
