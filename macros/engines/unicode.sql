@@ -49,16 +49,3 @@
 {% macro postgres__unicode_escape(code_point) %}
     {{- return(('\\u%04X' | format(code_point)) if code_point < 65536 else ('\\U%08X' | format(code_point))) -}}
 {% endmacro %}
-
-{#- FROM-clause item: one row per character of `expression`, as alias(character, position). -#}
-{% macro characters_of(expression, alias) %}
-    {{ return(adapter.dispatch('characters_of', 'crm_quality')(expression, alias)) }}
-{% endmacro %}
-
-{% macro default__characters_of(expression, alias) %}
-    unnest(string_split({{ expression }}, '')) with ordinality as {{ alias }} (character, position)
-{% endmacro %}
-
-{% macro postgres__characters_of(expression, alias) %}
-    regexp_split_to_table({{ expression }}, '') with ordinality as {{ alias }} (character, position)
-{% endmacro %}

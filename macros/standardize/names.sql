@@ -104,25 +104,13 @@
     from {{ relation }}
     where {{ crm_quality.is_ascii('prepared') }}
     union all
-    select
-        texts.prepared,
-        not coalesce(bool_or(
-            {{ crm_quality.code_point('characters.character') }} >= 592
-            and {{ crm_quality.code_point('characters.character') }} not between 7680 and 7935
-            and {{ crm_quality.code_point('characters.character') }} not between 11360 and 11391
-            and coalesce(folds.is_letter, true)
-        ), false) as is_latin
-    {# Filtered before the split: filtered after it, DuckDB may split every text first
-        (a 100,000-character ASCII name ran out of memory). -#}
-    from (
-        select * from {{ relation }}
-        where not {{ crm_quality.is_ascii('prepared') }}
-    ) as texts
-    cross join lateral {{ crm_quality.characters_of('texts.prepared', 'characters') }}
-    left join {{ ref('unicode_characters') }} as folds
-        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
-    where not {{ crm_quality.is_ascii('texts.prepared') }}
-    group by texts.prepared
+    {{ crm_quality.non_ascii_character_aggregates(relation, 'prepared', {
+        'is_latin': "not coalesce(bool_or("
+            ~ crm_quality.code_point('characters.part') ~ " >= 592 and "
+            ~ crm_quality.code_point('characters.part') ~ " not between 7680 and 7935 and "
+            ~ crm_quality.code_point('characters.part') ~ " not between 11360 and 11391 and "
+            ~ "coalesce(folds.is_letter, true)), false)"
+    }) }}
 {% endmacro %}
 
 {#- names.py name_key() without nicknames per text: (text_column, name_key), null when no
@@ -134,23 +122,12 @@
     from {{ relation }}
     where {{ crm_quality.is_ascii(text_column) }}
     union all
-    select
-        texts.{{ text_column }},
-        nullif({{ crm_quality.nfc(crm_quality.list_agg(
-            "case when folds.code_point is null then characters.character else coalesce(folds.name_key_form, '') end",
+    {{ crm_quality.non_ascii_character_aggregates(relation, text_column, {
+        'name_key': "nullif(" ~ crm_quality.nfc(crm_quality.list_agg(
+            "case when folds.code_point is null then characters.part else coalesce(folds.name_key_form, '') end",
             "characters.position", ""
-        )) }}, '') as name_key
-    {# Filtered before the split: filtered after it, DuckDB may split every text first
-        (a 100,000-character ASCII name ran out of memory). -#}
-    from (
-        select * from {{ relation }}
-        where not {{ crm_quality.is_ascii(text_column) }}
-    ) as texts
-    cross join lateral {{ crm_quality.characters_of('texts.' ~ text_column, 'characters') }}
-    left join {{ ref('unicode_characters') }} as folds
-        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
-    where not {{ crm_quality.is_ascii('texts.' ~ text_column) }}
-    group by texts.{{ text_column }}
+        )) ~ ", '')"
+    }) }}
 {% endmacro %}
 
 {#- Display casing of Latin-script text (names.py _recase) per text: (text_value, cased).
@@ -159,16 +136,24 @@
     Words are split on spaces, then into pieces ending at a hyphen or apostrophe. -#}
 {% macro recased_values(relation, text_column, lower_words, first_word_lower) %}
     {%- set piece_pattern = "[^-''’]+[-''’]?|[-''’]" -%}
-    with words as (
+    {%- set numbered -%}
+    (
         select
-            texts.{{ text_column }} as text_value,
-            words.position as word_position,
-            words.part as word,
-            {{ crm_quality.name_lower('words.part') }} as lowered,
-            count(*) over (partition by texts.{{ text_column }}) as word_count,
-            {{ crm_quality.has_lost_case('words.part') }} as has_lost_case
-        from {{ relation }} as texts
-        cross join lateral {{ crm_quality.split_to_rows('texts.' ~ text_column, ' ', 'words') }}
+            {{ text_column }},
+            row_number() over (order by {{ text_column }}) as text_number
+        from (select distinct {{ text_column }} from {{ relation }}) as distinct_texts
+    )
+    {%- endset %}
+    with words as (
+        {#- Split by number (split_rows): a text beside each of its words was copied per word. -#}
+        select
+            text_number,
+            position as word_position,
+            part as word,
+            {{ crm_quality.name_lower('part') }} as lowered,
+            count(*) over (partition by text_number) as word_count,
+            {{ crm_quality.has_lost_case('part') }} as has_lost_case
+        from ({{ crm_quality.split_rows(numbered, ['text_number'], text_column, 'delimiter', ' ') }}) as split_words
     ),
 
     judged_words as (
@@ -180,28 +165,29 @@
 
     pieces as (
         select
-            judged_words.text_value,
-            judged_words.word_position,
-            pieces.position as piece_position,
+            text_number,
+            word_position,
+            position as piece_position,
             case
-                when right(pieces.part, 1) in ('-', '''', '’') then left(pieces.part, length(pieces.part) - 1)
-                else pieces.part
+                when right(part, 1) in ('-', '''', '’') then left(part, length(part) - 1)
+                else part
             end as piece,
-            case when right(pieces.part, 1) in ('-', '''', '’') then right(pieces.part, 1) else '' end as delimiter
-        from judged_words
-        cross join lateral {{ crm_quality.regex_matches_to_rows('judged_words.lowered', piece_pattern, 'pieces') }}
-        where judged_words.has_lost_case
+            case when right(part, 1) in ('-', '''', '’') then right(part, 1) else '' end as delimiter
+        from ({{ crm_quality.split_rows(
+            '(select text_number, word_position, lowered from judged_words where has_lost_case)',
+            ['text_number', 'word_position'], 'lowered', 'matches', piece_pattern
+        ) }}) as split_pieces
     ),
 
     cased_pieces as (
         select
-            text_value,
+            text_number,
             word_position,
             piece_position,
             case
                 -- A hyphen-joined connector stays lower: 'Aix-en-Provence'.
                 when delimiter = '-'
-                    and lag(delimiter) over (partition by text_value, word_position order by piece_position) = '-'
+                    and lag(delimiter) over (partition by text_number, word_position order by piece_position) = '-'
                     and piece in {{ crm_quality.sql_list(lower_words) }}
                     then piece
                 else {{ crm_quality.capitalize_piece('piece') }}
@@ -211,27 +197,35 @@
 
     cased_words as (
         select
-            text_value,
+            text_number,
             word_position,
             {{ crm_quality.list_agg('cased_piece', 'piece_position', '') }} as cased_word
         from cased_pieces
-        group by text_value, word_position
+        group by text_number, word_position
+    ),
+
+    recased as (
+        select
+            judged_words.text_number,
+            {{ crm_quality.nfc(crm_quality.list_agg(
+                "case when not judged_words.has_lost_case then judged_words.word
+                    when judged_words.is_inner and judged_words.lowered in " ~ crm_quality.sql_list(lower_words) ~ "
+                        then judged_words.lowered
+                    else cased_words.cased_word end",
+                "judged_words.word_position", " "
+            )) }} as cased
+        from judged_words
+        left join cased_words
+            on judged_words.text_number = cased_words.text_number
+            and judged_words.word_position = cased_words.word_position
+        group by judged_words.text_number
     )
 
     select
-        judged_words.text_value,
-        {{ crm_quality.nfc(crm_quality.list_agg(
-            "case when not judged_words.has_lost_case then judged_words.word
-                when judged_words.is_inner and judged_words.lowered in " ~ crm_quality.sql_list(lower_words) ~ "
-                    then judged_words.lowered
-                else cased_words.cased_word end",
-            "judged_words.word_position", " "
-        )) }} as cased
-    from judged_words
-    left join cased_words
-        on judged_words.text_value = cased_words.text_value
-        and judged_words.word_position = cased_words.word_position
-    group by judged_words.text_value
+        numbered_texts.{{ text_column }} as text_value,
+        recased.cased
+    from {{ numbered }} as numbered_texts
+    inner join recased on numbered_texts.text_number = recased.text_number
 {% endmacro %}
 
 {#- standardize_name() of the distinct values of relation.column, with name_key() and the

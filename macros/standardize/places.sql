@@ -53,26 +53,18 @@
     where {{ crm_quality.is_ascii(text_column) }}
     union all
     select
-        non_ascii.{{ key_column }},
-        trim(regexp_replace(
-            {{ crm_quality.nfc(crm_quality.list_agg(
-                "case when folds.code_point is null then characters.character
+        keyed.{{ key_column }},
+        per_text.lookup_key
+    from {{ relation }} as keyed
+    inner join (
+        {{ crm_quality.non_ascii_character_aggregates(relation, text_column, {
+            'lookup_key': "trim(regexp_replace(" ~ crm_quality.nfc(crm_quality.list_agg(
+                "case when folds.code_point is null then characters.part
                     else replace(coalesce(folds.lookup_key_form, ''), '_', ' ') end",
-                "characters.position", ""
-            )) }},
-            ' +', ' ', 'g'
-        )) as lookup_key
-    {# Filtered before the split: filtered after it, DuckDB may split every text first
-        (a 100,000-character ASCII name ran out of memory). -#}
-    from (
-        select * from {{ relation }}
-        where not {{ crm_quality.is_ascii(text_column) }}
-    ) as non_ascii
-    cross join lateral {{ crm_quality.characters_of('non_ascii.' ~ text_column, 'characters') }}
-    left join {{ ref('unicode_characters') }} as folds
-        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
-    where not {{ crm_quality.is_ascii('non_ascii.' ~ text_column) }}
-    group by non_ascii.{{ key_column }}
+                "characters.position", "")) ~ ", ' +', ' ', 'g'))"
+        }) }}
+    ) as per_text
+        on keyed.{{ text_column }} = per_text.{{ text_column }}
 {% endmacro %}
 
 {#- frame.py _country_fields with country.py resolve_country(): the ISO alpha-2 code of a

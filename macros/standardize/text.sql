@@ -78,19 +78,51 @@
     where {{ crm_quality.is_ascii(text_column) }}
     union all
     select
-        non_ascii.{{ key_column }},
-        {{ crm_quality.nfc(crm_quality.list_agg(
-            "coalesce(folds.nfkc_form, characters.character)", "characters.position", ""
-        )) }} as nfkc_text
-    {# Filtered before the split: filtered after it, DuckDB may split every text first
-        (a 100,000-character ASCII name ran out of memory). -#}
-    from (
-        select * from {{ relation }}
-        where not {{ crm_quality.is_ascii(text_column) }}
-    ) as non_ascii
-    cross join lateral {{ crm_quality.characters_of('non_ascii.' ~ text_column, 'characters') }}
-    left join {{ ref('unicode_characters') }} as folds
-        on {{ crm_quality.code_point('characters.character') }} = folds.code_point
-    where not {{ crm_quality.is_ascii('non_ascii.' ~ text_column) }}
-    group by non_ascii.{{ key_column }}
+        keyed.{{ key_column }},
+        per_text.nfkc_text
+    from {{ relation }} as keyed
+    inner join (
+        {{ crm_quality.non_ascii_character_aggregates(relation, text_column, {
+            'nfkc_text': crm_quality.nfc(crm_quality.list_agg(
+                "coalesce(folds.nfkc_form, characters.part)", "characters.position", ""))
+        }) }}
+    ) as per_text
+        on keyed.{{ text_column }} = per_text.{{ text_column }}
+{% endmacro %}
+
+{#- Per distinct text of relation.text_column that is not ASCII: (text_column, one column per
+    entry of `aggregates`), each an aggregate over the text's characters (characters.part,
+    characters.position) beside their row of the unicode_characters seed (folds, or nulls).
+    The texts are numbered and split by number, never beside the text itself. -#}
+{% macro non_ascii_character_aggregates(relation, text_column, aggregates) %}
+    {%- set numbered -%}
+    (
+        select
+            {{ text_column }},
+            row_number() over (order by {{ text_column }}) as text_number
+        from (
+            select distinct {{ text_column }}
+            from {{ relation }}
+            where not {{ crm_quality.is_ascii(text_column) }}
+        ) as distinct_texts
+    )
+    {%- endset -%}
+    select
+        numbered_texts.{{ text_column }},
+        {%- for name in aggregates %}
+        per_number.{{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ numbered }} as numbered_texts
+    inner join (
+        select
+            characters.text_number,
+            {%- for name, aggregate in aggregates.items() %}
+            {{ aggregate }} as {{ name }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from ({{ crm_quality.split_rows(numbered, ['text_number'], text_column, 'characters') }}) as characters
+        left join {{ ref('unicode_characters') }} as folds
+            on {{ crm_quality.code_point('characters.part') }} = folds.code_point
+        group by characters.text_number
+    ) as per_number
+        on numbered_texts.text_number = per_number.text_number
 {% endmacro %}

@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 from crm_quality.ingest import RAW_CONTRACT
+from crm_quality.standardize.names import name_key, standardize_name
 from python_checks.dbt_runner import DbtRun, run_dbt
 
 pytestmark = pytest.mark.integration
 
 LONG_VALUE = "A" * 100_000
+# Beyond ASCII, so it takes the per-character lookups (split by number, not beside the text).
+LONG_NON_ASCII_VALUE = "müller-lüdenscheidt " * 6_000
 # A dozen deliberately broken rows breach every quality monitor by design; these builds are
 # about handling bad input, so the monitors are left out.
 QUALITY_MONITORS = (
@@ -27,8 +30,11 @@ CRM_ROWS = [
     b"C4,web_form,Too,Many,tm@example.de,,,,,DE,1980-01-01,,2020-01-01,2025-01-01,x,y",
     b"C5,web_form,Too,Few",
     b'C6,event,"Multi\nLine",Name,ml@example.de,,,,,DE,1980-01-01,,2020-01-01,2025-01-01',
-    b"C7,import," + LONG_VALUE.encode() + b",Long,long@example.de,,,,,DE,1980-01-01,,2020-01-01,"
-    b"2025-01-01",
+    b"C7,import,"
+    + LONG_VALUE.encode()
+    + b","
+    + LONG_NON_ASCII_VALUE.encode()
+    + b",long@example.de,,,,,DE,1980-01-01,,2020-01-01,2025-01-01",
     b'C8,web_form,"=HYPERLINK(""http://x"")",+cmd,@SUM(1),,,,,DE,1980-01-01,,2020-01-01,2025-01-01',
     b"C9,web_form,Future,Born,fb@example.de,,,,,DE,2999-01-01,,2020-01-01,2025-01-01",
     b"C10,web_form,Old,Born,ob@example.de,,,,,DE,1850-01-01,,2020-01-01,2025-01-01",
@@ -130,6 +136,17 @@ def test_repairable_rows_are_kept_and_flagged(bad_build):
     assert bad_build.scalar(
         "select length(first_name_raw) from stg_crm__contacts where source_record_id = 'C7'"
     ) == len(LONG_VALUE)
+    long_names = bad_build.query(
+        "select first_name, last_name, last_name_key from int_person_records_standardized "
+        "where source_system = 'crm' and source_record_id = 'C7'"
+    )
+    assert long_names == [
+        (
+            standardize_name(LONG_VALUE),
+            standardize_name(LONG_NON_ASCII_VALUE),
+            name_key(LONG_NON_ASCII_VALUE),
+        )
+    ]
     # The BOM did not leak into the first column name: ids were read.
     assert bad_build.scalar("select count(*) from stg_crm__contacts where contact_id = 'C9'") == 1
 
