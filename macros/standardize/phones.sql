@@ -316,15 +316,16 @@ left join phone_valid
     on phone_input.phone_id = phone_valid.phone_id
 {% endmacro %}
 
-{#- The phone seeds as Jinja data (empty while dbt parses): regions in calling-code order, their
-    number types, and the character folds as translate() arguments. -#}
+{#- The phone seeds as Jinja data: regions in calling-code order, their number types, and the
+    character folds as translate() arguments. Empty while dbt parses, and where the seeds are
+    not loaded (sqlfluff compiles the models against an empty warehouse to lint them). -#}
 {% macro phone_metadata() %}
 {%- set md = {'regions': [], 'clean_from': '', 'clean_to': '', 'nfkc_from': '', 'nfkc_to': ''} -%}
 {#- ref() outside the `execute` branch, so dbt records the dependencies while parsing. -#}
 {%- set regions_seed = ref('phone_regions') -%}
 {%- set number_types_seed = ref('phone_number_types') -%}
 {%- set character_folds_seed = ref('phone_character_folds') -%}
-{%- if execute -%}
+{%- if execute and load_relation(number_types_seed) is not none -%}
     {%- set types = {} -%}
     {%- set type_rows = run_query(
         'select calling_code, region, number_type, national_number_pattern, possible_lengths from '
