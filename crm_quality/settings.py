@@ -1,11 +1,10 @@
-"""The one way dbt vars reach Python models.
+"""The one way dbt vars reach Python steps of a build.
 
-dbt Python models cannot call `var()` or `env_var()`, and dbt_project.yml cannot render its
-own vars into model configs. The SQL model `build_settings` renders every value a Python
-model needs into one row of text; each Python model reads it with
-`settings_row(dbt.ref("build_settings").df())` and takes typed values with `setting`. The
-defaults live in dbt_project.yml alone: a name missing from the row is an error, not a
-silent default.
+The matching training step (crm_quality/matching/train_step.py) runs between two dbt
+invocations, where no `var()` can be called. The SQL model `build_settings` renders every
+value Python needs into one row of text; the step reads that row with `settings_row` and takes
+typed values with `setting`. The defaults live in dbt_project.yml alone: a name missing from
+the row is an error, not a silent default.
 """
 
 from __future__ import annotations

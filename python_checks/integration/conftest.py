@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 
 from python_checks import cross_engine
@@ -11,6 +12,20 @@ PEOPLE = 3000
 SEED = 20261125
 CROSS_ENGINE_PEOPLE = 1500
 CROSS_ENGINE_SEED = 7
+
+
+@pytest.fixture(scope="module")
+def module_postgres_env(postgres_env, request) -> dict[str, str]:
+    """postgres_env with a database of the test module's own: modules that load tables of the
+    same name (the seeds) may run one after the other on one worker's cluster."""
+    database = f"module_{request.module.__name__.rsplit('.', 1)[-1]}"[:63]
+    with psycopg.connect(
+        host=postgres_env["PGHOST"], port=postgres_env["PGPORT"], user=postgres_env["PGUSER"],
+        dbname=postgres_env["PGDATABASE"], autocommit=True,
+    ) as connection:  # fmt: skip
+        connection.execute(f'drop database if exists "{database}"')
+        connection.execute(f'create database "{database}"')
+    return {**postgres_env, "PGDATABASE": database}
 
 
 @pytest.fixture(scope="session")

@@ -109,7 +109,8 @@ def duckdb_results(expected, tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="module")
-def postgres_results(expected, postgres_env) -> dict:
+def postgres_results(expected, module_postgres_env) -> dict:
+    postgres_env = module_postgres_env
     connection = psycopg2.connect(
         host=postgres_env["PGHOST"],
         port=postgres_env["PGPORT"],

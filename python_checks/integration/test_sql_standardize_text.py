@@ -66,10 +66,11 @@ def duckdb_connection(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def postgres_connection(postgres_env, duckdb_connection):
+def postgres_connection(module_postgres_env, duckdb_connection):
     """PostgreSQL with the seed tables copied from DuckDB, so both engines read the same
     rows and any difference is the macros'. (`dbt seed` on PostgreSQL reads the CSVs through
     agate, which takes the text 'null' for a null; DuckDB's COPY keeps it.)"""
+    postgres_env = module_postgres_env
     with psycopg.connect(
         host=postgres_env["PGHOST"], port=postgres_env["PGPORT"],
         user=postgres_env["PGUSER"], dbname=postgres_env["PGDATABASE"], autocommit=True,

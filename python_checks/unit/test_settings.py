@@ -77,14 +77,3 @@ def test_python_defaults_equal_the_var_defaults(project):
     assert validate.MAX_AGE_YEARS == variables["max_age_years"]
     assert validate.EARLIEST_ORDER_DATE == date.fromisoformat(variables["min_order_date"])
     assert validate.FUTURE_SLACK_DAYS == variables["future_slack_days"]
-
-
-def test_python_models_take_settings_only_from_the_settings_model():
-    sources = {
-        path.name: path.read_text(encoding="utf-8") for path in (REPO_ROOT / "models").rglob("*.py")
-    }
-    assert sources
-    assert [name for name, source in sources.items() if "dbt.config.get(" in source] == []
-    for name, source in sources.items():
-        if "setting(" in source:
-            assert 'settings_row(dbt.ref("build_settings").df())' in source, name
