@@ -1,7 +1,8 @@
-"""Glue between dbt Python models and the tested pure functions.
+"""The Python reference of the standardization models, over DataFrames.
 
-The dbt model files stay a few lines long (they must name each `dbt.ref` literally for the
-DAG); everything here takes and returns DataFrames, so it is tested without dbt.
+int_person_records_standardized and int_orders_standardized are SQL (macros/standardize);
+python_checks/integration/test_standardized_models.py compares them column by column with
+these functions, which call the tested pure functions of crm_quality.standardize.
 """
 
 from __future__ import annotations
@@ -110,85 +111,3 @@ def standardize_orders(
         [status for _, status in amounts], index=orders.index, dtype="str"
     )
     return orders
-
-
-# Each record whose phone is unverifiable (national format, no resolvable country of its
-# own) with its customer's country: the valid country most of the customer's records carry,
-# on a tie one a billing record carries (billing is where an address is checked), then the
-# first code alphabetically so the choice is stable.
-CUSTOMER_COUNTRY_SQL = """
-with
-
-unverifiable as (
-    select record_key, customer_id, phone_raw
-    from records
-    where phone_status = 'unverifiable'
-),
-
-countries as (
-    select
-        customer_id,
-        country,
-        count(*) as record_count,
-        max(case when source_system = 'billing' then 1 else 0 end) as is_in_billing
-    from records
-    where country_status = 'valid' and customer_id in (select customer_id from unverifiable)
-    group by customer_id, country
-),
-
-ranked as (
-    select
-        customer_id,
-        country,
-        row_number() over (
-            partition by customer_id
-            order by record_count desc, is_in_billing desc, country asc
-        ) as country_rank
-    from countries
-)
-
-select
-    unverifiable.record_key,
-    unverifiable.customer_id,
-    unverifiable.phone_raw,
-    ranked.country as customer_country
-from unverifiable
-left join ranked
-    on unverifiable.customer_id = ranked.customer_id and ranked.country_rank = 1
-order by unverifiable.record_key
-"""
-
-REJUDGED_PHONE_COLUMNS = ("record_key", "customer_id", "phone_country", "phone", "phone_status")
-
-
-def rejudge_phone(phone_raw: object, country: object) -> tuple[str | None, str]:
-    """(E.164, status) of an unverifiable phone read for its customer's country.
-
-    Without a country it stays 'unverifiable': left out of the phone validity check.
-    """
-    region = normalize_region(country)
-    text = clean_text(phone_raw, default_placeholders("phone"))
-    if region is None or text is None:
-        return None, UNVERIFIABLE
-    number, valid = e164_from_text(text, region)
-    return (number, VALID) if valid else (None, INVALID)
-
-
-def rejudge_unverifiable_phones(resolved: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """The unverifiable phones of int_person_records_resolved, judged for the customer's
-    country (CUSTOMER_COUNTRY_SQL); one row per such record, REJUDGED_PHONE_COLUMNS."""
-    found = resolved.query("records", CUSTOMER_COUNTRY_SQL).df()
-    judged = [
-        rejudge_phone(raw, country)
-        for raw, country in zip(found["phone_raw"], found["customer_country"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "record_key": found["record_key"].astype("str"),
-            "customer_id": found["customer_id"].astype("str"),
-            "phone_country": found["customer_country"].astype("str"),
-            "phone": pd.Series([number for number, _ in judged], dtype="str"),
-            "phone_status": pd.Series([status for _, status in judged], dtype="str"),
-        },
-        columns=list(REJUDGED_PHONE_COLUMNS),
-    )

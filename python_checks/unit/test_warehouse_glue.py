@@ -9,8 +9,6 @@ from crm_quality.standardize import PERSON_INPUT_COLUMNS
 from crm_quality.warehouse import (
     REJUDGED_PHONE_COLUMNS,
     lookups_from_frames,
-    rejudge_phone,
-    rejudge_unverifiable_phones,
     standardize_orders,
     standardize_person_records,
     with_text_dtypes,
@@ -135,52 +133,3 @@ def _resolved(rows: list[tuple]) -> duckdb.DuckDBPyRelation:
         "country_status",
     ]
     return duckdb.connect().from_df(pd.DataFrame(rows, columns=columns))
-
-
-def test_unverifiable_phones_are_judged_for_the_customers_country():
-    resolved = _resolved(
-        [
-            # c1: the billing record says DE, so the CRM number is a Berlin number.
-            ("crm:1", "c1", "crm", "030 1234567", "unverifiable", None, "missing"),
-            ("billing:1", "c1", "billing", "+49 30 1234567", "valid", "DE", "valid"),
-            # c2: no country anywhere: stays unverifiable.
-            ("crm:2", "c2", "crm", "030 1234567", "unverifiable", None, "invalid"),
-            # c3: one CRM record says US, one billing record FR: a tie, billing first.
-            ("crm:3", "c3", "crm", "01 42 68 53 00", "unverifiable", None, "missing"),
-            ("crm:4", "c3", "crm", None, "missing", "US", "valid"),
-            ("billing:3", "c3", "billing", None, "missing", "FR", "valid"),
-            # c4: two records say US, one billing record DE: the majority wins; and the
-            # number is no US number.
-            ("crm:5", "c4", "crm", "030 1234567", "unverifiable", None, "missing"),
-            ("crm:6", "c4", "crm", None, "missing", "US", "valid"),
-            ("crm:7", "c4", "crm", None, "missing", "US", "valid"),
-            ("billing:4", "c4", "billing", None, "missing", "DE", "valid"),
-        ]
-    )
-    judged = rejudge_unverifiable_phones(resolved)
-    assert list(judged.columns) == list(REJUDGED_PHONE_COLUMNS)
-    rows = {
-        row.record_key: (row.phone_country, row.phone, row.phone_status)
-        for row in judged.astype(object).where(judged.notna(), None).itertuples()
-    }
-    assert rows == {
-        "crm:1": ("DE", "+49301234567", "valid"),
-        "crm:2": (None, None, "unverifiable"),
-        "crm:3": ("FR", "+33142685300", "valid"),
-        "crm:5": ("US", None, "invalid"),
-    }
-
-
-def test_no_unverifiable_phones_give_an_empty_typed_frame():
-    judged = rejudge_unverifiable_phones(
-        _resolved([("crm:1", "c1", "crm", "+49 30 1234567", "valid", "DE", "valid")])
-    )
-    assert judged.empty and list(judged.columns) == list(REJUDGED_PHONE_COLUMNS)
-    typed = duckdb.sql("select * from judged").types
-    assert [str(kind) for kind in typed] == ["VARCHAR"] * len(REJUDGED_PHONE_COLUMNS)
-
-
-def test_rejudge_phone_needs_a_country():
-    assert rejudge_phone("030 1234567", "de") == ("+49301234567", "valid")
-    assert rejudge_phone("030 1234567", None) == (None, "unverifiable")
-    assert rejudge_phone("030 12", "DE") == (None, "invalid")
