@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -21,9 +20,6 @@ from crm_quality.standardize import (
     standardize_timestamp_column,
 )
 from crm_quality.standardize.amount import amount_fields
-from crm_quality.standardize.phone import e164_from_text, normalize_region
-from crm_quality.standardize.text import clean_text, default_placeholders
-from crm_quality.standardize.validate import INVALID, UNVERIFIABLE, VALID
 
 # decimal(18, 2) whatever the values (an object column of Decimals would be typed by them).
 AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(18, 2))

@@ -7,7 +7,6 @@ import pandas as pd
 
 from crm_quality.standardize import PERSON_INPUT_COLUMNS
 from crm_quality.warehouse import (
-    REJUDGED_PHONE_COLUMNS,
     lookups_from_frames,
     standardize_orders,
     standardize_person_records,
