@@ -1,0 +1,35 @@
+"""make bench states the issue's targets beside the first build's figures."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "run_benchmark.py"
+
+
+def _run_benchmark():
+    spec = importlib.util.spec_from_file_location("run_benchmark", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_targets_compare_the_first_build_with_splink_alone():
+    bench = _run_benchmark()
+    first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 6.5}
+    rows = {row["figure"]: row for row in bench.targets(first, {"wall_seconds": 20.0})}
+    ratio = rows["full build / Splink alone (wall time)"]
+    assert (ratio["value"], ratio["met"]) == (1.5, True)
+    assert rows["person records per second"]["met"] is True
+    assert (rows["peak RSS GiB"]["value"], rows["peak RSS GiB"]["met"]) == (6.5, False)
+    slower = bench.targets({**first, "wall_seconds": 31.0, "records_per_second": 14_999}, {
+        "wall_seconds": 20.0})  # fmt: skip
+    assert [row["met"] for row in slower] == [False, False, False]
+
+
+def test_a_failed_splink_run_leaves_the_ratio_unmet():
+    bench = _run_benchmark()
+    first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 1.0}
+    ratio = bench.targets(first, {"exit_status": 1, "error": "boom"})[0]
+    assert (ratio["value"], ratio["met"]) == (None, False)
