@@ -39,10 +39,19 @@ def read_figures(connection: sqlalchemy.Connection) -> list[float]:
 
 
 def read_until_stopped(warehouse: str, out: str, stop, keep_connection: bool) -> None:
-    """Read the figures every PAUSE_SECONDS until `stop` is set; one JSON line per read."""
+    """A reader of the DuckDB file at `warehouse`, opened as BI tools open it."""
     engine = sqlalchemy.create_engine(
         f"duckdb:///{warehouse}", connect_args={"read_only": True}, poolclass=NullPool
     )
+    read_engine_until_stopped(engine, out, stop, keep_connection)
+
+
+def read_engine_until_stopped(
+    engine: sqlalchemy.Engine, out: str, stop, keep_connection: bool
+) -> None:
+    """Read the figures every PAUSE_SECONDS until `stop` is set; one JSON line per read. With
+    `keep_connection` one connection (and its transaction) serves every read, else each read
+    connects anew."""
     held = engine.connect() if keep_connection else None
     with open(out, "w", encoding="utf-8") as lines:
         while not stop.is_set():

@@ -27,7 +27,10 @@ from crm_quality.build import run_build
 from crm_quality.warehouse_roles import BI_READER, DATA_STEWARD
 from python_checks import cross_engine
 from python_checks.dbt_runner import AS_OF_DATE, REPO_ROOT, dbt_environment, generate_demo, run_dbt
-from python_checks.integration.test_bi_reads_during_build import PAUSE_SECONDS, read_figures
+from python_checks.integration.test_bi_reads_during_build import (
+    read_engine_until_stopped,
+    read_figures,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -55,25 +58,8 @@ def engine_for(environment: dict[str, str]) -> sqlalchemy.Engine:
 
 
 def read_until_stopped(environment: dict, out: str, stop, keep_connection: bool) -> None:
-    """Read the figures every PAUSE_SECONDS until `stop` is set; one JSON line per read."""
-    engine = engine_for(environment)
-    held = engine.connect() if keep_connection else None  # its transaction stays open
-    with open(out, "w", encoding="utf-8") as lines:
-        while not stop.is_set():
-            try:
-                if held is not None:
-                    figures = read_figures(held)
-                else:
-                    with engine.connect() as connection:
-                        figures = read_figures(connection)
-                line = {"figures": figures}
-            except Exception as error:  # noqa: BLE001 - every error is what the test counts
-                line = {"error": str(error).splitlines()[0]}
-            lines.write(json.dumps(line) + "\n")
-            lines.flush()
-            time.sleep(PAUSE_SECONDS)
-    if held is not None:
-        held.close()
+    """A reader of the PostgreSQL warehouse (read_engine_until_stopped)."""
+    read_engine_until_stopped(engine_for(environment), out, stop, keep_connection)
 
 
 def build_and_publish(raw_dir: Path, work_dir: Path, environment: dict) -> None:
