@@ -148,14 +148,18 @@ def test_the_build_succeeds_while_readers_read_and_the_builds_differ(reads_durin
 def test_a_reconnecting_reader_sees_the_previous_build_until_the_new_one_publishes(
     reads_during_build,
 ):
-    a, b = reads_during_build["a"], reads_during_build["b"]
     reads = reads_during_build["reads"]["reconnecting"]
+    assert_whole_builds(reads, reads_during_build["a"], reads_during_build["b"])
+
+
+def assert_whole_builds(reads: list[dict], a: list[float], b: list[float]) -> None:
+    """No read failed, the reads span the build, and each saw one whole build: A, then B."""
     errors = [read["error"] for read in reads if "error" in read]
     assert errors == [], errors[:5]
     seen = [read["figures"] for read in reads]
     assert len(seen) > 50, "the reader read throughout the build"
     assert seen[0] == a and seen[-1] == b
-    # Every read is one whole build, and once B is published A never comes back.
+    # Once B is published A never comes back.
     switch = seen.index(b)
     assert seen[:switch] == [a] * switch
     assert seen[switch:] == [b] * (len(seen) - switch)

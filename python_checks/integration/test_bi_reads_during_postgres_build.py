@@ -28,6 +28,7 @@ from crm_quality.warehouse_roles import BI_READER, DATA_STEWARD
 from python_checks import cross_engine
 from python_checks.dbt_runner import AS_OF_DATE, REPO_ROOT, dbt_environment, generate_demo, run_dbt
 from python_checks.integration.test_bi_reads_during_build import (
+    assert_whole_builds,
     read_engine_until_stopped,
     read_figures,
 )
@@ -144,18 +145,6 @@ def reads_during_build(tmp_path_factory, environment) -> dict:
     }
 
 
-def _whole_builds(reads: list[dict], a: list[float], b: list[float]) -> None:
-    errors = [read["error"] for read in reads if "error" in read]
-    assert errors == [], errors[:5]
-    seen = [read["figures"] for read in reads]
-    assert len(seen) > 50, "the reader read throughout the build"
-    assert seen[0] == a and seen[-1] == b
-    # Every read is one whole build, and once B is published A never comes back.
-    switch = seen.index(b)
-    assert seen[:switch] == [a] * switch
-    assert seen[switch:] == [b] * (len(seen) - switch)
-
-
 def test_the_builds_differ(reads_during_build):
     assert reads_during_build["a"][0] != reads_during_build["b"][0]
 
@@ -164,12 +153,12 @@ def test_a_reconnecting_reader_sees_the_previous_build_until_the_new_one_publish
     reads_during_build,
 ):
     a, b = reads_during_build["a"], reads_during_build["b"]
-    _whole_builds(reads_during_build["reads"]["reconnecting"], a, b)
+    assert_whole_builds(reads_during_build["reads"]["reconnecting"], a, b)
 
 
 def test_a_reader_holding_a_transaction_sees_whole_builds_without_an_error(reads_during_build):
     a, b = reads_during_build["a"], reads_during_build["b"]
-    _whole_builds(reads_during_build["reads"]["held"], a, b)
+    assert_whole_builds(reads_during_build["reads"]["held"], a, b)
 
 
 def _schemas(environment: dict) -> list[str]:
