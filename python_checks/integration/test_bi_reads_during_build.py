@@ -112,23 +112,32 @@ def reads_during_build(tmp_path_factory) -> dict:
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
     figures_a = current_figures(warehouse)
 
+    reads, second = reads_around(
+        read_until_stopped, str(warehouse), root, lambda: make_build(root / "raw_b", root)
+    )
+    return {"a": figures_a, "b": current_figures(warehouse), "reads": reads, "build": second}
+
+
+def reads_around(reader, source: str | dict, root: Path, build):
+    """Two reader processes, `reader(source, out, stop, keep_connection)`, one reconnecting
+    for each read ('reconnecting') and one holding its connection ('held'), read from before
+    `build()` starts until after it ends. Returns their reads by name and what build returned."""
     spawn = multiprocessing.get_context("spawn")
     stop = spawn.Event()
     readers = {
         name: spawn.Process(
-            target=read_until_stopped,
-            args=(str(warehouse), str(root / f"{name}.jsonl"), stop, name == "held"),
+            target=reader, args=(source, str(root / f"{name}.jsonl"), stop, name == "held")
         )
         for name in ("reconnecting", "held")
     }
-    for reader in readers.values():
-        reader.start()
+    for process in readers.values():
+        process.start()
     time.sleep(3)  # both readers have read A before the build starts
-    second = make_build(root / "raw_b", root)
+    built = build()
     time.sleep(3)  # and read on after it published
     stop.set()
-    for reader in readers.values():
-        reader.join(timeout=30)
+    for process in readers.values():
+        process.join(timeout=30)
     reads = {
         name: [
             json.loads(line)
@@ -136,7 +145,7 @@ def reads_during_build(tmp_path_factory) -> dict:
         ]
         for name in readers
     }
-    return {"a": figures_a, "b": current_figures(warehouse), "reads": reads, "build": second}
+    return reads, built
 
 
 def test_the_build_succeeds_while_readers_read_and_the_builds_differ(reads_during_build):

@@ -10,11 +10,9 @@ to after it. The headline and the report then read the published warehouse.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -31,6 +29,7 @@ from python_checks.integration.test_bi_reads_during_build import (
     assert_whole_builds,
     read_engine_until_stopped,
     read_figures,
+    reads_around,
 )
 
 pytestmark = pytest.mark.integration
@@ -111,31 +110,11 @@ def reads_during_build(tmp_path_factory, environment) -> dict:
     build_and_publish(root / "raw_a", root / "postgres", environment)
     figures_a = current_figures(environment)
 
-    spawn = multiprocessing.get_context("spawn")
-    stop = spawn.Event()
-    readers = {
-        name: spawn.Process(
-            target=read_until_stopped,
-            args=(environment, str(root / f"{name}.jsonl"), stop, name == "held"),
-        )
-        for name in ("reconnecting", "held")
-    }
-    for reader in readers.values():
-        reader.start()
-    time.sleep(3)  # both readers have read A before the build starts
-    build_and_publish(root / "raw_b", root / "postgres", environment)
-    monkeypatch.undo()
-    time.sleep(3)  # and read on after it published
-    stop.set()
-    for reader in readers.values():
-        reader.join(timeout=30)
-    reads = {
-        name: [
-            json.loads(line)
-            for line in (root / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-        ]
-        for name in readers
-    }
+    def build_b() -> None:
+        build_and_publish(root / "raw_b", root / "postgres", environment)
+        monkeypatch.undo()
+
+    reads, _ = reads_around(read_until_stopped, environment, root, build_b)
     return {
         "a": figures_a,
         "b": current_figures(environment),
