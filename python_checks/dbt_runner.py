@@ -94,25 +94,41 @@ def dbt_environment(raw_dir: Path, work_dir: Path, warehouse: Path) -> dict[str,
         "CRM_DUCKDB_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # The file log at debug level costs some 5 % of a build; the output keeps dbt's info.
+        "DBT_LOG_LEVEL_FILE": "warn",
     }
 
 
 def run_dbt(
-    command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
+    command: list[str],
+    raw_dir: Path,
+    work_dir: Path,
+    variables: dict | None = None,
+    *,
+    unit_tests: bool = False,
 ) -> DbtRun:
     """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date
-    and any other `variables` (dbt vars)."""
-    completed = dbt_process(command, raw_dir, work_dir, variables)
+    and any other `variables` (dbt vars); `unit_tests` as in dbt_process."""
+    completed = dbt_process(command, raw_dir, work_dir, variables, unit_tests=unit_tests)
     return DbtRun(
         completed.returncode, completed.stdout + completed.stderr, work_dir / "warehouse.duckdb"
     )
 
 
 def dbt_process(
-    command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
+    command: list[str],
+    raw_dir: Path,
+    work_dir: Path,
+    variables: dict | None = None,
+    *,
+    unit_tests: bool = False,
 ) -> subprocess.CompletedProcess:
     """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb (run_dbt's finished process);
     a whole `dbt build` runs as crm_quality.build.run_build (make build's phases, in place).
+
+    A whole build leaves dbt's unit tests out unless `unit_tests`: they test the SQL on fixed
+    inputs, whatever the raw data, so `make dbt-test` runs them once (and the PostgreSQL build
+    once more on its engine) rather than every build of the suite (about 6 s each).
 
     dbt parses the project only partly when the saved parse's vars, profile (the warehouse
     path) and dbt_project.yml's env vars (CRM_DECLARED_DIR) are as before; a full parse takes
@@ -135,7 +151,7 @@ def dbt_process(
             variables=variables_json,
             target_path=work_dir / "target",
             log_path=work_dir / "logs",
-            dbt_args=command[1:],
+            dbt_args=build_arguments(command, unit_tests),
             declared_dir=stage / "declared",
             environment=environment,
             publishing=False,
@@ -165,6 +181,15 @@ def dbt_process(
     )
     _remember_parse(saved_parse)
     return completed
+
+
+def build_arguments(command: list[str], unit_tests: bool) -> list[str]:
+    """The dbt arguments of a whole build: `command`'s, unit tests left out unless asked for
+    (or the command already names the resource types it leaves out)."""
+    arguments = list(command[1:])
+    if unit_tests or "--exclude-resource-type" in arguments:
+        return arguments
+    return [*arguments, "--exclude-resource-type", "unit_test"]
 
 
 def is_whole_build(command: list[str]) -> bool:
