@@ -57,7 +57,7 @@ SHARED_BUILDS = {
     "generated-warehouse": (
         "python_checks/integration/test_marts_match_truth.py",
         "python_checks/integration/test_pii.py",
-        "python_checks/integration/test_entity_resolution_stability.py",
+        "python_checks/integration/test_repeatable_builds.py",
         "python_checks/integration/test_raw_rows_conserved.py",
         "python_checks/integration/test_clustering_sql.py",
         "python_checks/integration/test_pair_scoring_sql.py",

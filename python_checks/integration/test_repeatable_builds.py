@@ -1,16 +1,23 @@
-"""Builds are repeatable: the same input gives the same marts, and a second writer fails fast."""
+"""Builds are repeatable: a fresh warehouse built on the same data gives the same customers and
+ids (ids are issued in a fixed order), a rebuild of the same input into the same warehouse gives
+the same marts, and a second writer fails fast without harming the warehouse.
+
+The fresh build is of the shared 3,000-person data (integration/conftest.py); the blocked and
+the repeated builds then go into that fresh warehouse. Ids lasting across builds of changed
+data: test_customer_ids.py.
+"""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import pytest
 
 from crm_quality.connect import connect
-from python_checks.dbt_runner import REPO_ROOT, run_dbt
+from python_checks.dbt_runner import DbtRun, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -22,6 +29,10 @@ MARTS = (
     "customer_xref",
     "dim_customers",
 )
+XREF = "select record_key, customer_id from customer_xref"
+CUSTOMERS = "select * from dim_customers order by customer_id"
+# A blocked build must give up well before the holder lets go.
+HOLD_SECONDS = 60
 
 
 def snapshot(warehouse) -> dict[str, list[tuple]]:
@@ -32,29 +43,24 @@ def snapshot(warehouse) -> dict[str, list[tuple]]:
         }
 
 
-def test_rebuilding_the_same_input_gives_identical_marts(tmp_path):
-    raw = REPO_ROOT / "data" / "demo"
-    first = run_dbt(["build"], raw, tmp_path / "build")
-    assert first.returncode == 0, first.output[-4000:]
-    before = snapshot(first.warehouse)
-    second = run_dbt(["build"], raw, tmp_path / "build")
-    assert second.returncode == 0, second.output[-4000:]
-    assert snapshot(second.warehouse) == before
-    assert all(before[mart] for mart in MARTS)
+@dataclass
+class Rebuilds:
+    fresh: DbtRun
+    fresh_marts: dict[str, list[tuple]]
+    blocked: DbtRun
+    blocked_seconds: float
+    again: DbtRun
 
 
-def test_a_second_concurrent_build_fails_fast_and_the_first_completes(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(REPO_ROOT / "data" / "demo", raw)
-    work = tmp_path / "build"
-    work.mkdir()
-    # Hold the warehouse open for writing, as a running build does.
+def build_while_held(run, work) -> tuple[DbtRun, float]:
+    """A build of `work` while another process holds its warehouse open for writing, as a
+    running build does; how long the build took to give up."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-            "print('locked', flush=True); time.sleep(60)",
+            f"print('locked', flush=True); time.sleep({HOLD_SECONDS})",
             str(work / "warehouse.duckdb"),
         ],
         stdout=subprocess.PIPE,
@@ -63,12 +69,43 @@ def test_a_second_concurrent_build_fails_fast_and_the_first_completes(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        blocked = run_dbt(["build"], raw, work)
-        assert blocked.returncode != 0
-        assert "lock" in blocked.output.lower()
-        assert time.monotonic() - started < 60
+        blocked = run()
+        return blocked, time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
-    after = run_dbt(["build"], raw, work)
-    assert after.returncode == 0, after.output[-4000:]
+
+
+@pytest.fixture(scope="module")
+def rebuilds(warehouse, tmp_path_factory) -> Rebuilds:
+    # The shared build wrote its data beside it.
+    raw_dir = warehouse.warehouse.parent.parent / "raw"
+    work = tmp_path_factory.mktemp("rebuilds")
+
+    def build() -> DbtRun:
+        return run_dbt(["build"], raw_dir, work)
+
+    fresh = build()
+    assert fresh.returncode == 0, fresh.output[-4000:]
+    fresh_marts = snapshot(fresh.warehouse)
+    blocked, blocked_seconds = build_while_held(build, work)
+    again = build()
+    return Rebuilds(fresh, fresh_marts, blocked, blocked_seconds, again)
+
+
+def test_two_fresh_builds_on_the_same_data_give_identical_customer_ids(warehouse, rebuilds):
+    assert dict(rebuilds.fresh.query(XREF)) == dict(warehouse.query(XREF))
+    assert rebuilds.fresh.query(CUSTOMERS) == warehouse.query(CUSTOMERS)
+
+
+def test_a_second_concurrent_build_fails_fast(rebuilds):
+    assert rebuilds.blocked.returncode != 0
+    assert "lock" in rebuilds.blocked.output.lower()
+    assert rebuilds.blocked_seconds < HOLD_SECONDS
+
+
+def test_rebuilding_the_same_input_gives_identical_marts(rebuilds):
+    """The rebuild comes after the blocked build: that build left the warehouse whole."""
+    assert rebuilds.again.returncode == 0, rebuilds.again.output[-4000:]
+    assert snapshot(rebuilds.again.warehouse) == rebuilds.fresh_marts
+    assert all(rebuilds.fresh_marts[mart] for mart in MARTS)
