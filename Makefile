@@ -94,7 +94,11 @@ reset-anomaly-baseline: setup
 	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS)
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
-test: setup lint dbt-test pytest
+# Lint and the dbt build are independent and each keeps one core busy: they run side by side
+# (their output kept whole per target), then pytest takes both cores.
+test: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
+	$(MAKE) --no-print-directory pytest
 
 lint: setup
 	$(VENV)/bin/ruff check crm_quality python_checks models
