@@ -10,8 +10,9 @@ previous build whole, or the new one whole. The previous schemas are renamed awa
 keeps reading them until it finishes.
 
 `prepare` copies into the building schemas what a build carries over from its previous run
-(incremental models: histories, the customer-id registry, the matching models), named by dbt's
-manifest; the raw tables are loaded into them afresh by `crm_quality.ingest load`.
+(incremental models: histories, the customer-id registry, named by dbt's manifest; and the
+matching model registry the training step appends to); the raw tables are loaded into them
+afresh by `crm_quality.ingest load`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from crm_quality.matching.train_step import RESTRICTED_SUFFIX
+from crm_quality.matching.train_step import TABLES as TRAINING_STEP_TABLES
 from crm_quality.publish import PublishError, incomplete_figures
 
 # dbt's schemas of one warehouse: the target schema and its custom-schema suffixes
@@ -44,13 +47,16 @@ def building_schema(live: str) -> str:
 
 
 def carried_tables(manifest: dict) -> list[tuple[str, str]]:
-    """(schema suffix, table) of every node whose previous table the next build reads."""
-    return sorted(
+    """(schema suffix, table) of every table whose previous rows the next build reads: the
+    incremental models and snapshots, and the training step's registry (no dbt node: without
+    it every published build would train a new model)."""
+    nodes = [
         (f"_{node['config']['schema']}" if node["config"].get("schema") else "", node["alias"])
         for node in manifest["nodes"].values()
         if node["resource_type"] in ("model", "snapshot")
         and node["config"].get("materialized") in CARRIED_MATERIALIZATIONS
-    )
+    ]
+    return sorted([*nodes, *((RESTRICTED_SUFFIX, table) for table in TRAINING_STEP_TABLES)])
 
 
 def _existing_schemas(connection: psycopg.Connection, names: Iterable[str]) -> set[str]:

@@ -84,11 +84,11 @@ PER_PARAMETER = {
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of both workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
+    "generated-warehouse",
+    "monitoring-history",
     "cross-engine",
     "python_checks/integration/test_bi_reads_during_postgres_build.py",
-    "monitoring-history",
     "python_checks/integration/test_entity_resolution_accuracy.py",
-    "generated-warehouse",
     "python_checks/integration/test_bi_reads_during_build.py",
     "python_checks/integration/test_crm_sources.py",
 )

@@ -1,6 +1,7 @@
 """The same raw data built on DuckDB and on PostgreSQL (fixture cross_engine_builds) gives the
-same marts, and every dbt test and unit test passes on both; a second PostgreSQL build extends
-the monitoring history.
+same marts, every dbt test and unit test passes on both, and the headline and the report read
+alike from either. A second PostgreSQL build, published while BI reads:
+test_bi_reads_during_postgres_build.py.
 
 Rows are compared whole, in sorted order; numbers within cross_engine.FLOAT_TOLERANCE. Columns
 naming the build itself (its id, its clock, the database) differ by nature and are left out.
@@ -9,6 +10,9 @@ naming the build itself (its id, its clock, the database) differ by nature and a
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import yaml
 
@@ -128,35 +132,25 @@ def test_postgres_trains_the_same_model_through_the_training_step(cross_engine_b
     assert len(trained_on_postgres) == 1
 
 
-def test_a_second_postgres_build_extends_the_history(cross_engine_builds) -> None:
-    second = cross_engine.build_on_postgres(
-        ["build"], cross_engine_builds["root"] / "raw", cross_engine_builds["root"] / "postgres-2",
-        cross_engine_builds["env"],
-    )  # fmt: skip
-    assert second.returncode == 0, (second.stdout + second.stderr)[-4000:]
-    with cross_engine.connect_postgres(cross_engine_builds["env"]) as postgres:
-        builds_seen = postgres.execute(
-            "select count(distinct run_id) from main.mart_data_quality_history"
-        ).fetchone()[0]
-        test_runs = postgres.execute(
-            "select count(distinct run_id) from main.fct_test_results_history"
-        ).fetchone()[0]
-        changed = postgres.execute(
-            "select count(*) from (select metric, breakdown, breakdown_value, value"
-            " from main.mart_data_quality_history group by 1, 2, 3, 4) as series_values"
-            " group by metric, breakdown, breakdown_value having count(*) > 1"
-        ).fetchall()
-        judged = postgres.execute(
-            "select count(*) from main.mart_quality_anomalies where is_latest_build"
-        ).fetchone()[0]
-        models = postgres.execute(
-            f"select count(*) from {RESTRICTED_SCHEMA}.int_matching_models"
-        ).fetchone()[0]
-    assert "matching: reused model" in second.stdout
-    assert models == 1  # the same data: the model is reused, not retrained
-    assert (builds_seen, test_runs) == (2, 2)
-    assert changed == []  # the same data measures the same
-    assert judged > 0
+def test_headline_and_report_read_the_postgresql_warehouse(cross_engine_builds, tmp_path):
+    environment = {**os.environ, **cross_engine_builds["env"]}
+
+    def run(module: str, *arguments: str, env: dict | None = None) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", f"crm_quality.{module}", *arguments],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    duck: DbtRun = cross_engine_builds["duckdb"]
+    on_postgres = run("headline", "--target", "postgres", env=environment)
+    assert on_postgres == run("headline", "--warehouse", str(duck.warehouse))
+    shortage = duck.scalar(
+        "select shortage_rate_pct from mart_customer_shortage where breakdown = 'overall'"
+    )
+    assert f"{shortage:.2f} %" in on_postgres
+    out = tmp_path / "report.html"
+    run("report", "--target", "postgres", "--out", str(out), env=environment)
+    assert f"{shortage:.2f} %" in out.read_text(encoding="utf-8")
 
 
 def test_every_model_is_sql(cross_engine_builds) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from crm_quality.matching.train_step import TABLES as TRAINING_STEP_TABLES
 from crm_quality.publish_postgres import building_schema, carried_tables
 
 
@@ -14,7 +15,7 @@ def node(resource_type: str, alias: str, materialized: str, schema: str | None =
     }
 
 
-def test_incremental_models_and_snapshots_are_carried_into_their_schema() -> None:
+def test_incremental_models_snapshots_and_the_model_registry_are_carried() -> None:
     nodes = [
         node("model", "mart_data_quality_history", "incremental"),
         node("model", "fct_test_failures_history", "incremental", "audit"),
@@ -25,12 +26,15 @@ def test_incremental_models_and_snapshots_are_carried_into_their_schema() -> Non
         node("test", "unique_x", "test", "audit"),
     ]
     manifest = {"nodes": {f"{item['resource_type']}.p.{item['alias']}": item for item in nodes}}
-    assert carried_tables(manifest) == [
+    registry = [("_restricted", table) for table in TRAINING_STEP_TABLES]
+    assert ("_restricted", "matching_model_registry") in registry
+    assert carried_tables(manifest) == sorted([
         ("", "contacts_snapshot"),
         ("", "mart_data_quality_history"),
         ("_audit", "fct_test_failures_history"),
         ("_restricted", "int_customer_ids_registered"),
-    ]
+        *registry,
+    ])  # fmt: skip
 
 
 def test_the_building_schema_fits_postgresql_identifiers_with_dbt_suffixes() -> None:
