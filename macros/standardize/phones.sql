@@ -10,12 +10,15 @@
     e.g. `phones as ({{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country') }})`.
     The region is an ISO alpha-2 code (any case) or null. A national-format number without region
     is 'unverifiable' with its digits as key, as in crm_quality.standardize.frame._phone_columns.
+    With `pairs_sql`, a query the compiler may run that returns the same pairs (or more) under the
+    same column names, only the metadata those pairs reach is rendered (phone_reached_metadata).
 
     The seeds are read when the SQL is compiled: every metadata pattern becomes a constant in a
     case over the metadata key, because engines compile a pattern read from a column on every row. -#}
 
-{% macro phone_standardized_pairs(relation, phone_column, region_column) %}
-{%- set md = phone_metadata() -%}
+{#- The steps up to the calling code (CTEs phone_input … phone_retried_idd): they read only the
+    given regions' metadata. -#}
+{% macro phone_parsed_steps(relation, phone_column, region_column, md) %}
 {#- _VALID_PUNCTUATION after the folds: its other non-ASCII characters became '[' or ASCII. -#}
 {%- set punct = '-x' ~ phone_regexp_char('30FC') ~ ' ().\\[\\]/~' -%}
 {%- set sep = '[ \t,]*' -%}
@@ -33,7 +36,7 @@
 {#- _UNWANTED_END_CHARS: other than '#', letters and digits. Characters beyond ASCII that are
     neither were folded to '!' or '[' (phone_character_folds), so the rest count as letters. -#}
 {%- set unwanted_end = '[^#0-9A-Za-z' ~ phone_regexp_char('0080') ~ '-' ~ phone_regexp_char('FFFF') ~ ']+$' -%}
-with phone_input as {{ phone_materialized() }} (
+phone_input as {{ phone_materialized() }} (
     {#- A number per pair: the steps join on it (PostgreSQL hashes no `is not distinct from`). -#}
     select
         phone_raw,
@@ -223,7 +226,15 @@ phone_retried_idd as {{ phone_materialized() }} (
         on left(phone_retried.idd_rest, 2) = codes_2.calling_code
     left join phone_calling_codes as codes_3
         on left(phone_retried.idd_rest, 3) = codes_3.calling_code
-),
+)
+{%- endmacro %}
+
+{% macro phone_standardized_pairs(relation, phone_column, region_column, pairs_sql=none) %}
+{%- set md = phone_metadata() -%}
+{%- if pairs_sql is not none -%}
+    {%- set md = phone_reached_metadata(md, pairs_sql, phone_column, region_column) -%}
+{%- endif -%}
+with {{ phone_parsed_steps(relation, phone_column, region_column, md) }},
 
 {{ phone_default_country_rests('phone_retried_idd', md) }},
 
@@ -320,7 +331,7 @@ left join phone_valid
     character folds as translate() arguments. Empty while dbt parses, and where the seeds are
     not loaded (sqlfluff compiles the models against an empty warehouse to lint them). -#}
 {% macro phone_metadata() %}
-{%- set md = {'regions': [], 'clean_from': '', 'clean_to': '', 'nfkc_from': '', 'nfkc_to': ''} -%}
+{%- set md = {'regions': [], 'given_regions': none, 'clean_from': '', 'clean_to': '', 'nfkc_from': '', 'nfkc_to': ''} -%}
 {#- ref() outside the `execute` branch, so dbt records the dependencies while parsing. -#}
 {%- set regions_seed = ref('phone_regions') -%}
 {%- set number_types_seed = ref('phone_number_types') -%}
@@ -380,6 +391,65 @@ left join phone_valid
 {{ return(md) }}
 {% endmacro %}
 
+{#- md with only the regions of the calling codes that the pairs of `pairs_sql` (a query with
+    phone_column and region_column) reach: their given regions' codes and the codes after '+' or
+    an international prefix, each code with all its regions, as phone_standardized_pairs needs
+    them. Engines that inline the patterns then plan a query over the few dozen regions of the
+    data instead of all 250 (seconds less per model on a small build); the query that finds
+    them runs only the steps up to the calling code (phone_parsed_steps). -#}
+{% macro phone_reached_metadata(md, pairs_sql, phone_column, region_column) %}
+    {{ return(adapter.dispatch('phone_reached_metadata', 'crm_quality')(md, pairs_sql, phone_column, region_column)) }}
+{% endmacro %}
+
+{% macro default__phone_reached_metadata(md, pairs_sql, phone_column, region_column) %}
+{%- if not (execute and md.regions) -%}{{ return(md) }}{%- endif -%}
+{#- A '|' leads each value so that agate reads no calling code as a number. -#}
+{%- set reached = run_query(
+    'with ' ~ phone_parsed_steps('(' ~ pairs_sql ~ ') as phone_given_pairs', phone_column, region_column, md)
+    ~ " select distinct reached.kind, '|' || reached.reached_value from ("
+    ~ " select 'code' as kind, international_calling_code as reached_value from phone_retried_idd"
+    ~ " union all select 'code', retried_calling_code from phone_retried_idd"
+    ~ " union all select 'code', given_regions.calling_code from phone_retried_idd"
+    ~ ' inner join ' ~ ref('phone_regions') ~ ' as given_regions'
+    ~ ' on phone_retried_idd.region = given_regions.region'
+    ~ " union all select 'region', region from phone_retried_idd"
+    ~ ') as reached where reached.reached_value is not null') -%}
+{%- set reached_values = {'code': [], 'region': []} -%}
+{%- for row in reached.rows -%}{%- do reached_values[row[0]].append(row[1][1:]) -%}{%- endfor -%}
+{%- set restricted = {} -%}
+{%- do restricted.update(md) -%}
+{%- do restricted.update({
+    'regions': md.regions | selectattr('calling_code', 'in', reached_values.code) | list,
+    'given_regions': reached_values.region}) -%}
+{{ return(restricted) }}
+{% endmacro %}
+
+{#- PostgreSQL's steps join the patterns as columns (phones_postgres.sql): nothing to restrict. -#}
+{% macro postgres__phone_reached_metadata(md, pairs_sql, phone_column, region_column) %}
+{{ return(md) }}
+{% endmacro %}
+
+{#- The regions a step over the given region reads (geographic ones; those the data give when md
+    is restricted to them). -#}
+{% macro phone_given_regions(md) %}
+{%- set kept = [] -%}
+{%- for region in md.regions if region.region != '001'
+    and (md.given_regions is none or region.region in md.given_regions) -%}
+    {%- do kept.append(region) -%}
+{%- endfor -%}
+{{ return(kept) }}
+{% endmacro %}
+
+{#- The regions a metadata key can name: a given region, or a calling code's main region. -#}
+{% macro phone_parsing_regions(md) %}
+{%- set kept = [] -%}
+{%- for region in md.regions if md.given_regions is none or region.rank == 0
+    or region.region in md.given_regions -%}
+    {%- do kept.append(region) -%}
+{%- endfor -%}
+{{ return(kept) }}
+{% endmacro %}
+
 {#- `case when key in (…) then <expression> … end`, keys sharing an expression grouped. -#}
 {% macro phone_case_grouped(key_expression, pairs) %}
 {%- set expressions = [] -%}
@@ -436,7 +506,7 @@ end
 
 {% macro phone_case_strip_national_prefix(key_expression, number, md) %}
 {%- set pairs = [] -%}
-{%- for region in md.regions -%}
+{%- for region in phone_parsing_regions(md) -%}
     {%- do pairs.append((region.key, phone_strip_national_prefix(region, number))) -%}
 {%- endfor -%}
 {{ return(phone_case_grouped(key_expression, pairs)) }}
@@ -445,7 +515,7 @@ end
 {#- The digits after the region's international prefix, unless a 0 follows it; else null. -#}
 {% macro phone_case_idd_rest(region_expression, digits, md) %}
 {%- set pairs = [] -%}
-{%- for region in md.regions if region.region != '001' and region.idd -%}
+{%- for region in phone_given_regions(md) if region.idd -%}
     {%- set prefix = '^(?:' ~ region.idd ~ ')' -%}
     {%- set rest_at = 'length(' ~ phone_regexp_extract(digits, prefix) ~ ') + 1' -%}
     {%- do pairs.append((region.key,
@@ -465,7 +535,7 @@ end
     dropped when that makes a number of the region; the national digits then, else null. -#}
 {% macro phone_case_default_country(region_expression, digits, md) %}
 {%- set pairs = [] -%}
-{%- for region in md.regions if region.region != '001' -%}
+{%- for region in phone_given_regions(md) -%}
     {%- set rest = 'substr(' ~ digits ~ ', ' ~ (region.calling_code | length + 1) ~ ')' -%}
     {%- set potential = phone_strip_national_prefix(region, rest) -%}
     {%- do pairs.append((region.key,
@@ -480,7 +550,7 @@ end
     not possible (too long is kept). -#}
 {% macro phone_case_keeps_length(key_expression, length_expression, md) %}
 {%- set pairs = [] -%}
-{%- for region in md.regions -%}
+{%- for region in phone_parsing_regions(md) -%}
     {%- set lengths = region.lengths | map('int') | list -%}
     {%- do pairs.append((region.key,
         '(' ~ length_expression ~ ' in (' ~ region.lengths | join(', ') ~ ') or ' ~ length_expression ~ ' > '

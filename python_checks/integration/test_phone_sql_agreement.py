@@ -5,7 +5,9 @@ A seeded corpus with every region's example numbers in several written forms
 random rows instead) is standardized by phonenumbers (crm_quality.standardize.phone, as
 frame._phone_columns uses it) and by the compiled macro on DuckDB and on PostgreSQL. Both
 engines must give identical rows, and they must agree with phonenumbers on every pair but the
-known divergences listed below.
+known divergences listed below. The macro renders only the metadata of the calling codes its
+input reaches (phone_reached_metadata): a corpus of a few given regions checks that what it
+leaves out is never needed.
 """
 
 from __future__ import annotations
@@ -34,11 +36,17 @@ PHONE_SEEDS = ("phone_regions", "phone_number_types", "phone_character_folds", "
 # (_is_known_divergence); any other difference fails the test with examples.
 ALLOWED_DIVERGENCE_RATE = 0.001
 
-SNIPPET = (
-    "select phones.* from ("
-    "{{ phone_standardized_pairs('main.phone_agreement_input', 'phone_raw', 'country') }}"
-    ") as phones"
-)
+# Given regions of the smaller corpus: numbers written for them reach a few dozen calling codes.
+FEW_REGIONS = {"DE", "US", "GB", "IT", "RU", "AR", "AU", "BR", "MX", "JP", "FR", "XX"}
+
+
+def _snippet(table: str) -> str:
+    return (
+        "select phones.* from ("
+        f"{{{{ phone_standardized_pairs('main.{table}', 'phone_raw', 'country',"
+        f" pairs_sql='select * from main.{table}') }}}}"
+        ") as phones"
+    )
 
 
 def _seed_tables() -> list[tuple[str, list[str], Path]]:
@@ -87,25 +95,51 @@ def _rows_by_pair(rows) -> dict:
     return {(row[0], row[1]): tuple(row[2:]) for row in rows}
 
 
+def _few_regions(expected: dict) -> dict:
+    return {pair: answer for pair, answer in expected.items()
+            if (pair[1] or "").strip().upper() in FEW_REGIONS}  # fmt: skip
+
+
+def _create_input(connection, table: str, pairs) -> None:
+    frame = pd.DataFrame(list(pairs), columns=["phone_raw", "country"], dtype=object)
+    connection.register("phone_pairs", frame)
+    connection.execute(
+        f"create table {table} as"
+        " select cast(phone_raw as varchar) as phone_raw,"
+        " cast(country as varchar) as country from phone_pairs"
+    )
+    connection.unregister("phone_pairs")
+
+
 @pytest.fixture(scope="module")
-def duckdb_results(expected, tmp_path_factory) -> dict:
-    # dbt reads the seeds while compiling, through a connection it keeps open with its own
-    # settings; the SQL runs on a second file of the same name (so the same relation names).
+def duckdb_compile_environment(expected, tmp_path_factory) -> dict[str, str]:
+    # dbt reads the seeds and the pairs while compiling, through a connection it keeps open with
+    # its own settings; the SQL runs on a second file of the same name (so the same relation
+    # names). Both corpora are there before the first compile.
     compile_database = tmp_path_factory.mktemp("phone_duckdb_compile") / "phones.duckdb"
     with duckdb.connect(str(compile_database)) as connection:
         _load_seeds_duckdb(connection)
-    sql = compiled_sql(SNIPPET, "duckdb", {"CRM_DUCKDB_PATH": str(compile_database)})
-    database = tmp_path_factory.mktemp("phone_duckdb") / "phones.duckdb"
-    with duckdb.connect(str(database)) as connection:
+        _create_input(connection, "phone_agreement_input", expected)
+        _create_input(connection, "phone_few_regions_input", _few_regions(expected))
+    return {"CRM_DUCKDB_PATH": str(compile_database)}
+
+
+def _run_duckdb(sql: str, table: str, pairs, directory: Path) -> dict:
+    with duckdb.connect(str(directory / "phones.duckdb")) as connection:
         _load_seeds_duckdb(connection)
-        pairs = pd.DataFrame(list(expected), columns=["phone_raw", "country"], dtype=object)
-        connection.register("phone_pairs", pairs)
-        connection.execute(
-            "create table phone_agreement_input as"
-            " select cast(phone_raw as varchar) as phone_raw,"
-            " cast(country as varchar) as country from phone_pairs"
-        )
+        _create_input(connection, table, pairs)
         return _rows_by_pair(connection.execute(sql).fetchall())
+
+
+@pytest.fixture(scope="module")
+def duckdb_sql(duckdb_compile_environment) -> str:
+    return compiled_sql(_snippet("phone_agreement_input"), "duckdb", duckdb_compile_environment)
+
+
+@pytest.fixture(scope="module")
+def duckdb_results(expected, duckdb_sql, tmp_path_factory) -> dict:
+    directory = tmp_path_factory.mktemp("phone_duckdb")
+    return _run_duckdb(duckdb_sql, "phone_agreement_input", expected, directory)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +161,7 @@ def postgres_results(expected, module_postgres_env) -> dict:
             psycopg2.extras.execute_values(
                 cursor, "insert into main.phone_agreement_input values %s", rows, page_size=5000
             )
-        sql = compiled_sql(SNIPPET, "postgres", postgres_env)
+        sql = compiled_sql(_snippet("phone_agreement_input"), "postgres", postgres_env)
         with connection.cursor() as cursor:
             cursor.execute(sql)
             return _rows_by_pair(cursor.fetchall())
@@ -183,6 +217,21 @@ def test_duckdb_agrees_with_phonenumbers(expected, duckdb_results):
     examples = _examples(expected, duckdb_results)
     assert sum(kinds.values()) <= ALLOWED_DIVERGENCE_RATE * len(expected), (kinds, examples)
     assert not [kind for kind in kinds if kind[0] == "unexplained"], (kinds, examples)
+
+
+def test_duckdb_judges_pairs_with_the_metadata_they_reach(
+    expected, duckdb_compile_environment, duckdb_sql, tmp_path_factory
+):
+    few = _few_regions(expected)
+    sql = compiled_sql(_snippet("phone_few_regions_input"), "duckdb", duckdb_compile_environment)
+    assert len(sql) < len(duckdb_sql) / 2  # most regions' metadata left out
+    results = _run_duckdb(
+        sql, "phone_few_regions_input", few, tmp_path_factory.mktemp("phone_few_regions")
+    )
+    assert len(results) == len(few)
+    kinds = _divergences(few, results)
+    unexplained = [kind for kind in kinds if kind[0] == "unexplained"]
+    assert not unexplained, (kinds, _examples(few, results))
 
 
 def test_postgres_gives_the_rows_duckdb_gives(duckdb_results, postgres_results):

@@ -4,11 +4,21 @@
 -- on the raw value; a null raw value is 'missing' without a lookup (an equality join keeps
 -- hash joins on PostgreSQL). Dates stay midnight timestamps, as the Python model wrote them.
 {%- set as_of = build_setting('as_of_date') %}
+{%- set records_relation = ref('int_person_records_unioned') %}
+{#- The phone pairs as a query of their own, which the phone macro runs while compiling to render
+    only the metadata of the regions they reach (phone_reached_metadata). -#}
+{%- set phone_pairs_sql = none %}
+{%- if execute and load_relation(records_relation) is not none %}
+    {%- set phone_pairs_sql = 'with records as (select * from ' ~ records_relation ~ '), countries as ('
+        ~ standardized_countries('records', 'country_raw') ~ ') select distinct records.phone_raw,'
+        ~ ' countries.standardized as country from records left join countries'
+        ~ ' on records.country_raw = countries.raw_value where records.phone_raw is not null' %}
+{%- endif %}
 with
 
 records as (
 
-    select * from {{ ref('int_person_records_unioned') }}
+    select * from {{ records_relation }}
 
 ),
 
@@ -76,7 +86,7 @@ phone_pairs as (
 
 phones as (
 
-    {{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country') }}
+    {{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country', pairs_sql=phone_pairs_sql) }}
 
 ),
 

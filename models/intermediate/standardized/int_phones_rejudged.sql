@@ -3,11 +3,21 @@
 -- valid country most of the customer's records carry, on a tie one a billing record carries
 -- (billing is where an address is checked), then the first code alphabetically so the choice
 -- is stable.
+{%- set records_relation = ref('int_person_records_resolved') %}
+{#- For the phone macro's compile-time query (phone_reached_metadata): each unverifiable phone with
+    every valid country of its customer, a superset of the pairs judged below. -#}
+{%- set phone_pairs_sql = none %}
+{%- if execute and load_relation(records_relation) is not none %}
+    {%- set phone_pairs_sql = 'select distinct unverifiable.phone_raw, countries.country as customer_country from '
+        ~ records_relation ~ ' as unverifiable inner join ' ~ records_relation ~ ' as countries'
+        ~ " on unverifiable.customer_id = countries.customer_id and countries.country_status = 'valid'"
+        ~ " where unverifiable.phone_status = 'unverifiable'" %}
+{%- endif %}
 with
 
 records as (
 
-    select * from {{ ref('int_person_records_resolved') }}
+    select * from {{ records_relation }}
 
 ),
 
@@ -67,7 +77,7 @@ customer_countries as (
 
 phones as (
 
-    {{ phone_standardized_pairs('customer_countries', 'phone_raw', 'customer_country') }}
+    {{ phone_standardized_pairs('customer_countries', 'phone_raw', 'customer_country', pairs_sql=phone_pairs_sql) }}
 
 ),
 
