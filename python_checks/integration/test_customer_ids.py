@@ -3,13 +3,15 @@ data, must leave every record's id alone unless its customer merged or split.
 
 "Unchanged" is strict: a record present in both builds whose customer holds the same records
 (of those present in both builds) before and after must keep its id, with no tolerance. The
-steps run in order on one warehouse; each compares its build with the one before.
+steps run in order on one warehouse; each compares its build with the one before. Independent
+edits share a step (one rebuild), each test checking its own records.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,15 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
         csv.writer(handle).writerows(rows)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One rebuild after an edit: the record → customer id maps of the builds around it."""
+
+    before: dict[str, str]
+    after: dict[str, str]
+    run: DbtRun
+
+
 class Builds:
     """One raw directory edited between builds, and one warehouse built again after each edit."""
 
@@ -47,13 +58,13 @@ class Builds:
         self.runs: list[DbtRun] = []
         self.xrefs: list[dict[str, str]] = []
 
-    def build(self) -> DbtRun:
+    def build(self) -> Step:
         # Only what ids flow through (seeds included), no tests: the full build runs elsewhere.
         run = run_dbt(ID_MODELS, self.raw, self.work)
         assert run.returncode == 0, run.output[-4000:]
         self.runs.append(run)
         self.xrefs.append(dict(run.query(XREF)))
-        return run
+        return Step(self.xrefs[-2] if len(self.xrefs) > 1 else {}, self.xrefs[-1], run)
 
     def rows(self, name: str) -> list[list[str]]:
         return read_rows(self.raw / name)
@@ -90,6 +101,9 @@ def merged_or_split(before: dict[str, str], after: dict[str, str]) -> int:
     )
 
 
+# --- the steps: each edits the raw copy and rebuilds, in this order --------------------------
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> Builds:
     builds = Builds(tmp_path_factory.mktemp("customer_ids"))
@@ -97,17 +111,48 @@ def builds(tmp_path_factory) -> Builds:
     return builds
 
 
-def test_a_rebuild_on_the_same_input_changes_no_id(builds):
+@pytest.fixture(scope="module")
+def same_input(builds) -> tuple[list[tuple], Step]:
+    """The first build's customer_id_map, and a rebuild on the same input."""
     first_map = builds.runs[-1].query(MAP)
-    builds.build()
-    assert builds.xrefs[-1] == builds.xrefs[-2]
-    assert builds.runs[-1].query(MAP) == first_map
-    assert all(row[2] for row in first_map), "a first build retires nothing"
+    return first_map, builds.build()
 
 
-def test_a_prospect_that_converts_keeps_its_id(builds):
+@dataclass(frozen=True)
+class Additions:
+    """Three independent additions, built together: each test checks its own records."""
+
+    step: Step
+    # A CRM-only customer's contact that gained a billing account (A99999999), and its id.
+    prospect: tuple[str, str]
+    # A contact of a customer of several CRM records, copied as C0000000, and its id.
+    duplicated: tuple[str, str]
+    # Record keys with a blank or repeated source id before the additions.
+    suffixed: set[str]
+
+
+@pytest.fixture(scope="module")
+def additions(builds, same_input) -> Additions:
     run = builds.runs[-1]
-    # A CRM-only customer of one record with a valid e-mail, phone and birth date.
+    prospect = convert_a_prospect(builds, run)
+    duplicated = duplicate_with_a_smaller_key(builds, run)
+    suffixed = add_blank_and_repeated_ids(builds)
+    return Additions(builds.build(), prospect, duplicated, suffixed)
+
+
+@pytest.fixture(scope="module")
+def removal(builds, additions) -> Step:
+    header, *contacts = builds.rows("crm_contacts.csv")
+    # Every 20th contact, so some customers lose their smallest record and some lose all.
+    kept = [row for number, row in enumerate(contacts) if number % 20 != 7]
+    assert len(contacts) - len(kept) >= REMOVED_CRM_ROWS
+    builds.write("crm_contacts.csv", [header, *kept])
+    return builds.build()
+
+
+def convert_a_prospect(builds: Builds, run: DbtRun) -> tuple[str, str]:
+    """Give a CRM-only customer of one record (valid e-mail, phone and birth date) a billing
+    account with its details; returns its contact id and customer id."""
     contact_id, customer_id = run.query(
         "select source_id, customer_id from int_person_records_resolved "
         "where source_system = 'crm' and cluster_size = 1 and source_id is not null "
@@ -121,17 +166,12 @@ def test_a_prospect_that_converts_keeps_its_id(builds):
     account["opened_at"] = "2026-06-01"
     billing.append([account[column] for column in billing[0]])
     builds.write("billing_customers.csv", billing)
-
-    builds.build()
-    before, after = builds.xrefs[-2], builds.xrefs[-1]
-    assert after[f"crm:{contact_id}"] == customer_id
-    assert after["billing:A99999999"] == customer_id, "the new account should join the prospect"
-    assert unchanged_records_with_new_ids(before, after) == []
+    return contact_id, customer_id
 
 
-def test_a_new_duplicate_with_a_smaller_key_changes_no_id(builds):
-    run = builds.runs[-1]
-    # A customer of two or more CRM records and no billing account: its smallest key is a CRM one.
+def duplicate_with_a_smaller_key(builds: Builds, run: DbtRun) -> tuple[str, str]:
+    """Copy the smallest contact of a customer of two or more CRM records and no billing account
+    as C0000000 (sorting before every generated id); returns the copied id and the customer id."""
     contact_id, customer_id = run.query(
         "select min(source_id), customer_id from int_person_records_resolved "
         "where source_system = 'crm' and source_id = source_record_id group by customer_id "
@@ -139,26 +179,21 @@ def test_a_new_duplicate_with_a_smaller_key_changes_no_id(builds):
     )[0]
     contacts = builds.rows("crm_contacts.csv")
     copy = list(next(row for row in contacts if row[0] == contact_id))
-    copy[0] = "C0000000"  # sorts before every generated id
+    copy[0] = "C0000000"
     contacts.append(copy)
     builds.write("crm_contacts.csv", contacts)
-
-    builds.build()
-    before, after = builds.xrefs[-2], builds.xrefs[-1]
-    assert after["crm:C0000000"] == customer_id
-    assert after[f"crm:{contact_id}"] == customer_id
-    assert unchanged_records_with_new_ids(before, after) == []
+    return contact_id, customer_id
 
 
-def test_blank_and_repeated_source_ids_keep_their_keys_and_ids(builds):
-    before = builds.xrefs[-1]
-    suffixed = {key for key in before if "#" in key}
+def add_blank_and_repeated_ids(builds: Builds) -> set[str]:
+    """Five new people with an already repeated id and five with a blank id: under a numbering
+    by hash order, some would sort before the rows already there. Returns the record keys with
+    a blank or repeated id before."""
+    suffixed = {key for key in builds.xrefs[-1] if "#" in key}
     assert suffixed, "the generated CRM has blank or repeated ids"
     contacts = builds.rows("crm_contacts.csv")
     repeated_id = next(key for key in sorted(suffixed) if not key.startswith("crm:#"))
     repeated_id = repeated_id.removeprefix("crm:").split("#")[0]
-    # Five more rows with that id and five with a blank id, all new people: under a numbering
-    # by hash order, some would sort before the rows already there.
     for number in range(10):
         first_name = f"Ottoline{number}"
         row = list(contacts[1])
@@ -166,29 +201,49 @@ def test_blank_and_repeated_source_ids_keep_their_keys_and_ids(builds):
         row[2], row[4], row[5] = first_name, f"{first_name}@example.org", ""
         contacts.append(row)
     builds.write("crm_contacts.csv", contacts)
+    return suffixed
 
-    builds.build()
-    after = builds.xrefs[-1]
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_a_rebuild_on_the_same_input_changes_no_id(same_input):
+    first_map, step = same_input
+    assert step.after == step.before
+    assert step.run.query(MAP) == first_map
+    assert all(row[2] for row in first_map), "a first build retires nothing"
+
+
+def test_a_prospect_that_converts_keeps_its_id(additions):
+    contact_id, customer_id = additions.prospect
+    after = additions.step.after
+    assert after[f"crm:{contact_id}"] == customer_id
+    assert after["billing:A99999999"] == customer_id, "the new account should join the prospect"
+    assert unchanged_records_with_new_ids(additions.step.before, after) == []
+
+
+def test_a_new_duplicate_with_a_smaller_key_changes_no_id(additions):
+    contact_id, customer_id = additions.duplicated
+    after = additions.step.after
+    assert after["crm:C0000000"] == customer_id
+    assert after[f"crm:{contact_id}"] == customer_id
+    assert unchanged_records_with_new_ids(additions.step.before, after) == []
+
+
+def test_blank_and_repeated_source_ids_keep_their_keys_and_ids(additions):
+    before, after, suffixed = additions.step.before, additions.step.after, additions.suffixed
     assert suffixed <= after.keys(), "blank or repeated ids were renumbered"
     assert {key: after[key] for key in suffixed} == {key: before[key] for key in suffixed}
     assert unchanged_records_with_new_ids(before, after) == []
 
 
-def test_removed_records_change_no_other_id(builds):
-    before = builds.xrefs[-1]
-    header, *contacts = builds.rows("crm_contacts.csv")
-    # Every 20th contact, so some customers lose their smallest record and some lose all.
-    kept = [row for number, row in enumerate(contacts) if number % 20 != 7]
-    assert len(contacts) - len(kept) >= REMOVED_CRM_ROWS
-    builds.write("crm_contacts.csv", [header, *kept])
-
-    builds.build()
-    after = builds.xrefs[-1]
+def test_removed_records_change_no_other_id(removal):
+    before, after = removal.before, removal.after
     assert unchanged_records_with_new_ids(before, after) == []
     # Customers that merged or split are few; they are the only ones allowed to move.
     assert merged_or_split(before, after) <= 0.01 * len(before)
 
-    id_map = {row[0]: row[1:] for row in builds.runs[-1].query(MAP)}
+    id_map = {row[0]: row[1:] for row in removal.run.query(MAP)}
     current = set(after.values())
     for customer_id in set(before.values()) - current:
         target, is_current, _issued_at, retired_at = id_map[customer_id]

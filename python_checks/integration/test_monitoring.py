@@ -1,7 +1,7 @@
 """Monitoring on real builds: quality history, test-results history, monitors and anomalies.
 
-The shared sequence (test_monitoring_builds) builds seven generated datasets and then one with
-its missing-email rate tripled into one warehouse.
+The shared sequence (test_monitoring_builds) builds BASELINE_SEEDS generated datasets and then one
+with its missing-email rate tripled into one warehouse; only that last build is judged.
 """
 
 from __future__ import annotations
