@@ -5,17 +5,19 @@
 
 1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py),
    a PostgreSQL one in building schemas (crm_quality/publish_postgres.py);
-2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt;
+2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt, and
+   `dbt parse`;
 3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
 4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model;
 5. `dbt build` of everything else;
 6. publish the working copy or schemas when every model built, all at once.
 
-dbt-postgres runs no Python models, so training runs between two dbt selections. The two
-invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT, which the
-monitoring macros record instead of each invocation's own id and clock, and their results are
-merged into one run_results.json carrying that id. When the first selection fails, nothing
-after it runs (a single dbt build would have skipped everything downstream too).
+dbt-postgres runs no Python models, so training runs between two dbt selections. dbt runs in
+this process (crm_quality/dbt_in_process.py), parsing the project once for both selections.
+The two invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT,
+which the monitoring macros record instead of each invocation's own id and clock, and their
+results are merged into one run_results.json carrying that id. When the first selection
+fails, nothing after it runs (a single dbt build would have skipped everything downstream too).
 """
 
 from __future__ import annotations

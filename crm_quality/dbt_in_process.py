@@ -79,13 +79,18 @@ def invoke(
 def environ(environment: Mapping[str, str]) -> Iterator[None]:
     """os.environ set to `environment` meanwhile (dbt, the loaders and psycopg read it)."""
     saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(environment)
+    _replace_environ(environment)
     try:
         yield
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        _replace_environ(saved)
+
+
+def _replace_environ(environment: Mapping[str, str]) -> None:
+    """os.environ made `environment`, never empty meanwhile (other threads may read it)."""
+    for name in os.environ.keys() - environment.keys():
+        del os.environ[name]
+    os.environ.update(environment)
 
 
 def release_dbt_state() -> None:
