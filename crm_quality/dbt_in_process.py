@@ -88,9 +88,9 @@ def environ(environment: Mapping[str, str]) -> Iterator[None]:
 
 def _replace_environ(environment: Mapping[str, str]) -> None:
     """os.environ made `environment`, never empty meanwhile (other threads may read it)."""
+    os.environ.update(environment)
     for name in os.environ.keys() - environment.keys():
         del os.environ[name]
-    os.environ.update(environment)
 
 
 def release_dbt_state() -> None:
