@@ -111,8 +111,9 @@ def run_dbt(
 def dbt_process(
     command: list[str], raw_dir: Path, work_dir: Path, variables: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb (run_dbt's finished process);
-    a whole `dbt build` runs as crm_quality.build.run_build (make build's phases, in place).
+    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb, run in this process
+    (crm_quality/dbt_in_process.py) and returned as a finished process; a whole `dbt build`
+    runs as crm_quality.build.run_build (make build's phases, in place).
 
     dbt parses the project only partly when the saved parse's vars, profile (the warehouse
     path) and dbt_project.yml's env vars (CRM_DECLARED_DIR) are as before; a full parse takes
