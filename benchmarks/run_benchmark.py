@@ -15,9 +15,9 @@ Stage times come from dbt's run_results.json (both dbt invocations of the build)
 training step between them, from the phase times the build prints: a stage's wall time is the
 span from its first node's start to its last node's end (dbt runs two threads, so stages
 overlap a little); its busy time is the sum of its nodes' execution times. A process's peak RSS
-is its maximum resident set size from wait4 (which counts its waited-for children: the dbt
-processes); /proc is sampled twice a second, summed over the process and its children, so each
-stage's, node's and Splink phase's peak can be told apart.
+is its maximum resident set size from wait4 (dbt runs inside the build's process, so its
+memory is counted with the training step's); /proc is sampled twice a second, summed over the
+process and any children, so each stage's, node's and Splink phase's peak can be told apart.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class _RssSampler(threading.Thread):
 
 
 def _tree_rss_kib(pid: int) -> int:
-    """Resident set size of a process and its descendants (the build runs dbt as children)."""
+    """Resident set size of a process and its descendants."""
     try:
         match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

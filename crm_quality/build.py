@@ -5,17 +5,19 @@
 
 1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py),
    a PostgreSQL one in building schemas (crm_quality/publish_postgres.py);
-2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt;
+2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt, and
+   `dbt parse`;
 3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
 4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model;
 5. `dbt build` of everything else;
 6. publish the working copy or schemas when every model built, all at once.
 
-dbt-postgres runs no Python models, so training runs between two dbt selections. The two
-invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT, which the
-monitoring macros record instead of each invocation's own id and clock, and their results are
-merged into one run_results.json carrying that id. When the first selection fails, nothing
-after it runs (a single dbt build would have skipped everything downstream too).
+dbt-postgres runs no Python models, so training runs between two dbt selections. dbt runs in
+this process (crm_quality/dbt_in_process.py), parsing the project once for both selections.
+The two invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT,
+which the monitoring macros record instead of each invocation's own id and clock, and their
+results are merged into one run_results.json carrying that id. When the first selection
+fails, nothing after it runs (a single dbt build would have skipped everything downstream too).
 """
 
 from __future__ import annotations
@@ -23,12 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,14 +36,14 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-from crm_quality import publish
+from crm_quality import dbt_in_process, publish
+from crm_quality.dbt_in_process import environ
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
 from crm_quality.matching.train_step import open_warehouse, run_train_step
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT = Path(sys.executable).with_name("dbt")
 # The models the training step reads; the first selection is them and their ancestors.
 TRAINING_INPUTS = ("build_settings", "int_person_records_standardized")
 # Tests go with the selection holding all the nodes they test, so none runs twice or never.
@@ -112,19 +112,6 @@ def failed_nodes(run_results: dict) -> list[str]:
 def _at_root(path: Path) -> Path:
     """A path as dbt (running in the project directory) reads it."""
     return path if path.is_absolute() else REPO_ROOT / path
-
-
-@contextmanager
-def _environ(environment: Mapping[str, str]) -> Iterator[None]:
-    """os.environ set to `environment` meanwhile (the loaders and psycopg read PG* there)."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(environment)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _prepare(
@@ -220,7 +207,7 @@ def run_build(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     try:
-        with _environ(dbt_env):
+        with environ(dbt_env):
             working = _prepare(target, warehouse, publishing, target_path, live)
         if target == "postgres":
             dbt_env["CRM_PG_SCHEMA"] = str(working or live)
@@ -228,7 +215,7 @@ def run_build(
         elif working is not None:
             dbt_env["CRM_DUCKDB_PATH"] = str(working)
         lap("prepare")
-        with _environ(dbt_env):
+        with environ(dbt_env):
             _load(_at_root(raw_dir), _at_root(declared_dir), target, working and _at_root(working))
         lap("load")
     except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
@@ -236,28 +223,24 @@ def run_build(
         result.output = f"error: {error}\n"
         return result
 
+    # Both selections share one parse: its manifest, or None when the project does not parse.
+    common = [
+        "--target", target, "--vars", variables, "--target-path", str(target_path),
+        *(["--log-path", str(log_path)] if log_path else []),
+    ]  # fmt: skip
+    parsed = dbt_in_process.invoke(["parse", *common], dbt_env)
+    result.output += parsed.output
+    manifest = parsed.result if parsed.success else None
+    lap("dbt: parse")
+
     def dbt_build(selection: list[str]) -> dict | None:
         run_results.unlink(missing_ok=True)
-        completed = subprocess.run(
-            [
-                str(DBT),
-                "build",
-                *selection,
-                *INDIRECT_SELECTION,
-                "--target",
-                target,
-                "--vars",
-                variables,
-                "--target-path",
-                str(target_path),
-                *(["--log-path", str(log_path)] if log_path else []),
-            ],  # fmt: skip
-            cwd=REPO_ROOT,
-            env=dbt_env,
-            capture_output=True,
-            text=True,
+        if manifest is None:
+            return None
+        built = dbt_in_process.invoke(
+            ["build", *selection, *INDIRECT_SELECTION, *common], dbt_env, manifest
         )
-        result.output += completed.stdout + completed.stderr
+        result.output += built.output
         if not run_results.is_file():
             return None
         return json.loads(run_results.read_text(encoding="utf-8"))
@@ -273,7 +256,7 @@ def run_build(
     if first is not None and not failed_nodes(first):
         try:
             working_file = working and _at_root(working)
-            with _environ(dbt_env), open_warehouse(target, working_file) as connection:
+            with environ(dbt_env), open_warehouse(target, working_file) as connection:
                 step = run_train_step(connection, dbt_env.get("CRM_PG_SCHEMA", "main"))
             result.trained = step.trained
             action = "trained" if step.trained else "reused"
@@ -294,7 +277,7 @@ def run_build(
     complete = len(phases) == 2 and not failed_nodes(merged)
     if len(phases) == 2:
         try:
-            with _environ(environment):  # psycopg reads the PG* variables there
+            with environ(environment):  # psycopg reads the PG* variables there
                 result.output += _publish(target, warehouse, run_results, publishing, live)
         except publish.PublishError as error:
             result.output += f"publish: {error}\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from crm_quality import dbt_in_process
 from crm_quality.build import run_build
 from crm_quality.connect import connect
 from crm_quality.ingest import RawInputError
@@ -23,7 +24,6 @@ from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.raw_tables import load_into_duckdb
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT = Path(sys.executable).with_name("dbt")
 AS_OF_DATE = "2026-06-30"
 
 
@@ -123,8 +123,9 @@ def dbt_process(
     *,
     unit_tests: bool = False,
 ) -> subprocess.CompletedProcess:
-    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb (run_dbt's finished process);
-    a whole `dbt build` runs as crm_quality.build.run_build (make build's phases, in place).
+    """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb, run in this process
+    (crm_quality/dbt_in_process.py) and returned as a finished process; a whole `dbt build`
+    runs as crm_quality.build.run_build (make build's phases, in place).
 
     A whole build leaves dbt's unit tests out unless `unit_tests`: they test the SQL on fixed
     inputs, whatever the raw data, so `make dbt-test` runs them once (and the PostgreSQL build
@@ -163,9 +164,8 @@ def dbt_process(
             load_into_duckdb(raw_dir, work_dir / "warehouse.duckdb")
         except (RawInputError, duckdb.Error) as error:  # as `make build` reports it, before dbt
             return subprocess.CompletedProcess(command, 1, "", f"error: {error}\n")
-    completed = subprocess.run(
+    invocation = dbt_in_process.invoke(
         [
-            str(DBT),
             *command,
             "--vars",
             variables_json,
@@ -174,11 +174,9 @@ def dbt_process(
             "--log-path",
             str(work_dir / "logs"),
         ],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
+        environment,
     )
+    completed = subprocess.CompletedProcess(command, invocation.returncode, invocation.output, "")
     _remember_parse(saved_parse)
     return completed
 

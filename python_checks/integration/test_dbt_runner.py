@@ -1,7 +1,12 @@
-"""The test builds' dbt runner: a build in a new work directory reuses the previous parse."""
+"""The test builds' dbt runner: a build in a new work directory reuses the previous parse, and
+dbt commands run inside the test process leave nothing of theirs behind."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import duckdb
 import pytest
 
 from python_checks.dbt_runner import REPO_ROOT, run_dbt
@@ -9,6 +14,7 @@ from python_checks.dbt_runner import REPO_ROOT, run_dbt
 pytestmark = pytest.mark.integration
 
 FULL_PARSE = "Unable to do partial parsing"
+DBT_START = "Running with dbt="
 
 
 def test_a_new_work_directory_starts_from_the_previous_parse(tmp_path):
@@ -19,3 +25,42 @@ def test_a_new_work_directory_starts_from_the_previous_parse(tmp_path):
     assert second.returncode == 0, second.output[-4000:]
     assert FULL_PARSE not in second.output, second.output[-4000:]
     assert (tmp_path / "second" / "target" / "manifest.json").exists()
+
+
+def open_files_under(directory: Path) -> list[str]:
+    """The files under `directory` this process holds open."""
+    opened = []
+    for descriptor in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(descriptor)
+        except OSError:  # closed meanwhile (the descriptor of this listing)
+            continue
+        if target.startswith(str(directory.resolve())):
+            opened.append(target)
+    return opened
+
+
+def test_each_dbt_command_in_this_process_keeps_to_its_own_files(tmp_path, capfd):
+    """What a dbt process of its own gave for free: after each command no file of it is open
+    (the training step and publishing open and rename the warehouse), the warehouse opens
+    again with another configuration, and each command printed into its own output and log
+    only, once."""
+    raw = REPO_ROOT / "data" / "demo"
+    logs = []
+    for name in ("first", "second"):
+        run = run_dbt(["run", "--select", "build_settings"], raw, tmp_path / name)
+        assert run.returncode == 0, run.output[-4000:]
+        assert open_files_under(tmp_path) == []
+        duckdb.connect(str(run.warehouse), read_only=True).close()
+        assert run.output.count(DBT_START) == 1, run.output[-4000:]
+        logs.append((tmp_path / name / "logs" / "dbt.log").read_text(encoding="utf-8"))
+    first_log_now = (tmp_path / "first" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert first_log_now == logs[0]
+    assert [log.count(DBT_START) for log in logs] == [1, 1]
+    assert DBT_START not in capfd.readouterr().out
+
+
+def test_a_dbt_usage_error_is_reported_as_the_dbt_command_does(tmp_path):
+    run = run_dbt(["run", "--no-such-option"], REPO_ROOT / "data" / "demo", tmp_path)
+    assert run.returncode == 2
+    assert "--no-such-option" in run.output

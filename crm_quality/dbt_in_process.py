@@ -1,0 +1,115 @@
+"""dbt commands run inside this process (dbt's programmatic API), as a build runs them.
+
+A dbt process costs a few seconds of imports and a parse before any node runs; a build runs
+dbt twice, and the test suite some fifty builds. In one process dbt is imported once, and a
+build parses once and hands that manifest to both of its selections (crm_quality/build.py).
+
+dbt keeps state in module globals between commands: its event loggers (the last command's log
+file stays open), the registered adapter (holding the manifest) and dbt-duckdb's database
+instance (which refuses a second opening with another configuration, as the training step
+makes). `invoke` releases all of them when the command ends, so that after it this process
+holds no file of the command, as if dbt had run in a process of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The Python loggers dbt's event manager writes through (dbt_common.events.logger).
+DBT_LOGGERS = ("stdout_log", "file_log")
+
+
+@dataclass
+class Invocation:
+    """A finished dbt command: whether it succeeded, what it printed, and dbt's result
+    (the Manifest of a parse, the RunExecutionResult of a build; None after an error)."""
+
+    success: bool
+    output: str
+    result: object = None
+    exception: BaseException | None = None
+
+    @property
+    def returncode(self) -> int:
+        """The dbt command's exit status: 1 when nodes failed, 2 when dbt itself failed."""
+        return 0 if self.success else 2 if self.exception is not None else 1
+
+
+def invoke(
+    args: Sequence[str], environment: Mapping[str, str], manifest: object | None = None
+) -> Invocation:
+    """`dbt <args>` in the project directory with `environment` as a dbt process's; its
+    printed lines are returned, not printed. With `manifest`, dbt does not parse."""
+    from dbt.cli.exceptions import DbtInternalException, DbtUsageException
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
+
+    output = io.StringIO()
+    capture_stdout_logs(output)
+    try:
+        # dbt resolves relative paths (target, logs, the DuckDB file) from the working
+        # directory, as in the project directory where `dbt` runs.
+        with (
+            environ(environment),
+            chdir(REPO_ROOT),
+            redirect_stdout(output),
+            redirect_stderr(output),
+        ):
+            outcome = dbtRunner(manifest=manifest).invoke(list(args))
+    finally:
+        stop_capture_stdout_logs()
+        release_dbt_state()
+    if isinstance(outcome.exception, KeyboardInterrupt):
+        raise outcome.exception
+    if isinstance(outcome.exception, (DbtUsageException, DbtInternalException)):
+        # Raised before dbt's logging started, so nothing printed them (the dbt CLI does).
+        output.write(f"error: {outcome.exception}\n")
+    return Invocation(outcome.success, output.getvalue(), outcome.result, outcome.exception)
+
+
+@contextmanager
+def environ(environment: Mapping[str, str]) -> Iterator[None]:
+    """os.environ set to `environment` meanwhile (dbt, the loaders and psycopg read it)."""
+    saved = dict(os.environ)
+    _replace_environ(environment)
+    try:
+        yield
+    finally:
+        _replace_environ(saved)
+
+
+def _replace_environ(environment: Mapping[str, str]) -> None:
+    """os.environ made `environment`, never empty meanwhile (other threads may read it)."""
+    os.environ.update(environment)
+    for name in os.environ.keys() - environment.keys():
+        del os.environ[name]
+
+
+def release_dbt_state() -> None:
+    """Close what the last dbt command left open: its log files, its adapters' connections
+    and, on DuckDB, the database (dbt-duckdb keeps it in a class attribute)."""
+    from dbt.adapters.factory import reset_adapters
+    from dbt_common.events.event_manager_client import cleanup_event_logger
+
+    cleanup_event_logger()
+    for name in DBT_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
+    reset_adapters()
+    duckdb_connections = sys.modules.get("dbt.adapters.duckdb.connections")
+    if duckdb_connections is not None:
+        manager = duckdb_connections.DuckDBConnectionManager
+        database = manager._ENV  # dbt-duckdb has no public way to close it
+        manager.close_all_connections()  # forgets the database without closing it
+        if database is not None:
+            database.close()

@@ -1,0 +1,48 @@
+"""dbt in this process (crm_quality/dbt_in_process.py): the environment it sees, its status."""
+
+from __future__ import annotations
+
+import os
+from collections import UserDict
+
+from crm_quality.dbt_in_process import Invocation, environ
+
+
+def test_the_environment_is_the_given_one_meanwhile_and_restored_after(monkeypatch):
+    monkeypatch.setenv("CRM_ONLY_OUTSIDE", "outside")
+    monkeypatch.delenv("CRM_ONLY_INSIDE", raising=False)
+    before = dict(os.environ)
+    with environ({"CRM_ONLY_INSIDE": "inside"}):
+        assert dict(os.environ) == {"CRM_ONLY_INSIDE": "inside"}
+    assert dict(os.environ) == before
+
+
+class SizeRecordingEnviron(UserDict):
+    """A stand-in for os.environ that remembers its smallest size after any change."""
+
+    def __init__(self, initial: dict[str, str]) -> None:
+        self.smallest = len(initial)
+        super().__init__(initial)
+
+    def __setitem__(self, name: str, value: str) -> None:
+        super().__setitem__(name, value)
+        self.smallest = min(self.smallest, len(self.data))
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        self.smallest = min(self.smallest, len(self.data))
+
+
+def test_the_environment_is_never_empty_while_it_changes(monkeypatch):
+    """dbt's threads, and a test's readers, may read os.environ while a build swaps it."""
+    recording = SizeRecordingEnviron({"HOME": "/root", "CRM_ONLY_OUTSIDE": "outside"})
+    monkeypatch.setattr(os, "environ", recording)
+    with environ({"CRM_ONLY_INSIDE": "inside"}):
+        pass
+    assert recording.smallest >= 1
+
+
+def test_the_exit_status_is_the_dbt_commands():
+    assert Invocation(True, "").returncode == 0
+    assert Invocation(False, "").returncode == 1  # nodes failed
+    assert Invocation(False, "", exception=RuntimeError("no profile")).returncode == 2
