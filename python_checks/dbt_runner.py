@@ -95,7 +95,7 @@ def dbt_environment(raw_dir: Path, work_dir: Path, warehouse: Path) -> dict[str,
         "DBT_PROFILES_DIR": str(REPO_ROOT),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # The file log at debug level costs some 5 % of a build; the output keeps dbt's info.
-        "DBT_LOG_LEVEL_FILE": "warn",
+        "DBT_LOG_LEVEL_FILE": os.environ.get("DBT_LOG_LEVEL_FILE", "warn"),
     }
 
 

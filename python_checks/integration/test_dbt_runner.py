@@ -40,11 +40,12 @@ def open_files_under(directory: Path) -> list[str]:
     return opened
 
 
-def test_each_dbt_command_in_this_process_keeps_to_its_own_files(tmp_path, capfd):
+def test_each_dbt_command_in_this_process_keeps_to_its_own_files(tmp_path, capfd, monkeypatch):
     """What a dbt process of its own gave for free: after each command no file of it is open
     (the training step and publishing open and rename the warehouse), the warehouse opens
     again with another configuration, and each command printed into its own output and log
     only, once."""
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "info")  # the suite's builds log warnings only
     raw = REPO_ROOT / "data" / "demo"
     logs = []
     for name in ("first", "second"):
