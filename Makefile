@@ -113,8 +113,9 @@ dbt-test: setup
 
 # Two workers, each taking whole work units in the order python_checks/conftest.py gives: a test
 # file, or the files sharing one session-wide build (that build is made once).
+# The slowest tests are listed at the end: the suite's time budget is spent there.
 pytest: setup
-	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
 ## phone-metadata: regenerate the phone seeds (seeds/phone_*.csv) from the pinned phonenumbers'
 ## metadata; run after upgrading phonenumbers and commit the seeds.
