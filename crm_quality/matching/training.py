@@ -30,6 +30,7 @@ import pyarrow as pa
 from splink import Linker
 from splink.internals.database_api import DatabaseAPISubClass
 from splink.internals.exceptions import EMTrainingException
+from splink.internals.settings import Settings
 
 from crm_quality.matching.blocking import (
     DEFAULT_MAX_PAIRS_PER_RECORD,
@@ -37,6 +38,11 @@ from crm_quality.matching.blocking import (
     count_key_pairs,
 )
 from crm_quality.matching.model import make_model
+from crm_quality.matching.pair_weights import (
+    CandidatePairs,
+    compare_candidate_pairs,
+    log2_bayes_factors,
+)
 from crm_quality.matching.profile import (
     DEFAULT_MIN_FILL_RATE,
     populated_fields,
@@ -188,31 +194,28 @@ def _em_round(
 
 
 def _refined_prior(
-    linker: Linker, record_count: int
+    pairs: CandidatePairs, settings: Settings, record_count: int
 ) -> tuple[float, dict[str, dict[int, float]], float]:
-    """Re-estimate the prior from every candidate pair's trained Bayes factor.
+    """Re-estimate the prior from every candidate pair's Bayes factor under `settings`.
 
     Also returns, per comparison and level (gamma), the candidate pairs' summed match
     probability under the new prior (the expected number of true matches at that level),
     and that sum over all candidate pairs.
     """
-    settings = linker._settings_obj
-    prior = settings._probability_two_random_records_match
-    predictions = linker.inference.predict(warning_mode="never")
-    names = [c.output_column_name for c in settings.comparisons]
-    gammas = ", ".join(f"gamma_{name}" for name in names)
-    scored = linker._db_api.query_sql(
-        f"select match_weight, {gammas} from {predictions.physical_name}", output_type="pandas"
-    )
-    predictions.drop_table_from_database_and_remove_from_cache()
-    weights = scored["match_weight"].to_numpy(dtype=float)
-    log2_bayes_factors = weights - math.log2(prior / (1 - prior))
+    log2_bfs = log2_bayes_factors(pairs, settings)
     total_pairs = record_count * (record_count - 1) / 2
-    refined = prior_from_weights(log2_bayes_factors, total_pairs, prior)
-    log_odds = log2_bayes_factors + math.log2(refined / (1 - refined))
-    scored["p"] = 1.0 / (1.0 + np.exp2(-log_odds))
-    expected = {name: scored.groupby(f"gamma_{name}")["p"].sum().to_dict() for name in names}
-    return refined, expected, float(scored["p"].sum())
+    refined = prior_from_weights(
+        log2_bfs, total_pairs, settings._probability_two_random_records_match
+    )
+    probabilities = 1.0 / (1.0 + np.exp2(-(log2_bfs + math.log2(refined / (1 - refined)))))
+    expected = {}
+    for name, gamma in pairs.gammas.items():
+        values, positions = np.unique(gamma, return_inverse=True)
+        sums = np.bincount(positions, weights=probabilities, minlength=len(values))
+        expected[name] = {
+            int(value): float(total) for value, total in zip(values, sums, strict=True)
+        }
+    return refined, expected, float(probabilities.sum())
 
 
 def train_model(
@@ -276,15 +279,18 @@ def train_model(
     # Drop the working tables and forget them, so a later linker on `db_api` recomputes.
     linker.table_management.invalidate_cache()
     sampled_u = copy.deepcopy(trained)
-    prior, expected, expected_total = _refined_prior(linker, record_count)
+    # Later rounds change only u and the prior: the pairs are compared once and weighed again.
+    pairs = compare_candidate_pairs(linker)
+    prior, expected, expected_total = _refined_prior(pairs, linker._settings_obj, record_count)
     for _ in range(U_CORRECTION_ROUNDS):
         trained = with_u_corrected(
             copy.deepcopy(sampled_u), expected, expected_total, total_pairs, floor
         )
         trained["probability_two_random_records_match"] = prior
         rescored = Linker(records, trained, log_level=logging.WARNING)
-        prior, expected, expected_total = _refined_prior(rescored, record_count)
-        rescored.table_management.invalidate_cache()
+        prior, expected, expected_total = _refined_prior(
+            pairs, rescored._settings_obj, record_count
+        )
     trained["probability_two_random_records_match"] = prior
     return make_model(
         trained,

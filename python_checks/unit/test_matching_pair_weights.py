@@ -1,0 +1,39 @@
+"""Candidate pairs compared once and weighed again in numpy, as Splink's prediction weighs them."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+from splink import DuckDBAPI, Linker
+
+from crm_quality.matching.pair_weights import compare_candidate_pairs, log2_bayes_factors
+from crm_quality.matching.training import train_model
+from python_checks.unit.test_matching_scoring import training_records
+
+
+def test_the_pairs_weigh_as_splink_predicts_them_under_other_u_values():
+    records = training_records(4)
+    model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e5)
+    settings = model["splink_settings"]
+    # Other u values than training's, as the rounds that correct u make them.
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if isinstance(level.get("u_probability"), float):
+                level["u_probability"] = min(level["u_probability"] * 1.7, 1.0)
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(records), settings, log_level=logging.WARNING)
+
+    pairs = compare_candidate_pairs(linker)
+    prior = settings["probability_two_random_records_match"]
+    ours = log2_bayes_factors(pairs, linker._settings_obj) + math.log2(prior / (1 - prior))
+    predicted = linker.inference.predict(warning_mode="never")
+    splinks = db_api.query_sql(
+        f"select match_weight from {predicted.physical_name}", output_type="pandas"
+    )["match_weight"].to_numpy()
+
+    assert pairs.count == len(splinks) > 1000
+    # Term frequencies weigh some of the pairs (first name, surname, e-mail agree).
+    assert any((~np.isnan(tf_log2)).any() for tf_log2 in pairs.tf_log2.values())
+    np.testing.assert_allclose(np.sort(ours), np.sort(splinks), rtol=0, atol=1e-9)
