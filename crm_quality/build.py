@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 import psycopg
@@ -176,13 +177,15 @@ def run_build(
     environment: Mapping[str, str] | None = None,
     publishing: bool = True,
     training_inputs_only: bool = False,
+    echo: TextIO | None = None,
 ) -> BuildResult:
     """Build raw_dir into the warehouse (module docstring); never raises for a failed phase.
 
     `training_inputs_only` stops after the first selection (make train-model trains a shipped
     model on it). Paths are handed to dbt as given (dbt runs in the project directory; a path
     that stays the same keeps dbt's partial parse); `declared_dir` defaults to
-    target_path/declared.
+    target_path/declared. Everything the build prints is in the result's output, and written
+    to `echo` as it happens when given (make build's live progress).
     """
     environment = dict(os.environ if environment is None else environment)
     live = environment.get("CRM_PG_SCHEMA", "main")  # the schema BI reads, on PostgreSQL
@@ -191,6 +194,13 @@ def run_build(
     run_results.unlink(missing_ok=True)
     result = BuildResult(1, "", warehouse, run_results)
     clock = time.time()
+
+    def say(text: str, echoed: bool = False) -> None:
+        """Add to the build's output; `echoed` when dbt already wrote it to echo."""
+        result.output += text
+        if echo is not None and not echoed:
+            echo.write(text)
+            echo.flush()
 
     def lap(phase: str) -> None:
         nonlocal clock
@@ -220,7 +230,7 @@ def run_build(
         lap("load")
     except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
         # As make reported it before dbt ran: one line, no traceback.
-        result.output = f"error: {error}\n"
+        say(f"error: {error}\n")
         return result
 
     # Both selections share one parse: its manifest, or None when the project does not parse.
@@ -228,8 +238,8 @@ def run_build(
         "--target", target, "--vars", variables, "--target-path", str(target_path),
         *(["--log-path", str(log_path)] if log_path else []),
     ]  # fmt: skip
-    parsed = dbt_in_process.invoke(["parse", *common], dbt_env)
-    result.output += parsed.output
+    parsed = dbt_in_process.invoke(["parse", *common], dbt_env, echo=echo)
+    say(parsed.output, echoed=True)
     manifest = parsed.result if parsed.success else None
     lap("dbt: parse")
 
@@ -238,9 +248,9 @@ def run_build(
         if manifest is None:
             return None
         built = dbt_in_process.invoke(
-            ["build", *selection, *INDIRECT_SELECTION, *common], dbt_env, manifest
+            ["build", *selection, *INDIRECT_SELECTION, *common], dbt_env, manifest, echo
         )
-        result.output += built.output
+        say(built.output, echoed=True)
         if not run_results.is_file():
             return None
         return json.loads(run_results.read_text(encoding="utf-8"))
@@ -261,9 +271,9 @@ def run_build(
             result.trained = step.trained
             action = "trained" if step.trained else "reused"
             why = f" ({step.reason})" if step.trained else ""
-            result.output += f"matching: {action} model {step.model_id}{why}\n"
+            say(f"matching: {action} model {step.model_id}{why}\n")
         except Exception as error:  # noqa: BLE001 - reported like a failing node
-            result.output += f"error: the matching training step failed: {error!r}\n"
+            say(f"error: the matching training step failed: {error!r}\n")
             step = None
         lap("training step")
         if step is not None:
@@ -278,14 +288,14 @@ def run_build(
     if len(phases) == 2:
         try:
             with environ(environment):  # psycopg reads the PG* variables there
-                result.output += _publish(target, warehouse, run_results, publishing, live)
+                say(_publish(target, warehouse, run_results, publishing, live))
         except publish.PublishError as error:
-            result.output += f"publish: {error}\n"
+            say(f"publish: {error}\n")
             complete = False
         lap("publish")
     elif publishing:
         kept = warehouse if target == "duckdb" else f"schema {live}"
-        result.output += f"Build not published (kept {kept} as it was): it stopped early.\n"
+        say(f"Build not published (kept {kept} as it was): it stopped early.\n")
     result.returncode = 0 if complete else 1
     return result
 
@@ -321,8 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         dbt_args=args.dbt_args,
         publishing=not args.no_publish,
         training_inputs_only=args.training_inputs_only,
+        echo=sys.stdout,
     )
-    print(result.output, end="")
     print(f"{PHASES_LINE} {json.dumps(result.phases)}")
     return result.returncode
 

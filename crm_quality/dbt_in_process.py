@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The Python loggers dbt's event manager writes through (dbt_common.events.logger).
@@ -43,16 +44,34 @@ class Invocation:
         return 0 if self.success else 2 if self.exception is not None else 1
 
 
+class Tee(io.StringIO):
+    """The text written, kept; and passed on to `echo` as it comes, when there is one."""
+
+    def __init__(self, echo: TextIO | None = None) -> None:
+        super().__init__()
+        self.echo = echo
+
+    def write(self, text: str) -> int:
+        if self.echo is not None:
+            self.echo.write(text)
+            self.echo.flush()
+        return super().write(text)
+
+
 def invoke(
-    args: Sequence[str], environment: Mapping[str, str], manifest: object | None = None
+    args: Sequence[str],
+    environment: Mapping[str, str],
+    manifest: object | None = None,
+    echo: TextIO | None = None,
 ) -> Invocation:
     """`dbt <args>` in the project directory with `environment` as a dbt process's; its
-    printed lines are returned, not printed. With `manifest`, dbt does not parse."""
+    printed lines are returned, and written to `echo` as dbt prints them when given. With
+    `manifest`, dbt does not parse."""
     from dbt.cli.exceptions import DbtInternalException, DbtUsageException
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
 
-    output = io.StringIO()
+    output = Tee(echo)
     capture_stdout_logs(output)
     try:
         # dbt resolves relative paths (target, logs, the DuckDB file) from the working

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
+import time
 from collections import UserDict
 
-from crm_quality.dbt_in_process import Invocation, environ
+from crm_quality.dbt_in_process import REPO_ROOT, Invocation, environ, invoke
 
 
 def test_the_environment_is_the_given_one_meanwhile_and_restored_after(monkeypatch):
@@ -46,3 +48,33 @@ def test_the_exit_status_is_the_dbt_commands():
     assert Invocation(True, "").returncode == 0
     assert Invocation(False, "").returncode == 1  # nodes failed
     assert Invocation(False, "", exception=RuntimeError("no profile")).returncode == 2
+
+
+class TimedWrites(io.StringIO):
+    """An echo that remembers when each text arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def write(self, text: str) -> int:
+        self.times.append(time.monotonic())
+        return super().write(text)
+
+
+def test_dbt_lines_reach_the_echo_while_dbt_runs(tmp_path):
+    """make build shows dbt's progress as it happens, not when the build ends."""
+    echo = TimedWrites()
+    environment = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO_ROOT),
+        "CRM_DECLARED_DIR": str(tmp_path / "declared"),
+        "CRM_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+    }
+    parse = ["parse", "--no-partial-parse", "--target-path", str(tmp_path / "target")]
+    parsed = invoke(parse, environment, echo=echo)
+    assert parsed.success, parsed.output
+    assert echo.getvalue() == parsed.output
+    assert "Running with dbt" in echo.getvalue().splitlines()[0]
+    # dbt's first line came a parse earlier than its last (a second or more).
+    assert echo.times[-1] - echo.times[0] > 0.5
