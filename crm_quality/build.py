@@ -158,10 +158,12 @@ def _publish(
 
 def _load(raw_dir: Path, declared_dir: Path, target: str, working: Path | None) -> None:
     write_dbt_declarations(raw_dir, declared_dir)
+    labels = os.environ.get("CRM_LABELS") or None  # a steward's review labels, when kept
+    labels = labels and _at_root(Path(labels))
     if target == "postgres":
-        load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"))
+        load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"), labels)
     else:
-        load_into_duckdb(raw_dir, working)
+        load_into_duckdb(raw_dir, working, labels_file=labels)
 
 
 def run_build(

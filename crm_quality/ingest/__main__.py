@@ -1,9 +1,9 @@
 """`python -m crm_quality.ingest declare --raw-dir D --out DIR [--check]`: write (or check)
 the dbt declarations of the sources CRM_RAW_DIR declares.
 
-`python -m crm_quality.ingest load --raw-dir D --declared-dir DIR [--target postgres]`: declare
-them, then load them into the warehouse's raw tables (raw_tables.py); every build does this
-before dbt runs."""
+`python -m crm_quality.ingest load --raw-dir D --declared-dir DIR [--target postgres]
+[--labels CRM_LABELS]`: declare them, then load them (and the review labels) into the
+warehouse's raw tables (raw_tables.py); every build does this before dbt runs."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
     )
     load.add_argument("--schema", default=os.environ.get("CRM_PG_SCHEMA", "main"))
+    load.add_argument(
+        "--labels", default=os.environ.get("CRM_LABELS"), help="the review labels CSV (CRM_LABELS)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "load":
@@ -57,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
 def _load(args: argparse.Namespace) -> None:
     write_dbt_declarations(args.raw_dir, args.declared_dir)
     if args.target == "postgres":
-        load_into_postgres(args.raw_dir, args.schema)
+        load_into_postgres(args.raw_dir, args.schema, args.labels)
     else:
-        load_into_duckdb(args.raw_dir, args.duckdb_path)
+        load_into_duckdb(args.raw_dir, args.duckdb_path, labels_file=args.labels)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from crm_quality.ingest.declared import FRAME_COLUMNS, sources_frame
+from crm_quality.ingest.labels import LABELS_TABLE, load_labels
 from crm_quality.ingest.loader import load_role
 
 Relation = duckdb.DuckDBPyRelation
@@ -35,7 +36,9 @@ RESTRICTED_SUFFIX = "_restricted"
 DUCKDB_CONFIG = {"storage_compatibility_version": "v1.4.0"}
 
 
-def _loaded(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path) -> dict[str, Relation]:
+def _loaded(
+    connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, labels_file: str | Path | None
+) -> dict[str, Relation]:
     """Every raw table as a relation on `connection`, by table name."""
     tables: dict[str, Relation] = {
         table: load_role(connection, raw_dir, role) for role, table in ROLE_TABLES.items()
@@ -47,14 +50,21 @@ def _loaded(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path) -> dict[
             for column in FRAME_COLUMNS
         )
     )
+    tables[LABELS_TABLE] = load_labels(connection, labels_file)
     return tables
 
 
-def load_into_duckdb(raw_dir: str | Path, warehouse: str | Path, schema: str = "main") -> None:
-    """Replace the raw tables in a DuckDB warehouse file (created when absent)."""
+def load_into_duckdb(
+    raw_dir: str | Path,
+    warehouse: str | Path,
+    schema: str = "main",
+    labels_file: str | Path | None = None,
+) -> None:
+    """Replace the raw tables (and the review labels) in a DuckDB warehouse file (created when
+    absent)."""
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
     with closing(duckdb.connect(str(warehouse), config=DUCKDB_CONFIG)) as connection:
-        tables = _loaded(connection, raw_dir)
+        tables = _loaded(connection, raw_dir, labels_file)
         connection.execute("begin")
         connection.execute(f'create schema if not exists "{restricted}"')
         for table, rows in tables.items():
@@ -74,14 +84,16 @@ def _postgres_type(field: pa.Field) -> str:
         raise TypeError(f"raw column {field.name!r} has type {field.type}, not text") from None
 
 
-def load_into_postgres(raw_dir: str | Path, schema: str = "main") -> None:
+def load_into_postgres(
+    raw_dir: str | Path, schema: str = "main", labels_file: str | Path | None = None
+) -> None:
     """Replace the raw tables in the PostgreSQL database the PG* variables name, in one
     transaction (a reader sees the previous rows or the new ones, never a mix)."""
     import psycopg  # only the postgres target needs it
 
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
     with closing(duckdb.connect()) as reader, psycopg.connect() as connection:
-        tables = _loaded(reader, raw_dir)
+        tables = _loaded(reader, raw_dir, labels_file)
         with connection.cursor() as cursor:
             cursor.execute(f'create schema if not exists "{restricted}"')
             for table, relation in tables.items():

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from crm_quality.connect import connect
+from crm_quality.ingest.labels import LABELS_TABLE
 from crm_quality.ingest.raw_tables import (
     ROLE_TABLES,
     SOURCE_FIELDS_TABLE,
@@ -19,7 +20,7 @@ from crm_quality.ingest.raw_tables import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO = REPO_ROOT / "data" / "demo"
-TABLES = (*ROLE_TABLES.values(), SOURCE_FIELDS_TABLE)
+TABLES = (*ROLE_TABLES.values(), SOURCE_FIELDS_TABLE, LABELS_TABLE)
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +33,34 @@ def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return raw
 
 
+@pytest.fixture(scope="module")
+def labels_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A steward's labels with an unreadable row, in Windows-1252 with semicolons."""
+    path = tmp_path_factory.mktemp("labels") / "labels.csv"
+    path.write_bytes(
+        "record_key_l;record_key_r;is_match;reviewer\n"
+        "crm:1;crm:2;1;Jörg\n"
+        '"crm:3;crm:4;0;Jörg\n'.encode("cp1252")
+    )
+    return path
+
+
 def _sorted_rows(rows: list[tuple]) -> list[tuple]:
     return sorted(rows, key=lambda row: tuple("" if value is None else str(value) for value in row))
 
 
 def test_duckdb_and_postgres_hold_the_same_raw_rows(
-    raw_dir: Path, tmp_path: Path, postgres_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    raw_dir: Path,
+    labels_file: Path,
+    tmp_path: Path,
+    postgres_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
-    load_into_duckdb(raw_dir, warehouse)
+    load_into_duckdb(raw_dir, warehouse, labels_file=labels_file)
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    load_into_postgres(raw_dir)
+    load_into_postgres(raw_dir, labels_file=labels_file)
     with connect(warehouse) as duck, psycopg.connect() as postgres:
         for table in TABLES:
             relation = f"main_restricted.{table}"
@@ -54,7 +71,15 @@ def test_duckdb_and_postgres_hold_the_same_raw_rows(
             "select source_name, _raw_text from main_restricted.raw_crm_records"
             " where _is_quarantined"
         ).fetchall()
+        labels = postgres.execute(
+            "select record_key_l, reviewer, reviewed_at, _is_quarantined, _raw_text"
+            " from main_restricted.raw_review_labels order by _row_number"
+        ).fetchall()
     assert quarantined == [("newsletter", '"unclosed@example.com;Jörg;Müller;01.02.2024')]
+    assert labels == [
+        ("crm:1", "Jörg", None, False, None),
+        (None, None, None, True, '"crm:3;crm:4;0;Jörg'),
+    ]
 
 
 def test_a_second_load_replaces_the_rows(raw_dir: Path, tmp_path: Path) -> None:
