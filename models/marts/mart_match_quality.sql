@@ -1,0 +1,153 @@
+-- How right entity resolution is on this data, measured from the data steward's labels: one
+-- row per build, appended (a history showing the estimates tighten as labels accumulate).
+-- Precision at the headline threshold: of the scored pairs at or above it, the share that are
+-- the same person. Recall: of the scored pairs that are the same person, the share at or above
+-- it. Both are stratified estimates over the match-probability bands (int_match_quality_strata):
+-- each band's labelled share of matches, weighed by the band's size, so an over-sampled band
+-- counts for what it holds, not for how many of its pairs were labelled. 95 % intervals are
+-- normal ones from the stratified variance (with the finite-population correction), each band's
+-- share smoothed as (matches + 1) / (labels + 2) in the variance, so a band whose labels all
+-- agree still carries its uncertainty.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+) }}
+
+{%- set double = type_double() %}
+with
+
+strata as (
+
+    select * from {{ ref('int_match_quality_strata') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('int_review_labels_latest') }}
+
+),
+
+weighed as (
+
+    select
+        is_at_or_above_threshold,
+        scored_pairs,
+        labelled_pairs,
+        labelled_matches,
+        case
+            when labelled_pairs > 0
+                then cast(scored_pairs as {{ double }}) * labelled_matches / labelled_pairs
+        end as estimated_matches,
+        case
+            when labelled_pairs > 0
+                then
+                    cast(scored_pairs as {{ double }}) * scored_pairs
+                    * (1 - cast(labelled_pairs as {{ double }}) / scored_pairs)
+                    * ((labelled_matches + 1.0) / (labelled_pairs + 2.0))
+                    * (1 - (labelled_matches + 1.0) / (labelled_pairs + 2.0))
+                    / labelled_pairs
+        end as estimated_matches_variance,
+        scored_pairs > 0 and labelled_pairs = 0 as is_unlabelled
+
+    from strata
+
+),
+
+totals as (
+
+    select
+        sum(scored_pairs) as scored_pairs,
+        sum(labelled_pairs) as labelled_scored_pairs,
+        sum(case when is_at_or_above_threshold then scored_pairs else 0 end) as pairs_above,
+        sum(case when is_at_or_above_threshold then estimated_matches else 0 end) as matches_above,
+        sum(case when is_at_or_above_threshold then estimated_matches_variance else 0 end)
+            as matches_above_variance,
+        sum(case when not is_at_or_above_threshold then estimated_matches else 0 end)
+            as matches_below,
+        sum(case when not is_at_or_above_threshold then estimated_matches_variance else 0 end)
+            as matches_below_variance,
+        sum(case when is_at_or_above_threshold and is_unlabelled then 1 else 0 end)
+            as unlabelled_bands_above,
+        sum(case when not is_at_or_above_threshold and is_unlabelled then 1 else 0 end)
+            as unlabelled_bands_below
+
+    from weighed
+
+),
+
+estimated as (
+
+    select
+        *,
+        case
+            when unlabelled_bands_above = 0 and pairs_above > 0
+                then matches_above / pairs_above
+        end as precision_estimate,
+        case
+            when unlabelled_bands_above = 0 and pairs_above > 0
+                then sqrt(matches_above_variance) / pairs_above
+        end as precision_standard_error,
+        case
+            when unlabelled_bands_above + unlabelled_bands_below = 0 and matches_above + matches_below > 0
+                then matches_above / (matches_above + matches_below)
+        end as recall_estimate,
+        -- The delta method on matches_above / (matches_above + matches_below), the two sums
+        -- coming from different bands, hence independent.
+        case
+            when unlabelled_bands_above + unlabelled_bands_below = 0 and matches_above + matches_below > 0
+                then sqrt(
+                    matches_below * matches_below * matches_above_variance
+                    + matches_above * matches_above * matches_below_variance
+                ) / ((matches_above + matches_below) * (matches_above + matches_below))
+        end as recall_standard_error
+
+    from totals
+
+),
+
+final as (
+
+    select
+        cast('{{ monitoring_run_id() }}' as varchar) as run_id,
+        {{ monitoring_run_started_at() }} as run_started_at,
+        cast({{ var('er_match_threshold') }} as {{ double }}) as match_threshold,
+        (select cast(count(*) as bigint) from labels) as labelled_pairs,
+        cast(coalesce(labelled_scored_pairs, 0) as bigint) as labelled_scored_pairs,
+        cast(coalesce(scored_pairs, 0) as bigint) as scored_pairs,
+        cast(coalesce(pairs_above, 0) as bigint) as pairs_at_or_above_threshold,
+        {{ round_double('precision_estimate', 6) }} as estimated_precision,
+        -- greatest() and least() skip nulls: no estimate, no interval.
+        case
+            when precision_estimate is not null then
+                {{ round_double('greatest(precision_estimate - 1.96 * precision_standard_error, 0)', 6) }}
+        end as precision_ci_low,
+        case
+            when precision_estimate is not null then
+                {{ round_double('least(precision_estimate + 1.96 * precision_standard_error, 1)', 6) }}
+        end as precision_ci_high,
+        {{ round_double('recall_estimate', 6) }} as estimated_recall,
+        case
+            when recall_estimate is not null then
+                {{ round_double('greatest(recall_estimate - 1.96 * recall_standard_error, 0)', 6) }}
+        end as recall_ci_low,
+        case
+            when recall_estimate is not null then
+                {{ round_double('least(recall_estimate + 1.96 * recall_standard_error, 1)', 6) }}
+        end as recall_ci_high,
+        case
+            when coalesce(labelled_scored_pairs, 0) = 0 then 'no labelled pair among the scored pairs'
+            when unlabelled_bands_above > 0 then 'a band at or above the threshold has no labelled pair'
+            when unlabelled_bands_below > 0 then 'recall: a band below the threshold has no labelled pair'
+        end as estimate_note
+
+    from estimated
+    {%- if is_incremental() %}
+    -- A retried invocation does not record its build twice.
+    where '{{ monitoring_run_id() }}' not in (select history.run_id from {{ this }} as history)
+    {%- endif %}
+
+)
+
+select * from final
