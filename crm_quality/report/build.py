@@ -129,6 +129,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -
                 )
             ],
         ),
+        _match_quality_section(queries.match_quality_history(connection)),
         section(
             "anomalies",
             "Latest anomalies",
@@ -183,6 +184,39 @@ def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -
         ),
     ]
     return page(TITLE, intro, sections)
+
+
+def _match_quality_section(history) -> str:
+    """Entity resolution's precision and recall as a steward's labels measure them."""
+    if history.empty or history["labelled_scored_pairs"].fillna(0).max() == 0:
+        body = [
+            '<p class="empty">No review labels yet: label a sample of pairs (make review-sample,'
+            " docs/review.md) and rebuild with CRM_LABELS to measure precision and recall on"
+            " this data.</p>"
+        ]
+    else:
+        body = [figure_html(figures.match_precision_figure(history), "figure-match-precision")]
+    latest_first = history.iloc[::-1].head(10).copy()
+    shares = [name for name in latest_first.columns if "precision" in name or "recall" in name]
+    latest_first[shares] = latest_first[shares].astype(float) * 100  # as percentages
+    body.append(
+        html_table(
+            latest_first,
+            {
+                "run_started_at": "build",
+                "labelled_scored_pairs": "labelled pairs",
+                "estimated_precision": "precision %",
+                "precision_ci_low": "95 % from",
+                "precision_ci_high": "to",
+                "estimated_recall": "recall %",
+                "recall_ci_low": "95 % from",
+                "recall_ci_high": "to",
+                "estimate_note": "note",
+            },
+            "No build recorded in mart_match_quality yet.",
+        )
+    )
+    return section("match-quality", "How right the matching is (from review labels)", body)
 
 
 def _postgres_name() -> str:

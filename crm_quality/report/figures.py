@@ -176,3 +176,30 @@ def missing_country_figure(by_country: pd.DataFrame) -> go.Figure:
     return _layout(
         figure, "Missing customers by country", xaxis_title="country", yaxis_title="customers"
     )
+
+
+def match_precision_figure(history: pd.DataFrame) -> go.Figure:
+    """The estimated match precision per build with its 95 % interval, as labels accumulate."""
+    estimated = history.dropna(subset=["estimated_precision"])
+    precision = estimated["estimated_precision"].astype(float)
+    figure = go.Figure(
+        go.Scatter(
+            x=_values(estimated["run_started_at"]),
+            y=precision.tolist(),
+            mode="lines+markers",
+            name="estimated precision",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (estimated["precision_ci_high"].astype(float) - precision).tolist(),
+                "arrayminus": (precision - estimated["precision_ci_low"].astype(float)).tolist(),
+            },
+            text=[f"{int(n)} labelled pairs" for n in estimated["labelled_scored_pairs"]],
+        )
+    )
+    return _layout(
+        figure,
+        "Match precision at the headline threshold, from review labels (95 % interval)",
+        yaxis_title="precision",
+        yaxis_range=[0, 1.02],
+    )

@@ -296,3 +296,21 @@ def recorded_test_runs(connection: duckdb.DuckDBPyConnection) -> int:
             "select count(distinct run_id) from fct_test_results_history"
         ).fetchone()[0]
     )
+
+
+MATCH_QUALITY_COLUMNS = [
+    "run_started_at", "labelled_pairs", "labelled_scored_pairs", "estimated_precision",
+    "precision_ci_low", "precision_ci_high", "estimated_recall", "recall_ci_low",
+    "recall_ci_high", "estimate_note",
+]  # fmt: skip
+
+
+def match_quality_history(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per build: entity resolution's precision and recall estimated from review labels."""
+    if not table_exists(connection, "mart_match_quality"):
+        return pd.DataFrame(columns=MATCH_QUALITY_COLUMNS)
+    return _frame(
+        connection,
+        f"select {', '.join(MATCH_QUALITY_COLUMNS)} from mart_match_quality"
+        " order by run_started_at",
+    )

@@ -161,3 +161,28 @@ def test_write_report_creates_the_folder(tmp_path: Path, with_history):
     out = write_report(warehouse, tmp_path / "reports" / "report.html")
     assert out == tmp_path / "reports" / "report.html"
     assert "small.duckdb" in out.read_text(encoding="utf-8")
+
+
+MATCH_QUALITY = """
+create table mart_match_quality as select * from (values
+    ('r1', timestamp '2026-01-01 10:00', 0, 0, null, null, null, null, null, null,
+     'no labelled pair among the scored pairs'),
+    ('r2', timestamp '2026-01-02 10:00', 120, 118, 0.9812, 0.9433, 1.0, 0.9021, 0.8504, 0.9538,
+     null)
+) as quality(run_id, run_started_at, labelled_pairs, labelled_scored_pairs, estimated_precision,
+             precision_ci_low, precision_ci_high, estimated_recall, recall_ci_low,
+             recall_ci_high, estimate_note);
+"""
+
+
+def test_the_estimated_precision_is_shown_with_its_interval(with_history):
+    without_labels = build_report(with_history)
+    assert "No review labels yet" in without_labels
+    with_history.execute(MATCH_QUALITY)
+    document = build_report(with_history)
+    quality = document.split('id="match-quality"', 1)[1].split("</section>", 1)[0]
+    assert "figure-match-precision" in quality
+    # The latest build first, with its estimate and both ends of the interval.
+    first_row = quality.split("<tr>", 3)[2]
+    assert all(value in first_row for value in ("118", "98.12", "94.33", "90.21", "95.38"))
+    assert "no labelled pair among the scored pairs" in quality
