@@ -4,6 +4,10 @@
 -- match_probability (the record's strongest link at the threshold, null for a record with none)
 -- are the headline threshold's.
 --
+-- A steward's review labels constrain the clusters: labelled matches are links of
+-- probability 1, labelled non-matches lose their own link and, where other records still join
+-- them, the weakest links between them are cut (split_at_labelled_non_matches).
+--
 -- Records are numbered in code-point order, so nodes are integers (cheap joins) and the
 -- smallest number is the smallest key. connected_components() iterates while the model
 -- compiles, one scratch table per step, until no link joins two components (its rounds follow
@@ -13,27 +17,46 @@
 {{ config(post_hook=[
     "{{ drop_scratch_table('cluster_records') }}",
     "{{ drop_scratch_table('cluster_links') }}",
+    "{{ drop_scratch_table('cluster_non_matches') }}",
+    "{{ drop_scratch_table('cluster_components') }}",
     "{{ drop_scratch_table('cluster_roots') }}",
 ]) }}
 {%- set thresholds = cluster_thresholds() %}
 {%- set records_relation = ref('int_person_records_standardized') %}
 {%- set pairs_relation = ref('int_record_pairs_scored') %}
+{#- A steward's review labels constrain the clusters: a labelled match always links its two
+    records, a labelled non-match never ends in one cluster (split_at_labelled_non_matches). -#}
+{%- set labels_relation = ref('int_review_labels_latest') %}
 {%- if execute and load_relation(records_relation) is not none and load_relation(pairs_relation) is not none %}
     {%- do create_scratch_table('cluster_records',
         'select record_key, row_number() over (order by ' ~ code_point_order('record_key')
         ~ ') as record_number from ' ~ records_relation) %}
+    {%- set labelled_pairs = 'select records_a.record_number as node_a, records_b.record_number as node_b'
+        ~ ' from ' ~ labels_relation ~ ' as labels'
+        ~ ' inner join cluster_records as records_a on labels.record_key_a = records_a.record_key'
+        ~ ' inner join cluster_records as records_b on labels.record_key_b = records_b.record_key'
+        ~ ' where labels.is_match = ' %}
+    {%- do create_scratch_table('cluster_non_matches', labelled_pairs ~ 'false') %}
     {%- do create_scratch_table('cluster_links',
         'select records_l.record_number as record_number_l, records_r.record_number as record_number_r,'
-        ~ ' pairs.match_probability from ' ~ pairs_relation ~ ' as pairs'
+        ~ ' pairs.match_probability, false as is_labelled from ' ~ pairs_relation ~ ' as pairs'
         ~ ' inner join cluster_records as records_l on pairs.record_key_l = records_l.record_key'
         ~ ' inner join cluster_records as records_r on pairs.record_key_r = records_r.record_key'
-        ~ ' where pairs.match_probability >= ' ~ (thresholds.values() | min)) %}
+        ~ ' left join cluster_non_matches as non_matches'
+        ~ ' on least(records_l.record_number, records_r.record_number) = least(non_matches.node_a, non_matches.node_b)'
+        ~ ' and greatest(records_l.record_number, records_r.record_number) = greatest(non_matches.node_a, non_matches.node_b)'
+        ~ ' where pairs.match_probability >= ' ~ (thresholds.values() | min)
+        ~ ' and non_matches.node_a is null'
+        ~ ' union all select node_a, node_b, cast(1 as ' ~ type_double() ~ '), true from ('
+        ~ labelled_pairs ~ 'true) as matches') %}
     {%- set edges = [] %}
     {%- for threshold in thresholds.values() %}
         {%- do edges.append('select ' ~ loop.index ~ ' as level, record_number_l as node_a,'
             ~ ' record_number_r as node_b from cluster_links where match_probability >= ' ~ threshold) %}
     {%- endfor %}
-    {%- do connected_components(edges | join(' union all '), 'cluster_roots') %}
+    {%- do connected_components(edges | join(' union all '), 'cluster_components') %}
+    {%- do split_at_labelled_non_matches(
+        'cluster_components', 'cluster_links', 'cluster_non_matches', thresholds, 'cluster_roots') %}
 {%- endif %}
 with
 

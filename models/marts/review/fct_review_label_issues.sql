@@ -1,7 +1,8 @@
 -- The labels a data steward should look at again, one row per label row: rows that could not
 -- count (unreadable, a key or the answer missing or malformed), labels naming a record the
--- warehouse does not know, and every label of a pair labelled with different answers or in
--- both orders, with the answer that counts (the latest, int_review_labels_latest).
+-- warehouse does not know, every label of a pair labelled with different answers or in both
+-- orders, with the answer that counts (the latest, int_review_labels_latest), and labelled
+-- non-matches that labelled matches chain into one customer (labelled matches always hold).
 with
 
 labels as (
@@ -67,6 +68,19 @@ disputed as (
 
 ),
 
+contradicted as (
+
+    select
+        latest.label_row_number,
+        'labelled as different people, but labelled matches link them' as issue
+
+    from latest
+    inner join records as records_a on latest.record_key_a = records_a.record_key
+    inner join records as records_b on latest.record_key_b = records_b.record_key
+    where not latest.is_match and records_a.customer_id = records_b.customer_id
+
+),
+
 issues as (
 
     select * from unusable
@@ -74,6 +88,8 @@ issues as (
     select * from unknown_records
     union all
     select * from disputed
+    union all
+    select * from contradicted
 
 ),
 
