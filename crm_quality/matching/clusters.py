@@ -93,10 +93,50 @@ def cluster_records(record_keys: KeyColumn, links: Iterable[tuple[str, str]]) ->
     return clusters
 
 
+def _split_at_non_matches(
+    labels: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    labelled: np.ndarray,
+    non_matches: list[tuple[int, int]],
+) -> np.ndarray:
+    """Components rebuilt where a labelled non-match's records share one (the reference of
+    macros/resolution/split_at_labelled_non_matches.sql): labelled matches first, then the
+    strongest links first, each joining two groups unless that would put the records of a
+    labelled non-match together. A group's label is its smallest node."""
+    split = {labels[a] for a, b in non_matches if labels[a] == labels[b]}
+    if not split:
+        return labels
+    group = {node: node for node in np.flatnonzero(np.isin(labels, list(split))).tolist()}
+    members = {node: [node] for node in group}
+    apart = [(a, b) for a, b in non_matches if labels[a] in split and labels[a] == labels[b]]
+    inside = np.flatnonzero(np.isin(labels[left], list(split)))
+    order = sorted(
+        inside.tolist(),
+        key=lambda i: (not labelled[i], -probability[i], left[i], right[i]),
+    )
+    for i in order:
+        first, second = group[int(left[i])], group[int(right[i])]
+        if first == second:
+            continue
+        if not labelled[i] and any({group[a], group[b]} == {first, second} for a, b in apart):
+            continue
+        kept, moved = min(first, second), max(first, second)
+        for node in members[moved]:
+            group[node] = kept
+        members[kept].extend(members.pop(moved))
+    result = labels.copy()
+    for node, label in group.items():
+        result[node] = label
+    return result
+
+
 def cluster_pairs_at_thresholds(
     record_keys: KeyColumn,
     pairs: pd.DataFrame | pa.Table,
     thresholds: Mapping[str, float],
+    labels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Cluster scored pairs at several match-probability thresholds at once.
 
@@ -105,16 +145,48 @@ def cluster_pairs_at_thresholds(
     result has `<name>_cluster_id`, `<name>_cluster_size` and `<name>_match_probability`:
     the record's strongest link at that threshold (null when it has none, a cluster of one).
     One row per record key, sorted by key.
+
+    `labels` (record_key_a, record_key_b, is_match: a steward's review labels; keys not among
+    the records are ignored) constrain the clusters as the SQL model does: a labelled match is
+    a link of probability 1, a labelled non-match loses its own link and, where other records
+    still join its two records, splits that cluster (_split_at_non_matches).
     """
     keys = _sorted_keys(record_keys)
     left = _positions(keys, pairs["record_key_l"])
     right = _positions(keys, pairs["record_key_r"])
     probability = np.asarray(pairs["match_probability"], dtype=np.float64)
+    labelled = np.zeros(len(left), dtype=bool)
+    non_matches: list[tuple[int, int]] = []
+    if labels is not None and len(labels):
+        known = pd.DataFrame(labels)
+        key_set = set(_strings(keys))
+        known = known[known["record_key_a"].isin(key_set) & known["record_key_b"].isin(key_set)]
+        first = _positions(keys, known["record_key_a"])
+        second = _positions(keys, known["record_key_b"])
+        is_match = known["is_match"].astype(bool).to_numpy()
+        non_matches = list(zip(first[~is_match].tolist(), second[~is_match].tolist(), strict=True))
+        apart = {(min(a, b), max(a, b)) for a, b in non_matches}
+        kept = np.array(
+            [(min(a, b), max(a, b)) not in apart for a, b in zip(left, right, strict=True)],
+            dtype=bool,
+        )
+        left = np.concatenate([left[kept], first[is_match]])
+        right = np.concatenate([right[kept], second[is_match]])
+        probability = np.concatenate([probability[kept], np.ones(int(is_match.sum()))])
+        labelled = np.concatenate([labelled[kept], np.ones(int(is_match.sum()), dtype=bool)])
     out = pd.DataFrame({"record_key": _strings(keys)})
     for name, threshold in thresholds.items():
         linked = probability >= threshold
-        labels = _component_labels(len(keys), left[linked], right[linked])
-        out = pd.concat([out, _frame(keys, labels, f"{name}_")], axis=1)
+        components = _component_labels(len(keys), left[linked], right[linked])
+        components = _split_at_non_matches(
+            components,
+            left[linked],
+            right[linked],
+            probability[linked],
+            labelled[linked],
+            non_matches,
+        )
+        out = pd.concat([out, _frame(keys, components, f"{name}_")], axis=1)
         strongest = np.full(len(keys), -1.0)
         np.maximum.at(strongest, left[linked], probability[linked])
         np.maximum.at(strongest, right[linked], probability[linked])

@@ -23,7 +23,12 @@ pytestmark = pytest.mark.integration
 
 # The model's inputs, where its refs find them on both engines.
 SCHEMA = "main_restricted"
-INPUTS = (f"{SCHEMA}.int_person_records_standardized", f"{SCHEMA}.int_record_pairs_scored")
+INPUTS = (
+    f"{SCHEMA}.int_person_records_standardized",
+    f"{SCHEMA}.int_record_pairs_scored",
+    f"{SCHEMA}.int_review_labels_latest",
+)
+LABEL_COLUMNS = ["record_key_a", "record_key_b", "is_match"]
 PG_DATABASE = "clustering_test"
 # profiles.yml's config_options for the duckdb target, as dbt-duckdb opened the file with them.
 DBT_DUCKDB_CONFIG = {"storage_compatibility_version": "v1.4.0", "memory_limit": "3GB"}
@@ -81,6 +86,27 @@ def hand_made_graphs() -> tuple[list[str], list[tuple[str, str, float]]]:
     return keys, [(min(a, b), max(a, b), p) for a, b, p in pairs]
 
 
+def hand_made_labels() -> pd.DataFrame:
+    """A steward's labels on the hand-made graphs: non-matches that split a chain (at its
+    weakest link between them), a star (a leaf goes alone) and a cycle, a match joining a lone
+    record, labels that contradict each other, one naming no record, and a labelled
+    non-match with no other path between its records."""
+    labels = [
+        ("headline-chain:00000", "headline-chain:00799", False),
+        ("star:a00", "star:a01", False),
+        ("cycle:00", "cycle:15", False),
+        ("join:1", "lone:1", True),
+        ("crm:B", "crm:b", True),
+        ("crm:a-c", "crm:b", True),
+        ("crm:B", "crm:a-c", False),
+        ("crm:nobody", "star:z", True),
+        ("crm:f", "crm:é", False),
+    ]
+    return pd.DataFrame(
+        [(min(a, b), max(a, b), match) for a, b, match in labels], columns=LABEL_COLUMNS
+    )
+
+
 @pytest.fixture(scope="module")
 def corpus(warehouse) -> tuple[list[str], pd.DataFrame]:
     """The generated build's records and scored pairs, and the hand-made graphs."""
@@ -95,8 +121,11 @@ def corpus(warehouse) -> tuple[list[str], pd.DataFrame]:
     return keys + made_keys, frame
 
 
-def expected(keys: list[str], pairs: pd.DataFrame) -> pd.DataFrame:
-    reference = cluster_pairs_at_thresholds(keys, pairs, thresholds()).set_index("record_key")
+def expected(
+    keys: list[str], pairs: pd.DataFrame, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    reference = cluster_pairs_at_thresholds(keys, pairs, thresholds(), labels)
+    reference = reference.set_index("record_key")
     return reference[list(COLUMNS.values())].set_axis(list(COLUMNS), axis=1)
 
 
@@ -133,11 +162,15 @@ def test_the_built_model_equals_the_reference_clustering(warehouse):
         ),
         columns=PAIR_COLUMNS,
     )
+    labels = pd.DataFrame(
+        warehouse.query(f"select {', '.join(LABEL_COLUMNS)} from int_review_labels_latest"),
+        columns=LABEL_COLUMNS,
+    )
     built = warehouse.query(
         f"select record_key, {', '.join(COLUMNS)} from int_person_records_clustered"
     )
     assert len(built) == len(keys) > 1000
-    assert_identical(as_frame(built, ["record_key", *COLUMNS]), expected(keys, pairs))
+    assert_identical(as_frame(built, ["record_key", *COLUMNS]), expected(keys, pairs, labels))
 
 
 def test_duckdb_clusters_equal_the_reference(corpus):
@@ -148,6 +181,8 @@ def test_duckdb_clusters_equal_the_reference(corpus):
         connection.execute(f"create or replace table {INPUTS[0]} as select * from keys_frame")
         connection.register("pairs_frame", pairs)
         connection.execute(f"create or replace table {INPUTS[1]} as select * from pairs_frame")
+        connection.register("labels_frame", hand_made_labels())
+        connection.execute(f"create or replace table {INPUTS[2]} as select * from labels_frame")
     run_models("int_person_records_clustered", "duckdb")
     # dbt-duckdb keeps its database open in this process: a second connection must match it.
     with duckdb.connect(str(render_duckdb_path()), config=DBT_DUCKDB_CONFIG) as connection:
@@ -155,7 +190,7 @@ def test_duckdb_clusters_equal_the_reference(corpus):
         leftovers = connection.execute(
             "select table_name from information_schema.tables where table_name like 'cluster%'"
         ).fetchall()
-    assert_identical(actual, expected(keys, pairs))
+    assert_identical(actual, expected(keys, pairs, hand_made_labels()))
     assert leftovers == []
 
 
@@ -181,6 +216,13 @@ def test_postgres_clusters_equal_the_reference_whatever_the_column_collation(cor
         with connection.cursor().copy(f"copy {INPUTS[1]} from stdin") as copy:
             for row in pairs.itertuples(index=False):
                 copy.write_row(tuple(row))
+        connection.execute(
+            f'create table {INPUTS[2]} (record_key_a text collate "und-x-icu", '
+            'record_key_b text collate "und-x-icu", is_match boolean)'
+        )
+        with connection.cursor().copy(f"copy {INPUTS[2]} from stdin") as copy:
+            for row in hand_made_labels().itertuples(index=False):
+                copy.write_row(tuple(row))
         assert connection.execute(
             f"select min(record_key) from {INPUTS[0]} where record_key in ('crm:b', 'crm:B')"
         ).fetchone() == ("crm:b",)
@@ -192,7 +234,7 @@ def test_postgres_clusters_equal_the_reference_whatever_the_column_collation(cor
         leftovers = connection.execute(
             "select table_name from information_schema.tables where table_name like 'cluster%'"
         ).fetchall()
-    assert_identical(actual, expected(keys, pairs))
+    assert_identical(actual, expected(keys, pairs, hand_made_labels()))
     assert leftovers == []
 
 
@@ -209,3 +251,35 @@ def test_hand_made_graphs_cover_what_they_claim():
     assert clusters.loc["crm:b", "headline_cluster_id"] == "crm:B"
     assert clusters.loc["crm:ab", "headline_cluster_id"] == "crm:a-c"
     assert clusters.loc["crm:é", "headline_cluster_id"] == "crm:f"
+
+
+def test_hand_made_labels_hold_in_the_reference():
+    keys, pairs = hand_made_graphs()
+    frame = pd.DataFrame(pairs, columns=PAIR_COLUMNS)
+    clusters = cluster_pairs_at_thresholds(keys, frame, thresholds(), hand_made_labels())
+    clusters = clusters.set_index("record_key")
+    headline = clusters["headline_cluster_id"]
+    # The chain is cut once, at its weakest link: two clusters, each a run of the chain.
+    chain = frame[frame["record_key_l"].str.startswith("headline-chain")]
+    weakest = chain.loc[chain["match_probability"].idxmin()]
+    sides = {headline[weakest["record_key_l"]], headline[weakest["record_key_r"]]}
+    assert len(sides) == 2
+    assert set(headline[headline.index.str.startswith("headline-chain")]) == sides
+    assert headline["headline-chain:00000"] != headline["headline-chain:00799"]
+    # One leaf leaves the star; the rest stays whole.
+    assert clusters.loc["star:a01", "headline_cluster_size"] == 1
+    assert clusters.loc["star:z", "headline_cluster_size"] == 50
+    # The cycle splits in two, its labelled records apart.
+    cycle = headline[headline.index.str.startswith("cycle:")]
+    assert cycle.nunique() == 2 and cycle["cycle:00"] != cycle["cycle:15"]
+    # A labelled match joins a lone record at every threshold.
+    for level in thresholds():
+        assert (
+            clusters.loc["lone:1", f"{level}_cluster_id"]
+            == clusters.loc["join:1", f"{level}_cluster_id"]
+        )
+    # Labelled matches hold over a non-match they contradict.
+    assert headline["crm:B"] == headline["crm:b"] == headline["crm:a-c"]
+    # A non-match linked only by its own pair is simply unlinked.
+    assert headline["crm:f"] != headline["crm:é"]
+    assert "crm:nobody" not in clusters.index
