@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from crm_quality.ingest.csv_rows import read_raw_csv
 from crm_quality.review.spreadsheet import restore_formula
 
@@ -22,7 +24,7 @@ def pair_key(record_key_a: str, record_key_b: str) -> PairKey:
 
 
 def _key(value: object) -> str | None:
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None or pd.isna(value) else str(value).strip()
     return restore_formula(text) if text else None
 
 

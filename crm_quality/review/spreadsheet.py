@@ -32,7 +32,9 @@ def neutralize_formula(value: str | None) -> str | None:
 
 def restore_formula(value: str) -> str:
     """The value `neutralize_formula` was given: a file written by it, edited and read back
-    (a record key of a labels file), compares equal to the warehouse's value."""
+    (a record key of a labels file), compares equal to the warehouse's value. Ambiguous only
+    for a value that itself starts with an apostrophe before a formula, which no record key
+    (source_name:record id) does."""
     if value.startswith("'") and is_formula(value[1:]):
         return value[1:]
     return value
