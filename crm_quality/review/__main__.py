@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.target == "duckdb" and args.warehouse is None:
         parser.error("the DuckDB target needs --warehouse")
+    if args.target == "duckdb" and not args.warehouse.is_file():
+        parser.error(f"no warehouse at {args.warehouse}: run `make build` first")
     try:
         print(sample(args.target, args.warehouse, args.out, args.labels))
     except RawInputError as error:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crm_quality.ingest.csv_rows import read_raw_csv
+from crm_quality.ingest.csv_rows import RawInputError, read_raw_csv
 from crm_quality.review.spreadsheet import restore_formula
 
 PairKey = tuple[str, str]
@@ -33,7 +33,10 @@ def labelled_pairs(path: str | Path) -> set[PairKey]:
     (crm_quality.ingest.csv_rows: any encoding and delimiter a spreadsheet saves); columns
     other than the two keys are ignored, rows without both keys skipped. Raises RawInputError
     naming the file and the missing column."""
-    rows = read_raw_csv(Path(path), LABEL_KEY_COLUMNS)
+    try:
+        rows = read_raw_csv(Path(path), LABEL_KEY_COLUMNS)
+    except RawInputError as error:
+        raise RawInputError(f"labels file {str(path)!r} (CRM_LABELS) unusable: {error}") from error
     rows = rows[~rows["_is_quarantined"]]
     pairs = set()
     for left, right in zip(rows["record_key_l"], rows["record_key_r"], strict=True):
