@@ -117,6 +117,14 @@ dbt-test: setup
 pytest: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
+## review-sample: write a sample of scored pairs for a data steward to label (docs/review.md)
+## from the published warehouse: $(REVIEW_OUT), personal data, kept out of git. Pairs already
+## labelled in CRM_LABELS are not asked again; the size is the var review_sample_size.
+REVIEW_OUT ?= reviews/pairs_to_review.csv
+.PHONY: review-sample
+review-sample: setup
+	$(PY) -m crm_quality.review sample $(PUBLISHED) --out $(REVIEW_OUT)
+
 ## phone-metadata: regenerate the phone seeds (seeds/phone_*.csv) from the pinned phonenumbers'
 ## metadata; run after upgrading phonenumbers and commit the seeds.
 .PHONY: phone-metadata

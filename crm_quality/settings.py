@@ -58,6 +58,8 @@ SETTING_TYPES: Mapping[str, Callable[[object], Any]] = {
     "er_match_threshold": float,
     "er_conservative_match_threshold": float,
     "er_lenient_match_threshold": float,
+    "review_sample_size": int,
+    "review_sample_seed": int,
 }
 
 

@@ -1,7 +1,8 @@
 -- One row per candidate pair of records the matcher scored at or above
 -- `er_pair_min_match_probability`: why two records were (or were not) merged. Per comparison,
 -- the level the pair reached and its match weight (log2 Bayes factor); the prior and the
--- comparison weights add up to the total match weight. Record keys only: no compared values.
+-- comparison weights add up to the total match weight; the band (macro match_band) is the
+-- stratum the review queue samples by. Record keys only: no compared values.
 {%- set comparisons = ['first_name', 'last_name', 'birth_date', 'email', 'contact_address'] %}
 with
 
@@ -40,6 +41,7 @@ final as (
         ) as prior_match_weight,
         cast(pairs.match_weight as {{ type_double() }}) as match_weight,
         cast(pairs.match_probability as {{ type_double() }}) as match_probability,
+        {{ match_band('pairs.match_probability') }} as band,
         pairs.match_probability >= {{ var('er_match_threshold') }} as is_match,
         records_l.customer_id = records_r.customer_id as is_same_customer,
         records_l.customer_id as customer_id_l,

@@ -2,7 +2,8 @@
 -- order, and why the CRM lacks them:
 --   near_miss: a CRM record scored at or above `er_near_miss_min_probability` against one of
 --     the customer's billing accounts but below the match threshold: probably the customer,
---     recorded too differently to link. A defect to repair (the nearest record is named).
+--     recorded too differently to link. A defect to repair (the nearest record is named, and
+--     the pair's two record keys).
 --   never_captured: no CRM record anywhere near: the worklist for data collection.
 with
 
@@ -73,11 +74,16 @@ ranked_crm as (
     -- Per missing customer, its CRM candidates from the strongest down.
     select
         billing_records.customer_id,
+        billing_to_crm.billing_record_key,
+        billing_to_crm.crm_record_key,
         crm_records.source_record_id as crm_record_id,
         billing_to_crm.match_probability,
         row_number() over (
             partition by billing_records.customer_id
-            order by billing_to_crm.match_probability desc, billing_to_crm.crm_record_key asc
+            order by
+                billing_to_crm.match_probability desc,
+                billing_to_crm.crm_record_key asc,
+                billing_to_crm.billing_record_key asc
         ) as nearness_rank
 
     from billing_to_crm
@@ -110,6 +116,10 @@ final as (
         missing.customer_activity,
         case when nearest_crm.customer_id is null then 'never_captured' else 'near_miss' end as missing_reason,
         nearest_crm.crm_record_id as nearest_crm_record_id,
+        -- The pair that nearly matched, as fct_match_pairs and customer_xref key it: the review
+        -- queue (make review-sample) asks a reviewer about it.
+        nearest_crm.crm_record_key as nearest_crm_record_key,
+        nearest_crm.billing_record_key as nearest_billing_record_key,
         cast(nearest_crm.match_probability as {{ type_double() }}) as nearest_crm_match_probability
 
     from missing

@@ -16,6 +16,8 @@
     'er_match_threshold': var('er_match_threshold'),
     'er_conservative_match_threshold': var('er_conservative_match_threshold'),
     'er_lenient_match_threshold': var('er_lenient_match_threshold'),
+    'review_sample_size': var('review_sample_size'),
+    'review_sample_seed': var('review_sample_seed'),
 } %}
 with
 

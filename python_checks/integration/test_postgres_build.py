@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+import pandas as pd
 import yaml
 
 from python_checks import cross_engine
@@ -163,3 +164,31 @@ def test_every_model_is_sql(cross_engine_builds) -> None:
         if node["resource_type"] == "model" and node["language"] != "sql"
     ]  # fmt: skip
     assert python == []
+
+
+def test_review_sample_reads_the_postgresql_warehouse_alike(cross_engine_builds, tmp_path):
+    """make review-sample TARGET=postgres draws the same pairs, with the same records."""
+    environment = {**os.environ, **cross_engine_builds["env"]}
+    duck: DbtRun = cross_engine_builds["duckdb"]
+    files = {}
+    for engine, arguments in (
+        ("postgres", ["--target", "postgres"]),
+        ("duckdb", ["--warehouse", str(duck.warehouse)]),
+    ):
+        files[engine] = tmp_path / f"{engine}.csv"
+        subprocess.run(
+            [sys.executable, "-m", "crm_quality.review", "sample", *arguments,
+             "--out", str(files[engine])],
+            cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    on_postgres, on_duckdb = (
+        pd.read_csv(files[engine], dtype=str, keep_default_na=False)
+        for engine in ("postgres", "duckdb")
+    )
+    assert len(on_duckdb) > 0
+    numbers = [name for name in on_duckdb.columns if name.endswith(("_weight", "probability"))]
+    text = [name for name in on_duckdb.columns if name not in numbers]
+    pd.testing.assert_frame_equal(on_postgres[text], on_duckdb[text])
+    pd.testing.assert_frame_equal(
+        on_postgres[numbers].astype(float), on_duckdb[numbers].astype(float), rtol=1e-9
+    )
