@@ -2,12 +2,12 @@
 -- row per build, appended (a history showing the estimates tighten as labels accumulate).
 -- Precision at the headline threshold: of the scored pairs at or above it, the share that are
 -- the same person. Recall: of the scored pairs that are the same person, the share at or above
--- it. Both are stratified estimates over the match-probability bands (int_match_quality_strata):
--- each band's labelled share of matches, weighed by the band's size, so an over-sampled band
--- counts for what it holds, not for how many of its pairs were labelled. 95 % intervals are
--- normal ones from the stratified variance (with the finite-population correction), each band's
--- share smoothed as (matches + 1) / (labels + 2) in the variance, so a band whose labels all
--- agree still carries its uncertainty.
+-- it. Both are stratified estimates over the review's strata (int_match_quality_strata: near
+-- misses, then match-probability bands): each stratum's labelled share of matches, weighed by
+-- the stratum's size, so an over-sampled stratum counts for what it holds, not for how many of
+-- its pairs were labelled. 95 % intervals are normal ones from the stratified variance (with the
+-- finite-population correction), each stratum's share smoothed as (matches + 1) / (labels + 2)
+-- in the variance, so a stratum whose labels all agree still carries its uncertainty.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -69,9 +69,9 @@ totals as (
         sum(case when not is_at_or_above_threshold then estimated_matches_variance else 0 end)
             as matches_below_variance,
         sum(case when is_at_or_above_threshold and is_unlabelled then 1 else 0 end)
-            as unlabelled_bands_above,
+            as unlabelled_strata_above,
         sum(case when not is_at_or_above_threshold and is_unlabelled then 1 else 0 end)
-            as unlabelled_bands_below
+            as unlabelled_strata_below
 
     from weighed
 
@@ -82,21 +82,21 @@ estimated as (
     select
         *,
         case
-            when unlabelled_bands_above = 0 and pairs_above > 0
+            when unlabelled_strata_above = 0 and pairs_above > 0
                 then matches_above / pairs_above
         end as precision_estimate,
         case
-            when unlabelled_bands_above = 0 and pairs_above > 0
+            when unlabelled_strata_above = 0 and pairs_above > 0
                 then sqrt(matches_above_variance) / pairs_above
         end as precision_standard_error,
         case
-            when unlabelled_bands_above + unlabelled_bands_below = 0 and matches_above + matches_below > 0
+            when unlabelled_strata_above + unlabelled_strata_below = 0 and matches_above + matches_below > 0
                 then matches_above / (matches_above + matches_below)
         end as recall_estimate,
         -- The delta method on matches_above / (matches_above + matches_below), the two sums
-        -- coming from different bands, hence independent.
+        -- coming from different strata, hence independent.
         case
-            when unlabelled_bands_above + unlabelled_bands_below = 0 and matches_above + matches_below > 0
+            when unlabelled_strata_above + unlabelled_strata_below = 0 and matches_above + matches_below > 0
                 then sqrt(
                     matches_below * matches_below * matches_above_variance
                     + matches_above * matches_above * matches_below_variance
@@ -138,8 +138,8 @@ final as (
         end as recall_ci_high,
         case
             when coalesce(labelled_scored_pairs, 0) = 0 then 'no labelled pair among the scored pairs'
-            when unlabelled_bands_above > 0 then 'a band at or above the threshold has no labelled pair'
-            when unlabelled_bands_below > 0 then 'recall: a band below the threshold has no labelled pair'
+            when unlabelled_strata_above > 0 then 'a stratum at or above the threshold has no labelled pair'
+            when unlabelled_strata_below > 0 then 'recall: a stratum below the threshold has no labelled pair'
         end as estimate_note
 
     from estimated

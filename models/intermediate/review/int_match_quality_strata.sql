@@ -1,8 +1,9 @@
--- The review's strata: one row per match-probability band (macro match_band) with the scored
--- pairs in it and the labelled pairs among them. The review sample over-samples some bands, so
--- the estimates in mart_match_quality weigh each band by its size, never by its labels alone.
--- A label counts here when its pair is among this build's scored pairs, whichever order the
--- steward wrote it in.
+-- The review's strata, as make review-sample draws them (crm_quality/review/sample.py): the near
+-- misses of missing customers below the headline threshold, then every other scored pair by
+-- its match-probability band (macro match_band); per stratum the scored pairs and the labelled
+-- pairs among them. Within a stratum the sample is random (hash order), across strata it is
+-- not, so mart_match_quality weighs each stratum by its size, never by its labels alone. A label
+-- counts here when its pair is among this build's scored pairs, in either order.
 with
 
 pairs as (
@@ -17,12 +18,32 @@ labels as (
 
 ),
 
-bands as (
+missing_customers as (
 
-    {%- for band in ['below_lenient', 'lenient_to_headline', 'headline_to_conservative', 'conservative'] %}
+    select * from {{ ref('fct_missing_customers') }}
+
+),
+
+near_misses as (
+
     select
-        '{{ band }}' as band,
-        {{ loop.index }} as band_order
+        nearest_billing_record_key as record_key_a,
+        nearest_crm_record_key as record_key_b
+
+    from missing_customers
+    where missing_reason = 'near_miss'
+
+),
+
+strata as (
+
+    {%- set strata = [
+        'near_miss', 'below_lenient', 'lenient_to_headline', 'headline_to_conservative', 'conservative',
+    ] %}
+    {%- for stratum in strata %}
+    select
+        '{{ stratum }}' as stratum,
+        {{ loop.index }} as stratum_order
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -33,18 +54,32 @@ bands as (
 banded_pairs as (
 
     select
-        record_key_l,
-        record_key_r,
-        {{ match_band('match_probability') }} as band
+        pairs.record_key_l,
+        pairs.record_key_r,
+        case
+            when
+                coalesce(near_misses_lr.record_key_a, near_misses_rl.record_key_a) is not null
+                and pairs.match_probability < {{ var('er_match_threshold') }}
+                then 'near_miss'
+            else {{ match_band('pairs.match_probability') }}
+        end as stratum
 
     from pairs
+    left join near_misses as near_misses_lr
+        on
+            pairs.record_key_l = near_misses_lr.record_key_a
+            and pairs.record_key_r = near_misses_lr.record_key_b
+    left join near_misses as near_misses_rl
+        on
+            pairs.record_key_l = near_misses_rl.record_key_b
+            and pairs.record_key_r = near_misses_rl.record_key_a
 
 ),
 
 labelled_pairs as (
 
     select
-        banded_pairs.band,
+        banded_pairs.stratum,
         labels.is_match
 
     from labels
@@ -54,7 +89,7 @@ labelled_pairs as (
             and labels.record_key_b = banded_pairs.record_key_r
     union all
     select
-        banded_pairs.band,
+        banded_pairs.stratum,
         labels.is_match
 
     from labels
@@ -68,39 +103,39 @@ labelled_pairs as (
 pair_counts as (
 
     select
-        band,
+        stratum,
         count(*) as scored_pairs
 
     from banded_pairs
-    group by band
+    group by stratum
 
 ),
 
 label_counts as (
 
     select
-        band,
+        stratum,
         count(*) as labelled_pairs,
         sum(case when is_match then 1 else 0 end) as labelled_matches
 
     from labelled_pairs
-    group by band
+    group by stratum
 
 ),
 
 final as (
 
     select
-        bands.band,
-        bands.band_order,
-        bands.band in ('headline_to_conservative', 'conservative') as is_at_or_above_threshold,
+        strata.stratum,
+        strata.stratum_order,
+        strata.stratum in ('headline_to_conservative', 'conservative') as is_at_or_above_threshold,
         cast(coalesce(pair_counts.scored_pairs, 0) as bigint) as scored_pairs,
         cast(coalesce(label_counts.labelled_pairs, 0) as bigint) as labelled_pairs,
         cast(coalesce(label_counts.labelled_matches, 0) as bigint) as labelled_matches
 
-    from bands
-    left join pair_counts on bands.band = pair_counts.band
-    left join label_counts on bands.band = label_counts.band
+    from strata
+    left join pair_counts on strata.stratum = pair_counts.stratum
+    left join label_counts on strata.stratum = label_counts.stratum
 
 )
 
