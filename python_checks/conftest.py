@@ -68,6 +68,11 @@ SHARED_BUILDS = {
         "python_checks/integration/test_postgres_build.py",
         "python_checks/integration/test_postgres_roles.py",
     ),
+    # review_build (integration/conftest.py): the review queue and the review loop.
+    "review-build": (
+        "python_checks/integration/test_review_sample.py",
+        "python_checks/integration/test_review_loop.py",
+    ),
     # shared_history (integration/test_monitoring_builds.py).
     "monitoring-history": (
         "python_checks/integration/test_monitoring.py",

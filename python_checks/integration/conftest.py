@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import psycopg
 import pytest
 
@@ -12,6 +14,10 @@ PEOPLE = 3000
 SEED = 20261125
 CROSS_ENGINE_PEOPLE = 1500
 CROSS_ENGINE_SEED = 7
+REVIEW_PEOPLE = 1500
+REVIEW_SEED = 20261202
+# Not the default (200): the sample's size must come from the build's vars.
+REVIEW_SAMPLE_SIZE = 120
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +41,21 @@ def generated(tmp_path_factory) -> tuple[dict, DbtRun]:
     run = run_dbt(["build"], root / "raw", root / "build")
     assert run.returncode == 0, run.output[-4000:]
     return truth, run
+
+
+@pytest.fixture(scope="session")
+def review_build(tmp_path_factory) -> tuple[Path, DbtRun]:
+    """Generated data with several CRM sources (a newsletter list without ids among them, as
+    the shipped demo), built without labels: the review queue's and the review loop's start."""
+    root = tmp_path_factory.mktemp("review")
+    generate_demo(
+        root / "raw", people=REVIEW_PEOPLE, seed=REVIEW_SEED, extra_args=["--layout", "sources"]
+    )
+    run = run_dbt(
+        ["build"], root / "raw", root / "build", {"review_sample_size": REVIEW_SAMPLE_SIZE}
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    return root / "raw", run
 
 
 @pytest.fixture(scope="session")

@@ -11,26 +11,19 @@ import pytest
 
 from crm_quality.review.__main__ import main as review_main
 from crm_quality.review.spreadsheet import is_formula
-from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
+from python_checks.dbt_runner import DbtRun
+from python_checks.integration.conftest import REVIEW_SAMPLE_SIZE
 from python_checks.review_truth import label_pairs, label_review_file
 
 pytestmark = pytest.mark.integration
 
-PEOPLE = 1500
-SEED = 20261202
-# Not the default (200): the size must come from the build's vars.
-SAMPLE_SIZE = 120
 UNCERTAIN = ("lenient_to_headline", "headline_to_conservative")
+SAMPLE_SIZE = REVIEW_SAMPLE_SIZE
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory) -> tuple[Path, DbtRun]:
-    root = tmp_path_factory.mktemp("review")
-    # Several CRM sources (a newsletter list without ids among them), as the shipped demo.
-    generate_demo(root / "raw", people=PEOPLE, seed=SEED, extra_args=["--layout", "sources"])
-    run = run_dbt(["build"], root / "raw", root / "build", {"review_sample_size": SAMPLE_SIZE})
-    assert run.returncode == 0, run.output[-4000:]
-    return root / "raw", run
+def build(review_build) -> tuple[Path, DbtRun]:
+    return review_build
 
 
 def _sample(run: DbtRun, out: Path, labels: Path | None = None) -> pd.DataFrame:
