@@ -194,9 +194,8 @@ class ExportSummary:
     def text(self, out_dir: Path) -> str:
         lines = [f"{self.suggestions} records to merge into a master, written to {out_dir}/:"]
         lines += [f"  {name:<28} {rows:>6} rows" for name, rows in self.files.items()]
-        lines += [
-            f"  {source:<28} {count:>6} suggestions" for source, count in self.sources.items()
-        ]
+        lines.append("  records to merge per CRM source:")
+        lines += [f"    {source:<26} {count:>6}" for source, count in self.sources.items()]
         lines.append("Suggestions for a data steward to review and apply: nothing was merged.")
         return "\n".join(lines)
 
