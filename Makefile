@@ -125,6 +125,14 @@ REVIEW_OUT ?= reviews/pairs_to_review.csv
 review-sample: setup
 	$(PY) -m crm_quality.review sample $(PUBLISHED) --out $(REVIEW_OUT)
 
+## merge-export: write the published warehouse's merge suggestions (fct_merge_suggestions) as
+## files for the CRM into $(EXPORT_DIR)/: Salesforce, HubSpot and a generic CSV. Suggestions for a
+## data steward to apply, never applied here (docs/merge_suggestions.md).
+EXPORT_DIR ?= exports
+.PHONY: merge-export
+merge-export: setup
+	$(PY) -m crm_quality.merge_export $(PUBLISHED) --out $(EXPORT_DIR)
+
 ## phone-metadata: regenerate the phone seeds (seeds/phone_*.csv) from the pinned phonenumbers'
 ## metadata; run after upgrading phonenumbers and commit the seeds.
 .PHONY: phone-metadata

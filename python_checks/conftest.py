@@ -62,6 +62,7 @@ SHARED_BUILDS = {
         "python_checks/integration/test_clustering_sql.py",
         "python_checks/integration/test_pair_scoring_sql.py",
         "python_checks/integration/test_standardized_models.py",
+        "python_checks/integration/test_merge_suggestions.py",
     ),
     # cross_engine_builds (integration/conftest.py): DuckDB and PostgreSQL.
     "cross-engine": (

@@ -11,6 +11,12 @@ import json
 import pytest
 
 from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
+from python_checks.merge_suggestions_truth import (
+    MIN_PRECISION,
+    assert_masters_rank_first,
+    assert_within_one_source,
+    judge,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -196,3 +202,15 @@ def test_declared_sources_are_in_the_lineage(warehouse):
     assert crm_sources == set(CRM_SOURCES)
     staging = manifest["nodes"]["model.crm_quality.stg_crm__contacts"]["depends_on"]["nodes"]
     assert {f"source.crm_quality.crm.{name}" for name in CRM_SOURCES} <= set(staging)
+
+
+def test_merge_suggestions_are_true_duplicates_within_one_source(warehouse):
+    """Measured (seed 20261201): 140 suggestions in three sources, all true duplicates (the
+    newsletter's records, names and an e-mail, link no pair that confidently), 99.3 % of the 141
+    within-source duplicate records. Records of two sources never: they are customer_xref's."""
+    judged = judge(warehouse.warehouse, warehouse.warehouse.parent.parent / "raw")
+    assert judged.precision >= MIN_PRECISION, judged.precision
+    assert len(judged.judged) >= 100 and judged.recall >= 0.95, judged.recall
+    assert_within_one_source(judged.suggestions)
+    assert set(judged.suggestions.source_name) >= {"salesforce_contacts", "hubspot"}
+    assert_masters_rank_first(judged.suggestions)

@@ -38,6 +38,7 @@ PII_MODELS = {
     "dim_customers",
     "fct_missing_customers",
     "fct_data_quality_issues",
+    "fct_merge_suggestions",
 }
 
 

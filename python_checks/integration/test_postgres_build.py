@@ -154,6 +154,29 @@ def test_headline_and_report_read_the_postgresql_warehouse(cross_engine_builds, 
     assert f"{shortage:.2f} %" in out.read_text(encoding="utf-8")
 
 
+def test_merge_export_reads_the_postgresql_warehouse(cross_engine_builds, tmp_path):
+    """`make merge-export TARGET=postgres` writes the files DuckDB's warehouse gives."""
+    environment = {**os.environ, **cross_engine_builds["env"]}
+    duck: DbtRun = cross_engine_builds["duckdb"]
+    written = {}
+    for engine, arguments, env in (
+        ("postgres", ["--target", "postgres"], environment),
+        ("duckdb", ["--warehouse", str(duck.warehouse)], None),
+    ):
+        out = tmp_path / engine
+        subprocess.run(
+            [sys.executable, "-m", "crm_quality.merge_export", *arguments, "--out", str(out)],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        written[engine] = (out / "merge_suggestions.csv").read_text(encoding="utf-8")
+    assert written["postgres"] == written["duckdb"]
+    assert (
+        len(written["postgres"].splitlines()) - 1
+        == duck.scalar("select count(*) from fct_merge_suggestions")
+        > 0
+    )
+
+
 def test_every_model_is_sql(cross_engine_builds) -> None:
     """dbt-postgres runs no Python models: the PostgreSQL build is the whole project."""
     manifest = json.loads(
