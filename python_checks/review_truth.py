@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_quality.connect import connect
-from crm_quality.review.spreadsheet import restore_formula
+from crm_quality.spreadsheet import restore_formula
 
 LABEL_COLUMNS = ("record_key_l", "record_key_r", "is_match", "reviewer", "reviewed_at")
 REVIEWER = "simulated-from-truth"

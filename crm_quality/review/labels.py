@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_quality.ingest.csv_rows import RawInputError, read_raw_csv
-from crm_quality.review.spreadsheet import restore_formula
+from crm_quality.spreadsheet import restore_formula
 
 PairKey = tuple[str, str]
 LABEL_KEY_COLUMNS = ("record_key_l", "record_key_r")

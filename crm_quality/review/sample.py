@@ -17,7 +17,7 @@ from typing import Any
 
 from crm_quality.review.allocation import BANDS, NEAR_MISS, STRATUM_SHARES, allocate
 from crm_quality.review.labels import PairKey, pair_key
-from crm_quality.review.spreadsheet import neutralize_formula
+from crm_quality.spreadsheet import neutralize_formula
 
 COMPARISONS = ("first_name", "last_name", "birth_date", "email", "contact_address")
 # Each comparison's level and match weight, as fct_match_pairs names them.

@@ -1,4 +1,4 @@
-"""The review file's formula rule (crm_quality.review.spreadsheet) is the SQL macro's
+"""The review file's formula rule (crm_quality.spreadsheet) is the SQL macro's
 (macros/utils/neutralize_formula.sql): both give every tricky value the same answer, on DuckDB
 and PostgreSQL."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm_quality.review.spreadsheet import neutralize_formula, restore_formula
+from crm_quality.spreadsheet import neutralize_formula, restore_formula
 from python_checks.integration.test_engine_macros import ENGINES, _run
 
 CORPUS = (

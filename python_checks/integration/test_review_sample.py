@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from crm_quality.review.__main__ import main as review_main
-from crm_quality.review.spreadsheet import is_formula
+from crm_quality.spreadsheet import is_formula
 from python_checks.dbt_runner import DbtRun
 from python_checks.integration.conftest import REVIEW_SAMPLE_SIZE
 from python_checks.review_truth import label_pairs, label_review_file
