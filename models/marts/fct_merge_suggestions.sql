@@ -8,7 +8,9 @@
 -- not are left to the review queue; records of two sources are never merged (no CRM merges
 -- across tools or objects; customer_xref lists them). The master is the group's record that
 -- survivorship ranks first (int_person_records_resolved.survivor_rank); the values to keep are
--- the customer's golden record (dim_customers).
+-- the customer's golden record (dim_customers). A steward's review labels (CRM_LABELS) decide
+-- where they exist: a labelled match of two records of one source is a merge link, a labelled
+-- non-match never is.
 {%- set comparisons = ['first_name', 'last_name', 'birth_date', 'email', 'contact_address'] %}
 -- Comparisons on what identifies a person rather than their household: one must agree.
 {%- set personal_comparisons = ['first_name', 'email', 'birth_date'] %}
@@ -34,6 +36,12 @@ customers as (
 
 ),
 
+labels as (
+
+    select * from {{ ref('int_review_labels_latest') }}
+
+),
+
 crm_records as (
 
     select * from records
@@ -42,11 +50,12 @@ crm_records as (
 ),
 
 -- The one place merge groups are decided: the links between two records of one CRM source
--- confident enough to merge them. Another source of links (labelled matches) is unioned here.
--- However high a pair scored, it is no merge link when only what a household shares (last
--- name, phone, address) agrees, nor when first names and e-mails both differ: twins and family
--- members look like that, and a merge cannot be undone (measured: docs/merge_suggestions.md).
-merge_links as (
+-- confident enough to merge them. However high a pair scored, it is no merge link when only
+-- what a household shares (last name, phone, address) agrees, nor when first names and e-mails
+-- both differ: twins and family members look like that, and a merge cannot be undone
+-- (measured: docs/merge_suggestions.md). Labels key pairs in the scored pairs' order (code
+-- point), so a label and its pair join on equal keys.
+scored_links as (
 
     select
         pairs.record_key_l,
@@ -56,13 +65,18 @@ merge_links as (
         pairs.{{ comparison }}_match_weight,
         {%- endfor %}
         pairs.match_weight,
-        pairs.match_probability
+        pairs.match_probability,
+        false as is_labelled
 
     from pairs
     inner join crm_records as records_l on pairs.record_key_l = records_l.record_key
     inner join crm_records as records_r on pairs.record_key_r = records_r.record_key
+    left join labels
+        on pairs.record_key_l = labels.record_key_a and pairs.record_key_r = labels.record_key_b
     where
         records_l.source_name = records_r.source_name
+        -- One customer: a labelled non-match may have split the cluster such a pair is in.
+        and records_l.customer_id = records_r.customer_id
         and pairs.match_probability >= {{ var('er_conservative_match_threshold') }}
         and (
             {%- for comparison in personal_comparisons %}
@@ -71,6 +85,38 @@ merge_links as (
             {%- endfor %}
         )
         and not (pairs.first_name_level = 'different' and pairs.email_level = 'different')
+        and labels.record_key_a is null
+
+),
+
+-- A steward's labelled matches of two records of one source: certain, whatever they scored.
+labelled_links as (
+
+    select
+        labels.record_key_a as record_key_l,
+        labels.record_key_b as record_key_r,
+        {%- for comparison in comparisons %}
+        pairs.{{ comparison }}_level,
+        pairs.{{ comparison }}_match_weight,
+        {%- endfor %}
+        pairs.match_weight,
+        cast(1 as {{ type_double() }}) as match_probability,
+        true as is_labelled
+
+    from labels
+    inner join crm_records as records_a on labels.record_key_a = records_a.record_key
+    inner join crm_records as records_b on labels.record_key_b = records_b.record_key
+    left join pairs
+        on labels.record_key_a = pairs.record_key_l and labels.record_key_b = pairs.record_key_r
+    where labels.is_match and records_a.source_name = records_b.source_name
+
+),
+
+merge_links as (
+
+    select * from scored_links
+    union all
+    select * from labelled_links
 
 ),
 
@@ -85,7 +131,8 @@ linked as (
         {{ comparison }}_match_weight,
         {%- endfor %}
         match_weight,
-        match_probability
+        match_probability,
+        is_labelled
     from merge_links
     union all
     select
@@ -96,7 +143,8 @@ linked as (
         {{ comparison }}_match_weight,
         {%- endfor %}
         match_weight,
-        match_probability
+        match_probability,
+        is_labelled
     from merge_links
 
 ),
@@ -251,7 +299,10 @@ final as (
         masters.customer_id,
         cast(evidence.match_probability as {{ type_double() }}) as match_probability,
         evidence.linked_record_key as evidence_record_key,
-        reasons.reason,
+        case
+            when evidence.is_labelled then 'labelled as the same person' || coalesce('; ' || reasons.reason, '')
+            else reasons.reason
+        end as reason,
         customers.first_name,
         customers.last_name,
         customers.email,
