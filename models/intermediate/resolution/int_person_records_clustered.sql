@@ -27,11 +27,11 @@
 {#- A steward's review labels constrain the clusters: a labelled match always links its two
     records, a labelled non-match never ends in one cluster (split_at_labelled_non_matches). -#}
 {%- set labels_relation = ref('int_review_labels_latest') %}
-{%- set built = namespace(inputs=execute) %}
-{%- for relation in [records_relation, pairs_relation, labels_relation] %}
-    {%- set built.inputs = built.inputs and load_relation(relation) is not none %}
-{%- endfor %}
-{%- if built.inputs %}
+{%- set inputs_built = execute
+    and load_relation(records_relation) is not none
+    and load_relation(pairs_relation) is not none
+    and load_relation(labels_relation) is not none %}
+{%- if inputs_built %}
     {%- do create_scratch_table('cluster_records',
         'select record_key, row_number() over (order by ' ~ code_point_order('record_key')
         ~ ') as record_number from ' ~ records_relation) %}
