@@ -398,8 +398,10 @@ TARGET_PEAK_RSS_GIB = 6.0
 
 
 def targets(first: dict, splink: dict) -> list[dict]:
-    """The first build's headline figures beside their targets, and whether each is met."""
+    """The first build's headline figures beside their targets, and whether each is met. A
+    build that failed meets none: its time and throughput measure a build that stopped."""
     ratio = _ratio(first["wall_seconds"], splink.get("wall_seconds"))
+    completed = first.get("exit_status", 0) == 0
     rows = [
         ("full build / Splink alone (wall time)", ratio, TARGET_RATIO_TO_SPLINK, "at most"),
         (
@@ -415,7 +417,8 @@ def targets(first: dict, splink: dict) -> list[dict]:
             "figure": figure,
             "value": value,
             "target": f"{direction} {target:,}",
-            "met": value is not None
+            "met": completed
+            and value is not None
             and (value <= target if direction == "at most" else value >= target),
         }
         for figure, value, target, direction in rows

@@ -33,3 +33,12 @@ def test_a_failed_splink_run_leaves_the_ratio_unmet():
     first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 1.0}
     ratio = bench.targets(first, {"exit_status": 1, "error": "boom"})[0]
     assert (ratio["value"], ratio["met"]) == (None, False)
+
+
+def test_a_failed_first_build_meets_no_target():
+    bench = _run_benchmark()
+    stopped = {"wall_seconds": 10.0, "records_per_second": 90_000, "peak_rss_gib": 1.0,
+               "exit_status": 1}  # fmt: skip
+    assert [row["met"] for row in bench.targets(stopped, {"wall_seconds": 20.0})] == [
+        False, False, False,
+    ]  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 
@@ -16,17 +17,19 @@ from python_checks.unit.test_matching_scoring import training_records
 def test_the_pairs_weigh_as_splink_predicts_them_under_other_u_values():
     records = training_records(4)
     model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e5)
-    settings = model["splink_settings"]
-    # Other u values than training's, as the rounds that correct u make them.
-    for comparison in settings["comparisons"]:
+    compared_with = model["splink_settings"]
+    db_api = DuckDBAPI()
+    table = db_api.register(records)
+    pairs = compare_candidate_pairs(Linker(table, compared_with, log_level=logging.WARNING))
+    # Other u values and another prior, as the rounds that correct u make them.
+    other = copy.deepcopy(compared_with)
+    other["probability_two_random_records_match"] *= 3
+    for comparison in other["comparisons"]:
         for level in comparison["comparison_levels"]:
             if isinstance(level.get("u_probability"), float):
                 level["u_probability"] = min(level["u_probability"] * 1.7, 1.0)
-    db_api = DuckDBAPI()
-    linker = Linker(db_api.register(records), settings, log_level=logging.WARNING)
-
-    pairs = compare_candidate_pairs(linker)
-    prior = settings["probability_two_random_records_match"]
+    linker = Linker(table, other, log_level=logging.WARNING)
+    prior = other["probability_two_random_records_match"]
     ours = log2_bayes_factors(pairs, linker._settings_obj) + math.log2(prior / (1 - prior))
     predicted = linker.inference.predict(warning_mode="never")
     splinks = db_api.query_sql(
@@ -34,6 +37,7 @@ def test_the_pairs_weigh_as_splink_predicts_them_under_other_u_values():
     )["match_weight"].to_numpy()
 
     assert pairs.count == len(splinks) > 1000
-    # Term frequencies weigh some of the pairs (first name, surname, e-mail agree).
-    assert any((~np.isnan(tf_log2)).any() for tf_log2 in pairs.tf_log2.values())
+    # Term frequencies weigh some of the pairs (first name, surname, e-mail agree exactly).
+    tf_levels = [(name, level) for name, (_, _, terms) in pairs.base.items() for level in terms]
+    assert any((pairs.gammas[name] == level).any() for name, level in tf_levels)
     np.testing.assert_allclose(np.sort(ours), np.sort(splinks), rtol=0, atol=1e-9)
