@@ -10,7 +10,9 @@ Term-frequency adjustments move too: at a level adjusted for term frequency the 
 w·(log2 u_exact − log2 tf), and the pair's tf is fixed, so a new u_exact moves it by
 w·Δlog2 u_exact. Such levels are exact matches, where both values, hence their tf, exist.
 Only 8 bytes and one small integer per comparison are kept per pair: at a million records the
-candidate pairs number tens of millions.
+candidate pairs number tens of millions. The pass itself keeps no more: Splink's predict()
+would store both records' compared values and every intermediate column of every pair (12.7 GB
+at 1.9 M records), so the same prediction SQL runs with only the levels and the weight as output.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 from splink import Linker
 from splink.internals.comparison import Comparison
+from splink.internals.comparison_vector_values import (
+    compute_comparison_vector_values_from_id_pairs_sqls,
+)
+from splink.internals.dialects import SplinkDialect
+from splink.internals.pipeline import CTEPipeline
+from splink.internals.predict import predict_from_comparison_vectors_sqls
 from splink.internals.settings import Settings
+from splink.internals.splink_dataframe import SplinkDataFrame
+from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
 
 
 @dataclass(frozen=True)
@@ -65,14 +75,11 @@ def _adjusts_for_term_frequency(level) -> bool:
 
 
 def compare_candidate_pairs(linker: Linker) -> CandidatePairs:
-    """Compare every pair the linker's blocking rules propose (one Splink prediction)."""
+    """Compare every pair the linker's blocking rules propose (one Splink prediction pass)."""
     settings = linker._settings_obj
-    predictions = linker.inference.predict(warning_mode="never")
-    gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
-    selected = [f"cast({name} as tinyint) as {name}" for name in gammas]
+    predictions = _levels_and_weights(linker)
     frame = linker._db_api.query_sql(
-        f"select {', '.join(selected)}, match_weight from {predictions.physical_name}",
-        output_type="pandas",
+        f"select * from {predictions.physical_name}", output_type="pandas"
     )
     predictions.drop_table_from_database_and_remove_from_cache()
     prior = settings._probability_two_random_records_match
@@ -88,6 +95,50 @@ def compare_candidate_pairs(linker: Linker) -> CandidatePairs:
             for comparison in settings.comparisons
         },
     )
+
+
+def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
+    """Splink's predict() pipeline (blocked pairs, comparison vectors, match weights) with a
+    table of each pair's gammas and match weight as its only output."""
+    settings = linker._settings_obj
+    columns = settings.column_info_settings
+    blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
+        left_chunk=(1, 1), right_chunk=(1, 1)
+    )
+    pipeline = CTEPipeline([blocked])
+    enqueue_df_concat_with_tf(linker, pipeline)
+    pipeline.enqueue_list_of_sqls(
+        compute_comparison_vector_values_from_id_pairs_sqls(
+            settings._columns_to_select_for_blocking,
+            settings._columns_to_select_for_comparison_vector_values,
+            input_tablename_l="__splink__df_concat_with_tf",
+            input_tablename_r="__splink__df_concat_with_tf",
+            source_dataset_input_column=columns.source_dataset_input_column,
+            unique_id_input_column=columns.unique_id_input_column,
+            link_type=settings._link_type,
+            sql_dialect_str=linker._sql_dialect_str,
+        )
+    )
+    # training_mode: the gammas without the compared values (retain_matching_columns off).
+    pipeline.enqueue_list_of_sqls(
+        predict_from_comparison_vectors_sqls(
+            unique_id_input_columns=columns.unique_id_input_columns,
+            core_model_settings=settings.core_model_settings,
+            sql_dialect=SplinkDialect.from_string(settings._sql_dialect_str),
+            training_mode=True,
+        )
+    )
+    gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
+    selected = ", ".join(f"cast({name} as tinyint) as {name}" for name in gammas)
+    pipeline.enqueue_sql(
+        f"select {selected}, match_weight from __splink__df_predict",
+        "__splink__candidate_pair_levels",
+    )
+    try:
+        return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    finally:
+        if not cached:
+            blocked.drop_table_from_database_and_remove_from_cache()
 
 
 def log2_bayes_factors(pairs: CandidatePairs, settings: Settings) -> np.ndarray:

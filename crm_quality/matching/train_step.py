@@ -28,6 +28,7 @@ from crm_quality.matching.duckdb_backend import (
     registry_schema,
     train_or_reuse,
 )
+from crm_quality.matching.features import INPUT_COLUMNS
 from crm_quality.settings import setting, settings_row
 
 RESTRICTED_SUFFIX = "_restricted"
@@ -219,7 +220,8 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
     settings = settings_row(
         warehouse.read(f'select * from "{schema}"."{SETTINGS_MODEL}"').to_pandas()
     )
-    records = canonical(warehouse.read(f'select * from "{restricted}"."{RECORDS_MODEL}"'))
+    columns = ", ".join(f'"{column}"' for column in INPUT_COLUMNS)
+    records = canonical(warehouse.read(f'select {columns} from "{restricted}"."{RECORDS_MODEL}"'))
     previous = warehouse.read(f'select * from "{restricted}"."{REGISTRY_TABLE}"')
     options = TrainingOptions(
         retrain=setting(settings, "er_retrain"),
