@@ -158,7 +158,7 @@ def score_labelled_pairs(linker: Linker, labels: pd.DataFrame) -> pd.DataFrame:
         output_type="pandas",
     )
     predictions.drop_table_from_database_and_remove_from_cache()
-    table.drop_table_from_database_and_remove_from_cache()
+    table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     return frame
 
 
