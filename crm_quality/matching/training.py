@@ -13,6 +13,8 @@ chosen so every comparison is estimated in a round not blocked on it.
    rules' assumed recall, which is wrong wherever those fields are typo-prone.
 5. u corrected for the true matches the random sample held, and the prior re-estimated
    (twice): on small data with many duplicates those matches inflate every agreement's u.
+6. With a steward's review labels, m shrunk toward the labelled matches' levels
+   (crm_quality.matching.label_training), then step 5 again.
 
 The same data and seed always give the same model.
 """
