@@ -172,12 +172,14 @@ BENCH_OUT ?= benchmarks/results
 .PHONY: train-model accuracy bench
 
 ## train-model: retrain the matching model ($(ER_MODEL)); deterministic for the same data.
+## With CRM_LABELS=labels.csv (review labels of TRAIN_RAW_DIR's records) the labelled matches inform m.
 train-model: setup
 	rm -rf $(ER_DIR)/train && mkdir -p $(ER_DIR)/train
 	$(if $(TRAIN_RAW_DIR),,$(PY) -m crm_quality.demo --people $(TRAIN_PEOPLE) --seed $(TRAIN_SEED) \
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
 	$(call run_build,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/warehouse.duckdb,$(ER_DIR)/train/target,{as_of_date: "$(DEMO_AS_OF)"},--training-inputs-only --no-publish -- --exclude-resource-type test unit_test)
-	$(PY) -m crm_quality.matching train --warehouse $(ER_DIR)/train/warehouse.duckdb --out $(ER_MODEL)
+	$(PY) -m crm_quality.matching train --warehouse $(ER_DIR)/train/warehouse.duckdb --out $(ER_MODEL) \
+		$(if $(CRM_LABELS),--labels $(CRM_LABELS))
 
 ## accuracy: generated people and FEBRL (1, 2 tested; 3, 4 held out): P/R/F1, shortage, duplicates -> benchmarks/accuracy.md
 # FEBRL has no e-mail or phone by design: the monitors that judge a CRM's completeness and its

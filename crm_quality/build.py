@@ -46,7 +46,7 @@ from crm_quality.matching.train_step import open_warehouse, run_train_step
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The models the training step reads; the first selection is them and their ancestors.
-TRAINING_INPUTS = ("build_settings", "int_person_records_standardized")
+TRAINING_INPUTS = ("build_settings", "int_person_records_standardized", "int_review_labels_latest")
 # Tests go with the selection holding all the nodes they test, so none runs twice or never.
 INDIRECT_SELECTION = ("--indirect-selection", "cautious")
 # The last line the command prints: when each phase ran, as JSON (benchmarks/run_benchmark.py).

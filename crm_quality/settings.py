@@ -51,6 +51,8 @@ SETTING_TYPES: Mapping[str, Callable[[object], Any]] = {
     "future_slack_days": int,
     "max_exact_key_group_size": int,
     "er_retrain": _bool,
+    "er_train_on_labels": _bool,
+    "er_label_pseudo_count": float,
     "er_min_fill_rate": float,
     "er_max_pairs_per_record": float,
     "er_model_path": _optional_path,

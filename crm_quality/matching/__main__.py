@@ -1,12 +1,14 @@
 """Command line: train the matching model, or measure a build's accuracy against truth.
 
     python -m crm_quality.matching train --warehouse W.duckdb [--out MODEL.json] [--seed N]
+                                         [--labels LABELS.csv]
     python -m crm_quality.matching train-step [--target postgres] [--duckdb-path W.duckdb]
     python -m crm_quality.matching accuracy --warehouse W.duckdb --raw RAW_DIR --out PREFIX
     python -m crm_quality.matching summary --out PREFIX LABEL=REPORT.json ...
 
 `train` reads int_person_records_standardized from a built warehouse (read-only) and runs
-Splink on an in-memory DuckDB. `train-step` is a build's training step (train_step.py: train
+Splink on an in-memory DuckDB; with `--labels` (a steward's labels file, docs/review.md) the
+labelled matches inform m. `train-step` is a build's training step (train_step.py: train
 or reuse, append to the warehouse's registry); crm_quality.build runs it between the two dbt
 selections. `accuracy` writes PREFIX.json and PREFIX.md; `summary` puts
 several accuracy reports into one PREFIX.md / PREFIX.json (benchmarks/accuracy).
@@ -29,6 +31,7 @@ from crm_quality.matching.duckdb_backend import matching_features
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, save_model
 from crm_quality.matching.train_step import open_warehouse, run_train_step
 from crm_quality.matching.training import DEFAULT_SEED, train_model
+from crm_quality.review.labels import read_labels
 
 DEFAULT_MAX_KEY_GROUP_SIZE = 20
 
@@ -38,10 +41,13 @@ def _train(args: argparse.Namespace) -> int:
     with connect(args.warehouse, restricted=True) as warehouse:
         records = warehouse.table("int_person_records_standardized")
         features = matching_features(records, args.max_key_group_size)
-    model = train_model(DuckDBAPI(), features, seed=args.seed)
+    labels = read_labels(args.labels) if args.labels else None
+    model = train_model(DuckDBAPI(), features, seed=args.seed, labels=labels)
     path = save_model(model, args.out)
+    used = model["training"].get("labels")
+    with_labels = f", {used['pairs_used']} of {used['pairs_given']} labelled pairs" if used else ""
     print(
-        f"trained on {features.num_rows} records (seed {args.seed}) in "
+        f"trained on {features.num_rows} records (seed {args.seed}{with_labels}) in "
         f"{time.perf_counter() - started:.1f}s -> {path}"
     )
     return 0
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
     train.add_argument("--seed", type=int, default=DEFAULT_SEED)
     train.add_argument("--max-key-group-size", type=int, default=DEFAULT_MAX_KEY_GROUP_SIZE)
+    train.add_argument("--labels", type=Path, help="review labels CSV (CRM_LABELS) to inform m")
     train.set_defaults(run=_train)
 
     step = commands.add_parser("train-step", help="a build's training step (train or reuse)")

@@ -19,14 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI
 
 from crm_quality.matching.blocking import DEFAULT_MAX_PAIRS_PER_RECORD
 from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.label_training import (
+    DEFAULT_BAND_EDGES,
+    DEFAULT_PSEUDO_COUNT,
+    labels_fingerprint,
+)
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.profile import (
     DEFAULT_MIN_FILL_RATE,
+    LABELS_FINGERPRINT,
     needs_retraining,
     profile_features,
 )
@@ -62,6 +69,10 @@ class TrainingOptions:
     max_pairs_per_record: float = DEFAULT_MAX_PAIRS_PER_RECORD
     seed: int = DEFAULT_SEED
     starting_model_path: str | Path | None = None
+    # The review labels (record_key_l, record_key_r, is_match) training informs m with.
+    labels: pd.DataFrame | None = None
+    band_edges: tuple[float, ...] = DEFAULT_BAND_EDGES
+    label_pseudo_count: float = DEFAULT_PSEUDO_COUNT
 
 
 def latest_model_row(
@@ -108,10 +119,13 @@ def train_or_reuse(
     """A new registry row when this build must train, else no row (the last model is reused).
 
     The last model is reused unless `options.retrain`, or its training profile no longer
-    fits these records (crm_quality.matching.profile.needs_retraining).
+    fits these records or labels (crm_quality.matching.profile.needs_retraining).
     """
     features = matching_features(records, max_key_group_size)
     current = profile_features(features)
+    labels = options.labels if options.labels is not None and len(options.labels) else None
+    if labels is not None:
+        current[LABELS_FINGERPRINT] = labels_fingerprint(labels)
     last = latest_model(previous)
     if options.retrain:
         reason = "retraining was asked for (er_retrain)"
@@ -132,6 +146,9 @@ def train_or_reuse(
             min_fill_rate=options.min_fill_rate,
             max_pairs_per_record=options.max_pairs_per_record,
             starting_model=starting,
+            labels=labels,
+            band_edges=options.band_edges,
+            label_pseudo_count=options.label_pseudo_count,
         )
     model["training"]["reason"] = reason
     return registry_row(model)

@@ -31,6 +31,8 @@ DEFAULT_MIN_FILL_RATE = 0.05
 # more than this many points, or the set of compared fields changed.
 DEFAULT_DRIFT_RECORD_FACTOR = 2.0
 DEFAULT_DRIFT_FILL_RATE_POINTS = 0.10
+# The profile's hash of the review labels a model was trained on (absent without labels).
+LABELS_FINGERPRINT = "labels_fingerprint"
 # Fewer identifying fields than this (names count as one) resolve people weakly.
 MIN_IDENTIFYING_GROUPS = 3
 
@@ -84,6 +86,8 @@ def needs_retraining(
     """Why a model trained on data profiled `trained` no longer fits `current`; None if it does."""
     if populated_fields(trained, min_fill_rate) != populated_fields(current, min_fill_rate):
         return "the compared fields changed"
+    if trained.get(LABELS_FINGERPRINT) != current.get(LABELS_FINGERPRINT):
+        return "the review labels training uses changed"
     before, now = trained["record_count"], current["record_count"]
     if min(before, now) <= 0 or max(before, now) / min(before, now) > record_factor:
         return f"the record count changed from {before} to {now}"

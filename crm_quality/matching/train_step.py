@@ -34,6 +34,7 @@ from crm_quality.settings import setting, settings_row
 RESTRICTED_SUFFIX = "_restricted"
 REGISTRY_TABLE = "matching_model_registry"
 RECORDS_MODEL = "int_person_records_standardized"
+LABELS_MODEL = "int_review_labels_latest"
 SETTINGS_MODEL = "build_settings"
 # A warehouse built before training was a step kept its registry in this (then Python) model.
 LEGACY_REGISTRY = "int_matching_models"
@@ -115,7 +116,8 @@ class DuckDBWarehouse:
             "select count(*) from information_schema.tables"
             " where table_schema = ? and table_name = ?"
         )
-        return self.connection.execute(sql, [schema, table]).fetchone()[0] > 0
+        # Fetched whole: a half-read result blocks the connection's next register().
+        return self.connection.execute(sql, [schema, table]).fetchall()[0][0] > 0
 
     def execute(self, sql: str) -> None:
         self.connection.execute(sql)
@@ -228,6 +230,19 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
         min_fill_rate=setting(settings, "er_min_fill_rate"),
         max_pairs_per_record=setting(settings, "er_max_pairs_per_record"),
         starting_model_path=setting(settings, "er_model_path"),
+        labels=review_labels(warehouse, restricted)
+        if setting(settings, "er_train_on_labels")
+        else None,
+        label_pseudo_count=setting(settings, "er_label_pseudo_count"),
+        band_edges=tuple(
+            setting(settings, name)
+            for name in (
+                "er_pair_min_match_probability",
+                "er_lenient_match_threshold",
+                "er_match_threshold",
+                "er_conservative_match_threshold",
+            )
+        ),
     )
     # One thread: DuckDB's parallel sums differ in their last bits from run to run, and the
     # model id hashes the trained floats; one thread gives both engines the same model.
@@ -252,6 +267,17 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
         append_model(warehouse, restricted, trained)
     model_id, _, _, reason = in_use or (None, None, None, None)
     return StepResult(model_id, bool(trained.num_rows), reason, records.num_rows)
+
+
+def review_labels(warehouse: Warehouse, restricted: str) -> pd.DataFrame | None:
+    """The latest answer per labelled pair (int_review_labels_latest), in the order the labels
+    file gave them; None on a warehouse built before labels reached training."""
+    if not warehouse.has_table(restricted, LABELS_MODEL):
+        return None
+    return warehouse.read(
+        "select record_key_a as record_key_l, record_key_b as record_key_r, is_match"
+        f' from "{restricted}"."{LABELS_MODEL}" order by label_row_number'
+    ).to_pandas()
 
 
 def canonical(records: pa.Table) -> pa.Table:

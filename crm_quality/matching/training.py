@@ -13,6 +13,8 @@ chosen so every comparison is estimated in a round not blocked on it.
    rules' assumed recall, which is wrong wherever those fields are typo-prone.
 5. u corrected for the true matches the random sample held, and the prior re-estimated
    (twice): on small data with many duplicates those matches inflate every agreement's u.
+6. With a steward's review labels, m shrunk toward the labelled matches' levels
+   (crm_quality.matching.label_training), then step 5 again.
 
 The same data and seed always give the same model.
 """
@@ -37,6 +39,11 @@ from crm_quality.matching.blocking import (
     blocking_plan,
     count_key_pairs,
 )
+from crm_quality.matching.label_training import (
+    DEFAULT_BAND_EDGES,
+    DEFAULT_PSEUDO_COUNT,
+    label_informed_m,
+)
 from crm_quality.matching.model import make_model
 from crm_quality.matching.pair_weights import (
     CandidatePairs,
@@ -45,6 +52,7 @@ from crm_quality.matching.pair_weights import (
 )
 from crm_quality.matching.profile import (
     DEFAULT_MIN_FILL_RATE,
+    LABELS_FINGERPRINT,
     populated_fields,
     profile_features,
 )
@@ -228,6 +236,9 @@ def train_model(
     u_sample_pairs: float = U_SAMPLE_PAIRS,
     deterministic_recall: float = DETERMINISTIC_RECALL,
     starting_model: dict[str, Any] | None = None,
+    labels: pd.DataFrame | None = None,
+    label_pseudo_count: float = DEFAULT_PSEUDO_COUNT,
+    band_edges: tuple[float, ...] = DEFAULT_BAND_EDGES,
 ) -> dict[str, Any]:
     """Train on `features` (Arrow or pandas, the crm_quality.matching.features columns).
 
@@ -281,7 +292,59 @@ def train_model(
     sampled_u = copy.deepcopy(trained)
     # Later rounds change only u and the prior: the pairs are compared once and weighed again.
     pairs = compare_candidate_pairs(linker)
-    prior, expected, expected_total = _refined_prior(pairs, linker._settings_obj, record_count)
+    trained = _with_corrected_u(
+        pairs, linker._settings_obj, sampled_u, records, record_count, floor
+    )
+    method = "unsupervised: random-sample u, EM m, prior from trained weights"
+    label_report = None
+    if labels is not None and len(labels):
+        # The unsupervised model's bands are the strata the labels are weighed by; then u and
+        # the prior are corrected again under the label-informed m.
+        scoring = Linker(records, trained, log_level=logging.WARNING)
+        sampled_u, label_report = label_informed_m(
+            scoring, pairs, labels, sampled_u, edges=band_edges, pseudo_count=label_pseudo_count
+        )
+        informed = Linker(records, sampled_u, log_level=logging.WARNING)
+        trained = _with_corrected_u(
+            pairs, informed._settings_obj, sampled_u, records, record_count, floor
+        )
+        profile = {**profile, LABELS_FINGERPRINT: label_report["fingerprint"]}
+        method = "label-informed: random-sample u, EM m shrunk toward labelled matches"
+    prior = trained["probability_two_random_records_match"]
+    training_facts = {
+        "seed": seed,
+        "u_sample_pairs": u_sample_pairs,
+        "deterministic_recall": deterministic_recall,
+        "method": method,
+        "min_fill_rate": min_fill_rate,
+        "max_pairs_per_record": max_pairs_per_record,
+        "profile": profile,
+        "fields": list(fields),
+        "comparisons": list(compared(fields)),
+        "blocking": plan,
+        "deterministic_keys": [list(key) for key in deterministic],
+        "first_prior": first_prior,
+        "prior": prior,
+        "em_rounds": rounds,
+        "unobserved_levels": unobserved,
+    }
+    if label_report is not None:
+        training_facts["labels"] = label_report
+    return make_model(trained, record_count, training_facts)
+
+
+def _with_corrected_u(
+    pairs: CandidatePairs,
+    scoring: Settings,
+    sampled_u: dict[str, Any],
+    records: Any,
+    record_count: int,
+    floor: float,
+) -> dict[str, Any]:
+    """`sampled_u` with u corrected for the matches among the random pairs and the prior
+    re-estimated, in rounds, starting from the candidate pairs' weights under `scoring`."""
+    total_pairs = record_count * (record_count - 1) / 2
+    prior, expected, expected_total = _refined_prior(pairs, scoring, record_count)
     for _ in range(U_CORRECTION_ROUNDS):
         trained = with_u_corrected(
             copy.deepcopy(sampled_u), expected, expected_total, total_pairs, floor
@@ -292,24 +355,4 @@ def train_model(
             pairs, rescored._settings_obj, record_count
         )
     trained["probability_two_random_records_match"] = prior
-    return make_model(
-        trained,
-        record_count,
-        {
-            "seed": seed,
-            "u_sample_pairs": u_sample_pairs,
-            "deterministic_recall": deterministic_recall,
-            "method": "unsupervised: random-sample u, EM m, prior from trained weights",
-            "min_fill_rate": min_fill_rate,
-            "max_pairs_per_record": max_pairs_per_record,
-            "profile": profile,
-            "fields": list(fields),
-            "comparisons": list(compared(fields)),
-            "blocking": plan,
-            "deterministic_keys": [list(key) for key in deterministic],
-            "first_prior": first_prior,
-            "prior": prior,
-            "em_rounds": rounds,
-            "unobserved_levels": unobserved,
-        },
-    )
+    return trained

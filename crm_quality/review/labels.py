@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_quality.ingest.csv_rows import RawInputError, read_raw_csv
+from crm_quality.ingest.declared import _file_header
 from crm_quality.spreadsheet import restore_formula
 
 PairKey = tuple[str, str]
@@ -44,3 +45,32 @@ def labelled_pairs(path: str | Path) -> set[PairKey]:
         if left and right:
             pairs.add(pair_key(left, right))
     return pairs
+
+
+ANSWERS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def read_labels(path: str | Path) -> pd.DataFrame:
+    """The usable labels of `path` (record_key_l, record_key_r, is_match), oldest first: the
+    latest by reviewed_at (undated ones counting as older), then by row, last; as
+    int_review_labels_latest orders them. Rows without both keys or a 1/0/true/false answer
+    are left out (the build's label worklist names them)."""
+    try:
+        dated = "reviewed_at" in {name.strip().lower() for name in _file_header(Path(path))}
+        wanted = (*LABEL_KEY_COLUMNS, "is_match", *(("reviewed_at",) if dated else ()))
+        rows = read_raw_csv(Path(path), wanted)
+    except RawInputError as error:
+        raise RawInputError(f"labels file {str(path)!r} (CRM_LABELS) unusable: {error}") from error
+    rows = rows[~rows["_is_quarantined"]]
+    answers = rows["is_match"].map(lambda value: ANSWERS.get(str(value).strip().lower()))
+    reviewed = rows["reviewed_at"] if dated else pd.Series(None, index=rows.index, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "record_key_l": rows["record_key_l"].map(_key),
+            "record_key_r": rows["record_key_r"].map(_key),
+            "is_match": answers,
+            "reviewed_at": pd.to_datetime(reviewed, errors="coerce"),
+        }
+    ).dropna(subset=["record_key_l", "record_key_r", "is_match"])
+    frame = frame.sort_values("reviewed_at", kind="stable", na_position="first")
+    return frame[["record_key_l", "record_key_r", "is_match"]].astype({"is_match": bool})

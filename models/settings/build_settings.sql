@@ -9,6 +9,8 @@
     'future_slack_days': var('future_slack_days'),
     'max_exact_key_group_size': var('max_exact_key_group_size'),
     'er_retrain': var('er_retrain'),
+    'er_train_on_labels': var('er_train_on_labels'),
+    'er_label_pseudo_count': var('er_label_pseudo_count'),
     'er_min_fill_rate': var('er_min_fill_rate'),
     'er_max_pairs_per_record': var('er_max_pairs_per_record'),
     'er_model_path': var('er_model_path'),

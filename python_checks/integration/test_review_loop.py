@@ -1,11 +1,12 @@
 """The review loop on a generated build, as a data steward runs it: make review-sample, a
 reviewer labels the pairs (simulated from the generator's truth, python_checks/review_truth.py),
 and the build runs again with CRM_LABELS. The precision and recall it then estimates hold the
-true ones within their intervals, every label holds in customer_xref, and deduplication gets
-no worse."""
+true ones within their intervals, every label holds in customer_xref, deduplication gets no
+worse, and the model retrained on the labels scores no worse than the unsupervised one."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
@@ -114,3 +115,31 @@ def test_deduplication_gets_no_worse_with_the_labels(loop):
     before = crm_dedup_f1(loop["first"], loop["person"])
     after = crm_dedup_f1(loop["second"], loop["person"])
     assert after >= before > 0.9, (before, after)
+
+
+def model_pair_f1(run: DbtRun, person: dict[str, str]) -> float:
+    """Pair F1 of the model's scores alone at the headline threshold (before clustering, so
+    before the labels bind anything): scored pairs at or above it against all true pairs."""
+    pairs = run.query(
+        "select record_key_l, record_key_r from int_record_pairs_scored"
+        f" where match_probability >= {HEADLINE_THRESHOLD}"
+    )
+    linked = [(left, right) for left, right in pairs if left in person and right in person]
+    correct = sum(person[left] == person[right] for left, right in linked)
+    sizes = pd.Series(list(person.values())).value_counts()
+    true_pairs = int((sizes * (sizes - 1) // 2).sum())
+    return 2 * correct / (len(linked) + true_pairs)
+
+
+def test_training_uses_the_labels_and_the_model_gets_no_worse(loop):
+    reason, text = loop["second"].query(
+        "select training_reason, model_json from matching_model_registry"
+        " order by trained_at desc limit 1"
+    )[0]
+    used = json.loads(text)["training"]["labels"]
+    assert reason == "the review labels training uses changed"
+    assert used["pairs_used"] == len(loop["labels"])
+    assert used["matches_used"] == int(loop["labels"]["is_match"].sum()) > 0
+    before = model_pair_f1(loop["first"], loop["person"])
+    after = model_pair_f1(loop["second"], loop["person"])
+    assert after >= before > 0.8, (before, after)

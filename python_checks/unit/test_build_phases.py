@@ -10,16 +10,14 @@ from crm_quality.build import (
 
 
 def test_the_second_selection_excludes_the_first_and_the_callers_exclusions():
+    inputs = ["+build_settings", "+int_person_records_standardized", "+int_review_labels_latest"]
     assert first_selection(["--exclude", "test_name:x"]) == [
-        "--select", "+build_settings", "+int_person_records_standardized",
-        "--exclude", "test_name:x",
+        "--select", *inputs, "--exclude", "test_name:x",
     ]  # fmt: skip
     assert second_selection(["--exclude", "test_name:x"]) == [
-        "--exclude", "+build_settings", "+int_person_records_standardized", "test_name:x",
+        "--exclude", *inputs, "test_name:x",
     ]  # fmt: skip
-    assert second_selection([]) == [
-        "--exclude", "+build_settings", "+int_person_records_standardized",
-    ]  # fmt: skip
+    assert second_selection([]) == ["--exclude", *inputs]
 
 
 def test_both_phases_results_are_one_build():

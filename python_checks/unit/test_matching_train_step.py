@@ -18,6 +18,12 @@ from python_checks.unit.test_matching_duckdb_backend import ROWS, standardized
 
 SETTING_VARS = (
     "er_retrain",
+    "er_train_on_labels",
+    "er_label_pseudo_count",
+    "er_pair_min_match_probability",
+    "er_lenient_match_threshold",
+    "er_match_threshold",
+    "er_conservative_match_threshold",
     "er_min_fill_rate",
     "er_max_pairs_per_record",
     "er_model_path",
