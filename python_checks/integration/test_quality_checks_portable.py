@@ -186,7 +186,9 @@ def _postgres_results(sql_by_relation: dict[str, str], environment: dict) -> dic
         connection.execute(f"create schema if not exists {schema}")
         for table, (columns, rows) in _tables().items():
             name = fields_relation if table == "stg_sources__fields" else table
-            connection.execute(f"drop table if exists {name}")
+            # A build on this server may have views over the table (the kinds of checks); the
+            # rollback below restores them.
+            connection.execute(f"drop table if exists {name} cascade")
             _create(connection.execute, name, columns, rows, "%s")
         results = {
             relation: connection.execute(sql).fetchall()
