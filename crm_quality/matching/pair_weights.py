@@ -18,6 +18,9 @@ at 1.9 M records), so the same prediction SQL runs with only the levels and the 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +29,7 @@ from splink.internals.comparison import Comparison
 from splink.internals.comparison_vector_values import (
     compute_comparison_vector_values_from_id_pairs_sqls,
 )
+from splink.internals.database_api import DatabaseAPISubClass
 from splink.internals.dialects import SplinkDialect
 from splink.internals.pipeline import CTEPipeline
 from splink.internals.predict import predict_from_comparison_vectors_sqls
@@ -130,15 +134,35 @@ def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
     )
     gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
     selected = ", ".join(f"cast({name} as tinyint) as {name}" for name in gammas)
+    # Ordered by every output column (rows that tie are identical), so the sums taken over the
+    # pairs come out the same whatever order the threads produced them in.
     pipeline.enqueue_sql(
-        f"select {selected}, match_weight from __splink__df_predict",
+        f"select {selected}, match_weight from __splink__df_predict"
+        f" order by {', '.join(gammas)}, match_weight",
         "__splink__candidate_pair_levels",
     )
     try:
-        return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        with _all_threads(linker._db_api):
+            return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
+
+
+@contextmanager
+def _all_threads(db_api: DatabaseAPISubClass) -> Iterator[None]:
+    """Every core for a pass whose result does not depend on them; training otherwise runs on
+    the one thread its connection was opened with (train_step.py), for the same model every time."""
+    connection = getattr(db_api, "duckdb_con", None)
+    if connection is None:
+        yield
+        return
+    threads = connection.execute("select current_setting('threads')").fetchall()[0][0]
+    connection.execute(f"set threads = {os.cpu_count() or 1}")
+    try:
+        yield
+    finally:
+        connection.execute(f"set threads = {threads}")
 
 
 def log2_bayes_factors(pairs: CandidatePairs, settings: Settings) -> np.ndarray:

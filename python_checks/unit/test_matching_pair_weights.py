@@ -41,3 +41,21 @@ def test_the_pairs_weigh_as_splink_predicts_them_under_other_u_values():
     tf_levels = [(name, level) for name, (_, _, terms) in pairs.base.items() for level in terms]
     assert any((pairs.gammas[name] == level).any() for name, level in tf_levels)
     np.testing.assert_allclose(np.sort(ours), np.sort(splinks), rtol=0, atol=1e-9)
+
+
+def test_the_pairs_come_in_one_order_whatever_the_threads():
+    """Training sums over the pairs: ordered by their levels and weight, the sums (and so the
+    model id) do not depend on the order the pass's threads produced the pairs in."""
+    records = training_records(4)
+    model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e5)
+    db_api = DuckDBAPI()
+    db_api.duckdb_con.execute("set threads = 1")
+    linker = Linker(db_api.register(records), model["splink_settings"], log_level=logging.WARNING)
+    pairs = compare_candidate_pairs(linker)
+
+    names = [comparison.output_column_name for comparison in linker._settings_obj.comparisons]
+    keys = [pairs.base_log2_bayes_factors, *reversed([pairs.gammas[name] for name in names])]
+    assert pairs.count > 1000
+    np.testing.assert_array_equal(np.lexsort(keys), np.arange(pairs.count))
+    # The pass may use every core; the connection gets its one thread back.
+    assert db_api.duckdb_con.execute("select current_setting('threads')").fetchall() == [(1,)]
