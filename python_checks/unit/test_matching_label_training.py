@@ -11,10 +11,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+import yaml
 from splink import DuckDBAPI
 
 from crm_quality.matching.features import feature_select_sql
 from crm_quality.matching.label_training import (
+    DEFAULT_BAND_EDGES,
+    DEFAULT_PSEUDO_COUNT,
     design_weights,
     effective_sample_size,
     labels_fingerprint,
@@ -26,6 +29,7 @@ from crm_quality.matching.profile import needs_retraining, profile_features
 from crm_quality.matching.settings import settings_creator, settings_dict
 from crm_quality.matching.training import train_model
 from crm_quality.review.labels import read_labels
+from python_checks.dbt_runner import REPO_ROOT
 from python_checks.unit.test_matching_duckdb_backend import ROWS, standardized
 
 EM_M = {3: 0.6, 2: 0.2, 1: 0.1, 0: 0.1}
@@ -197,3 +201,20 @@ def test_labels_inform_m_and_the_model_says_how(unsupervised):
     ]
     assert m_after != m_before
     assert not math.isnan(model["splink_settings"]["probability_two_random_records_match"])
+
+
+def test_the_defaults_outside_a_build_are_the_vars_defaults():
+    """`python -m crm_quality.matching train` has no build settings: its bands and pseudo-count
+    must be the ones a build reads from dbt_project.yml."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    edges = tuple(
+        project[name]
+        for name in (
+            "er_pair_min_match_probability",
+            "er_lenient_match_threshold",
+            "er_match_threshold",
+            "er_conservative_match_threshold",
+        )
+    )
+    assert DEFAULT_BAND_EDGES == edges
+    assert DEFAULT_PSEUDO_COUNT == project["er_label_pseudo_count"]
