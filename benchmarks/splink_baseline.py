@@ -1,19 +1,27 @@
-"""Splink alone, as its documentation sets it up, on the records a build resolved.
+"""Splink alone on the records a build resolved: the warehouse's overhead around matching.
 
 Run by run_benchmark.py in its own process, so its peak memory is its own:
 
-    python benchmarks/splink_baseline.py --warehouse W.duckdb --out splink.json
+    python benchmarks/splink_baseline.py --warehouse W.duckdb --out splink.json \
+        [--settings project|stock]
 
 Reads the matching features of int_person_records_standardized from the built warehouse
-(the input crm-quality's own matching reads), then trains a stock `dedupe_only` model
-(comparison library, prior from deterministic rules, u by random sampling, EM on two
-blocking rules), predicts at match probability 0.01 and clusters at 0.9, like the build.
-Splink runs on its default in-memory DuckDB. Writes each phase's start, end and seconds.
+(the input crm-quality's own matching reads), trains a `dedupe_only` model with Splink's
+own training (prior from deterministic rules, u by random sampling, EM per blocking rule),
+predicts at match probability 0.01 and clusters at 0.9, like the build. Splink runs on its
+default in-memory DuckDB. Writes each phase's start, end and seconds.
+
+* `project` (the default): the build's own comparisons and blocking rules, read from the
+  model the build trained (its populated fields and planned keys), with the build's
+  deterministic rules, recall, u sample and seed, and EM on the build's training keys.
+* `stock`: Splink's comparison library and five of the build's kind of blocking keys, as
+  Splink's documentation sets up a first model.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -28,6 +36,8 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from crm_quality.connect import connect
+from crm_quality.matching import settings as project
+from crm_quality.matching import training as project_training
 from crm_quality.matching.blocking import key_pairs_sql
 from crm_quality.matching.duckdb_backend import matching_features
 
@@ -38,7 +48,7 @@ U_SAMPLE_PAIRS = 5e6
 SEED = 20261126
 
 
-BLOCKING_KEYS = (
+STOCK_BLOCKING_KEYS = (
     ("email",),
     ("phone",),
     ("last_name_key", "birth_date"),
@@ -47,9 +57,22 @@ BLOCKING_KEYS = (
 )
 
 
-def settings() -> SettingsCreator:
+@dataclasses.dataclass(frozen=True)
+class Baseline:
+    """What Splink alone is given: settings, its blocking keys, and how it trains."""
+
+    settings: SettingsCreator
+    blocking_keys: tuple[tuple[str, ...], ...]
+    deterministic_keys: tuple[tuple[str, ...], ...]
+    recall: float
+    em_keys: tuple[tuple[str, ...], ...]
+    u_sample_pairs: float
+    seed: int
+
+
+def stock_baseline() -> Baseline:
     """Stock comparisons and the build's kind of blocking keys."""
-    return SettingsCreator(
+    settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="record_key",
         comparisons=[
@@ -61,24 +84,55 @@ def settings() -> SettingsCreator:
             cl.ExactMatch("postal_key"),
             cl.ExactMatch("city_key"),
         ],
-        blocking_rules_to_generate_predictions=[block_on(*key) for key in BLOCKING_KEYS],
+        blocking_rules_to_generate_predictions=[block_on(*key) for key in STOCK_BLOCKING_KEYS],
+    )
+    # Each EM rule leaves out what it blocks on; together they estimate every comparison.
+    return Baseline(
+        settings=settings,
+        blocking_keys=STOCK_BLOCKING_KEYS,
+        deterministic_keys=(("email",), ("first_name_key", "last_name_key", "birth_date")),
+        recall=0.8,
+        em_keys=(("email",), ("last_name_key", "birth_date")),
+        u_sample_pairs=U_SAMPLE_PAIRS,
+        seed=SEED,
     )
 
 
-def trained_linker(db_api: DuckDBAPI, features: Any) -> Linker:
+def project_baseline(model: dict[str, Any]) -> Baseline:
+    """The build's own comparisons, blocking keys and training rules, from its model."""
+    shape = model["training"]
+    fields = shape["fields"]
+    keys = tuple(tuple(key) for key in shape["blocking"]["keys"])
+    creator = project.settings_creator(fields, list(keys), 1 / max(shape["record_count"], 2))
+    # Splink's own output columns: the build keeps extra ones only to read levels back.
+    defaults = SettingsCreator(link_type="dedupe_only", comparisons=[])
+    settings = dataclasses.replace(
+        creator,
+        retain_matching_columns=defaults.retain_matching_columns,
+        retain_intermediate_calculation_columns=defaults.retain_intermediate_calculation_columns,
+        additional_columns_to_retain=[],
+    )
+    return Baseline(
+        settings=settings,
+        blocking_keys=keys,
+        deterministic_keys=tuple(project.keys_within(project.CANDIDATE_DETERMINISTIC_KEYS, fields)),
+        recall=shape.get("deterministic_recall", project_training.DETERMINISTIC_RECALL),
+        em_keys=tuple(project.training_keys(fields)),
+        u_sample_pairs=shape.get("u_sample_pairs", project_training.U_SAMPLE_PAIRS),
+        seed=shape.get("seed", project_training.DEFAULT_SEED),
+    )
+
+
+def trained_linker(db_api: DuckDBAPI, features: Any, baseline: Baseline) -> Linker:
     """A linker on `features`: prior from near-certain rules, u from random pairs, m by EM."""
-    linker = Linker(db_api.register(features), settings(), log_level=logging.WARNING)
+    linker = Linker(db_api.register(features), baseline.settings, log_level=logging.WARNING)
     training = linker.training
     training.estimate_probability_two_random_records_match(
-        [block_on("email"), block_on("first_name_key", "last_name_key", "birth_date")],
-        recall=0.8,
+        [block_on(*key) for key in baseline.deterministic_keys], recall=baseline.recall
     )
-    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
-    # Each rule leaves out what it blocks on; together they estimate every comparison.
-    training.estimate_parameters_using_expectation_maximisation(block_on("email"))
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("last_name_key", "birth_date")
-    )
+    training.estimate_u_using_random_sampling(max_pairs=baseline.u_sample_pairs, seed=baseline.seed)
+    for key in baseline.em_keys:
+        training.estimate_parameters_using_expectation_maximisation(block_on(*key))
     return linker
 
 
@@ -101,22 +155,35 @@ def read_features(warehouse: Path) -> Any:
         connection.close()
 
 
-def key_pairs(features: Any) -> int:
+def read_model(warehouse: Path) -> dict[str, Any]:
+    """The model the build used (the registry's latest, as the scoring model reads it)."""
+    connection = connect(warehouse, restricted=True)
+    try:
+        (document,) = connection.execute(
+            "select model_json from int_matching_models"
+            " order by trained_at desc, model_id desc limit 1"
+        ).fetchone()
+        return json.loads(document)
+    finally:
+        connection.close()
+
+
+def key_pairs(features: Any, keys: tuple[tuple[str, ...], ...]) -> int:
     """Pairs the blocking keys make, summed per key, counted as the build counts its own."""
     connection = duckdb.connect()
     connection.register("records", features)
-    return sum(
-        int(connection.execute(key_pairs_sql("records", key)).fetchone()[0])
-        for key in BLOCKING_KEYS
-    )
+    return sum(int(connection.execute(key_pairs_sql("records", key)).fetchone()[0]) for key in keys)
 
 
-def run(warehouse: Path) -> dict:
+def run(warehouse: Path, settings: str) -> dict:
     """Read, train, predict and cluster; each phase's times and the output's size."""
     phases: dict[str, dict] = {}
     features = timed(phases, "reading features", lambda: read_features(warehouse))
+    baseline = (
+        project_baseline(read_model(warehouse)) if settings == "project" else stock_baseline()
+    )
     db_api = DuckDBAPI()
-    linker = timed(phases, "training", lambda: trained_linker(db_api, features))
+    linker = timed(phases, "training", lambda: trained_linker(db_api, features, baseline))
     predictions = timed(
         phases,
         "prediction",
@@ -135,12 +202,13 @@ def run(warehouse: Path) -> dict:
 
     return {
         "splink_version": splink.__version__,
+        "settings": settings,
         "phases": phases,
         "records": features.num_rows,
         "pairs": count(f"select count(*) from {predictions.physical_name}"),
         "clusters": count(f"select count(distinct cluster_id) from {clusters.physical_name}"),
-        "blocking_keys": len(BLOCKING_KEYS),
-        "blocking_key_pairs": key_pairs(features),
+        "blocking_keys": len(baseline.blocking_keys),
+        "blocking_key_pairs": key_pairs(features, baseline.blocking_keys),
         "prior": linker.misc.save_model_to_json()["probability_two_random_records_match"],
     }
 
@@ -149,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--settings", choices=("project", "stock"), default="project")
     args = parser.parse_args(argv)
-    args.out.write_text(json.dumps(run(args.warehouse), indent=2) + "\n", "utf-8")
+    result = run(args.warehouse, args.settings)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     return 0
 
 
