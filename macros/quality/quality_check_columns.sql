@@ -1,7 +1,9 @@
 {#-
     The columns of one check row, in the order every check model unions them: the record
-    identity (every prepared relation carries it), the catalog entry's labels, the outcome, the
-    raw value and the rule.
+    identity (every prepared relation carries it), the catalog entry's labels, the outcome and,
+    on a defective row, the raw value. Passing rows carry no value and no row carries the rule
+    (quality_check_rules has it): only the issue list reads them, and writing them for every
+    passing check was most of int_quality_checks' cost.
 -#}
 {% macro quality_check_columns(check) %}
     record_key,
@@ -13,6 +15,7 @@
     '{{ check.defect_type }}' as defect_type,
     '{{ check.field }}' as field,
     {{ check.is_defective }} as is_defective,
-    cast({{ check.raw_value }} as {{ dbt.type_string() }}) as raw_value,
-    '{{ check.rule }}' as rule
+    case
+        when {{ check.is_defective }} then cast({{ check.raw_value }} as {{ dbt.type_string() }})
+    end as raw_value
 {%- endmacro %}

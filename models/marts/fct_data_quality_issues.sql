@@ -13,6 +13,12 @@ xref as (
 
 ),
 
+catalog as (
+
+    {{ quality_check_rules() }}
+
+),
+
 final as (
 
     select
@@ -27,10 +33,16 @@ final as (
         checks.defect_type,
         checks.field,
         {{ neutralize_formula("checks.raw_value") }} as raw_value,
-        checks.rule
+        catalog.rule
 
     from checks
     left join xref on checks.record_key = xref.record_key
+    left join catalog
+        on
+            checks.source_system = catalog.source_system
+            and checks.quality_dimension = catalog.quality_dimension
+            and checks.defect_type = catalog.defect_type
+            and checks.field = catalog.field
     where checks.is_defective
 
 )

@@ -13,17 +13,7 @@ checks as (
 
 catalog as (
 
-    {%- for check in quality_checks() %}
-    select
-        '{{ check.source_system }}' as source_system,
-        '{{ check.quality_dimension }}' as quality_dimension,
-        '{{ check.defect_type }}' as defect_type,
-        '{{ check.field }}' as field,
-        '{{ check.rule }}' as rule
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ quality_check_rules() }}
 
 ),
 
