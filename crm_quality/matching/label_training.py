@@ -64,6 +64,18 @@ def strata_of(probabilities: np.ndarray, edges: Sequence[float] = DEFAULT_BAND_E
     return np.asarray(STRATA)[np.searchsorted(np.asarray(edges), probabilities, side="right")]
 
 
+def stratum_sizes(
+    probabilities: np.ndarray, edges: Sequence[float], pair_weight: float = 1.0
+) -> dict[str, int]:
+    """Candidate pairs per stratum, from their match probabilities; each pair given stands for
+    `pair_weight` candidate pairs (a sample of them)."""
+    names, counts = np.unique(strata_of(probabilities, edges), return_counts=True)
+    return {
+        str(name): round(int(count) * pair_weight)
+        for name, count in zip(names, counts, strict=True)
+    }
+
+
 def design_weights(strata: np.ndarray, stratum_sizes: Mapping[str, int]) -> np.ndarray:
     """Each labelled pair's weight: its stratum's size over the labels drawn from it."""
     names, counts = np.unique(strata, return_counts=True)
@@ -195,10 +207,7 @@ def label_informed_m(
     settings = linker._settings_obj
     prior = settings._probability_two_random_records_match
     log_odds = log2_bayes_factors(pairs, settings) + math.log2(prior / (1 - prior))
-    names, counts = np.unique(
-        strata_of(1.0 / (1.0 + np.exp2(-log_odds)), edges), return_counts=True
-    )
-    sizes = {str(name): int(count) for name, count in zip(names, counts, strict=True)}
+    sizes = stratum_sizes(1.0 / (1.0 + np.exp2(-log_odds)), edges, pairs.weight)
     given = oriented(labels)
     scored = given.merge(
         score_labelled_pairs(linker, given), on=[f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"]

@@ -13,6 +13,9 @@ Only 8 bytes and one small integer per comparison are kept per pair: at a millio
 candidate pairs number tens of millions. The pass itself keeps no more: Splink's predict()
 would store both records' compared values and every intermediate column of every pair (12.7 GB
 at 1.9 M records), so the same prediction SQL runs with only the levels and the weight as output.
+Beyond `max_pairs` candidate pairs, an even sample of them (by a hash of the pair) is compared,
+each standing for `weight` candidate pairs: the sums training takes over them (expected matches
+per level) need only a few million pairs.
 """
 
 from __future__ import annotations
@@ -46,10 +49,17 @@ class CandidatePairs:
     gammas: dict[str, np.ndarray]
     base_log2_bayes_factors: np.ndarray
     base: dict[str, tuple[np.ndarray, int, dict[int, float]]]
+    # How many candidate pairs each compared pair stands for (1 unless they were sampled).
+    weight: float = 1.0
 
     @property
     def count(self) -> int:
         return len(self.base_log2_bayes_factors)
+
+    @property
+    def candidate_count(self) -> int:
+        """The candidate pairs the compared ones stand for."""
+        return round(self.count * self.weight)
 
 
 def _weights(comparison: Comparison) -> tuple[np.ndarray, int, dict[int, float]]:
@@ -78,10 +88,11 @@ def _adjusts_for_term_frequency(level) -> bool:
     )
 
 
-def compare_candidate_pairs(linker: Linker) -> CandidatePairs:
-    """Compare every pair the linker's blocking rules propose (one Splink prediction pass)."""
+def compare_candidate_pairs(linker: Linker, max_pairs: float = math.inf) -> CandidatePairs:
+    """Compare the pairs the linker's blocking rules propose (one Splink prediction pass):
+    all of them, or an even sample of about `max_pairs` when they are more."""
     settings = linker._settings_obj
-    predictions = _levels_and_weights(linker)
+    predictions, weight = _levels_and_weights(linker, max_pairs)
     frame = linker._db_api.query_sql(
         f"select * from {predictions.physical_name}", output_type="pandas"
     )
@@ -98,17 +109,42 @@ def compare_candidate_pairs(linker: Linker) -> CandidatePairs:
             comparison.output_column_name: _weights(comparison)
             for comparison in settings.comparisons
         },
+        weight=weight,
     )
 
 
-def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
+def sample_stride(candidates: int, max_pairs: float) -> int:
+    """Compare one candidate pair in this many, so that about `max_pairs` are compared."""
+    return max(1, math.ceil(candidates / max_pairs)) if candidates else 1
+
+
+def _levels_and_weights(linker: Linker, max_pairs: float) -> tuple[SplinkDataFrame, float]:
     """Splink's predict() pipeline (blocked pairs, comparison vectors, match weights) with a
-    table of each pair's gammas and match weight as its only output."""
+    table of each pair's gammas and match weight as its only output, on all the blocked pairs
+    or an even sample of them; and how many blocked pairs each compared one stands for."""
     settings = linker._settings_obj
     columns = settings.column_info_settings
+    db_api = linker._db_api
     blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
         left_chunk=(1, 1), right_chunk=(1, 1)
     )
+    candidates = _count(db_api, blocked.physical_name)
+    stride = sample_stride(candidates, max_pairs)
+    if stride > 1:
+        # A hash of the pair picks it, so the same data always gives the same sample.
+        sampling = CTEPipeline([blocked])
+        sampling.enqueue_sql(
+            f"select * from {blocked.physical_name}"
+            f" where hash(join_key_l, join_key_r) % {stride} = 0",
+            "__splink__sampled_blocked_id_pairs",
+        )
+        sampled = db_api.sql_pipeline_to_splink_dataframe(sampling)
+        # The comparison SQL reads the blocked pairs by this name: it reads the sample.
+        sampled.templated_name = blocked.templated_name
+        if not cached:
+            blocked.drop_table_from_database_and_remove_from_cache()
+        blocked, cached = sampled, False
+    weight = candidates / max(_count(db_api, blocked.physical_name), 1)
     pipeline = CTEPipeline([blocked])
     enqueue_df_concat_with_tf(linker, pipeline)
     pipeline.enqueue_list_of_sqls(
@@ -142,17 +178,23 @@ def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
         "__splink__candidate_pair_levels",
     )
     try:
-        with _all_threads(linker._db_api):
-            return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        with all_threads(db_api):
+            return db_api.sql_pipeline_to_splink_dataframe(pipeline), weight
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
 
 
+def _count(db_api: DatabaseAPISubClass, table: str) -> int:
+    counted = db_api.query_sql(f"select count(*) as n from {table}", output_type="pandas")
+    return int(counted["n"].iloc[0])
+
+
 @contextmanager
-def _all_threads(db_api: DatabaseAPISubClass) -> Iterator[None]:
-    """Every core for a pass whose result does not depend on them; training otherwise runs on
-    the one thread its connection was opened with (train_step.py), for the same model every time."""
+def all_threads(db_api: DatabaseAPISubClass) -> Iterator[None]:
+    """Every core for a pass whose result does not depend on them (integer counts, or rows put
+    in one order); training otherwise runs on the one thread its connection was opened with
+    (train_step.py), for the same model every time."""
     connection = getattr(db_api, "duckdb_con", None)
     if connection is None:
         yield

@@ -47,6 +47,7 @@ from crm_quality.matching.label_training import (
 from crm_quality.matching.model import make_model
 from crm_quality.matching.pair_weights import (
     CandidatePairs,
+    all_threads,
     compare_candidate_pairs,
     log2_bayes_factors,
 )
@@ -71,6 +72,10 @@ DEFAULT_SEED = 20261126
 # Share of true matches the near-certain rules are assumed to find (first prior only).
 DETERMINISTIC_RECALL = 0.85
 U_SAMPLE_PAIRS = 5e6
+# Candidate pairs compared to re-estimate the prior and correct u: an even sample beyond this
+# (each standing for its share), as their sums need no more to be exact to a fraction of a
+# percent, while comparing every pair was a third of training at a million records.
+MAX_COMPARED_PAIRS = 4e6
 PRIOR_ITERATIONS = 100
 PRIOR_TOLERANCE = 1e-6
 
@@ -80,16 +85,19 @@ def count_records(db_api: DatabaseAPISubClass, table_name: str) -> int:
     return int(counted["n"].iloc[0])
 
 
-def prior_from_weights(log2_bayes_factors: np.ndarray, total_pairs: float, start: float) -> float:
+def prior_from_weights(
+    log2_bayes_factors: np.ndarray, total_pairs: float, start: float, pair_weight: float = 1.0
+) -> float:
     """The match prior that explains the candidate pairs' Bayes factors (EM on the prior).
 
     Each pair's match probability under prior λ is λ·BF / (λ·BF + 1 − λ); the new λ is their
-    sum over all record pairs (pairs no key proposes count as non-matches).
+    sum over all record pairs (pairs no key proposes count as non-matches). Each pair given
+    stands for `pair_weight` candidate pairs (a sample of them).
     """
     prior = min(max(start, 1e-12), 0.5)
     for _ in range(PRIOR_ITERATIONS):
         log_odds = log2_bayes_factors + math.log2(prior / (1 - prior))
-        expected = float(np.sum(1.0 / (1.0 + np.exp2(-log_odds))))
+        expected = pair_weight * float(np.sum(1.0 / (1.0 + np.exp2(-log_odds))))
         updated = min(max(expected / total_pairs, 1e-12), 0.5)
         if abs(updated - prior) <= PRIOR_TOLERANCE * prior:
             return updated
@@ -213,7 +221,7 @@ def _refined_prior(
     log2_bfs = log2_bayes_factors(pairs, settings)
     total_pairs = record_count * (record_count - 1) / 2
     refined = prior_from_weights(
-        log2_bfs, total_pairs, settings._probability_two_random_records_match
+        log2_bfs, total_pairs, settings._probability_two_random_records_match, pairs.weight
     )
     probabilities = 1.0 / (1.0 + np.exp2(-(log2_bfs + math.log2(refined / (1 - refined)))))
     expected = {}
@@ -221,9 +229,10 @@ def _refined_prior(
         values, positions = np.unique(gamma, return_inverse=True)
         sums = np.bincount(positions, weights=probabilities, minlength=len(values))
         expected[name] = {
-            int(value): float(total) for value, total in zip(values, sums, strict=True)
+            int(value): pairs.weight * float(total)
+            for value, total in zip(values, sums, strict=True)
         }
-    return refined, expected, float(probabilities.sum())
+    return refined, expected, pairs.weight * float(probabilities.sum())
 
 
 def train_model(
@@ -239,6 +248,7 @@ def train_model(
     labels: pd.DataFrame | None = None,
     label_pseudo_count: float = DEFAULT_PSEUDO_COUNT,
     band_edges: tuple[float, ...] = DEFAULT_BAND_EDGES,
+    max_compared_pairs: float = MAX_COMPARED_PAIRS,
 ) -> dict[str, Any]:
     """Train on `features` (Arrow or pandas, the crm_quality.matching.features columns).
 
@@ -273,7 +283,9 @@ def train_model(
         # No near-certain pair at all (a clean export): a prior of 0 has no log-odds, so start
         # from one match per record and let the trained weights re-estimate it.
         linker._settings_obj._probability_two_random_records_match = start_prior
-    training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
+    # u is counts over a sample picked by a hash of the record ids: the same on any threads.
+    with all_threads(db_api):
+        training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
     em_keys = training_keys(fields)
     em_pairs = count_key_pairs(db_api, records.physical_name, em_keys)
     rounds = [_em_round(training, key, em_pairs[key], fields) for key in em_keys]
@@ -291,7 +303,7 @@ def train_model(
     linker.table_management.invalidate_cache()
     sampled_u = copy.deepcopy(trained)
     # Later rounds change only u and the prior: the pairs are compared once and weighed again.
-    pairs = compare_candidate_pairs(linker)
+    pairs = compare_candidate_pairs(linker, max_compared_pairs)
     trained = _with_corrected_u(
         pairs, linker._settings_obj, sampled_u, records, record_count, floor
     )
@@ -327,6 +339,7 @@ def train_model(
         "prior": prior,
         "em_rounds": rounds,
         "unobserved_levels": unobserved,
+        "compared_pairs": {"candidates": pairs.candidate_count, "compared": pairs.count},
     }
     if label_report is not None:
         training_facts["labels"] = label_report

@@ -23,6 +23,7 @@ from crm_quality.matching.label_training import (
     labels_fingerprint,
     shrunk_m,
     strata_of,
+    stratum_sizes,
     with_label_m,
 )
 from crm_quality.matching.profile import needs_retraining, profile_features
@@ -218,3 +219,14 @@ def test_the_defaults_outside_a_build_are_the_vars_defaults():
     )
     assert DEFAULT_BAND_EDGES == edges
     assert DEFAULT_PSEUDO_COUNT == project["er_label_pseudo_count"]
+
+
+def test_a_sample_of_candidate_pairs_sizes_the_strata_it_stands_for():
+    probabilities = np.array([0.001, 0.7, 0.7, 0.95, 0.999])
+    assert stratum_sizes(probabilities, DEFAULT_BAND_EDGES) == {
+        "not_scored": 1, "lenient_to_headline": 2, "headline_to_conservative": 1,
+        "conservative": 1,
+    }  # fmt: skip
+    sizes = stratum_sizes(probabilities, DEFAULT_BAND_EDGES, pair_weight=3.5)
+    assert sizes["lenient_to_headline"] == 7
+    assert sizes["conservative"] == 4  # 3.5, rounded to even

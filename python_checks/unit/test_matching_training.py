@@ -25,6 +25,17 @@ def test_the_prior_is_the_share_of_pairs_the_weights_call_matches():
     assert math.isclose(prior_from_weights(weights, total, start=1e-8), prior, rel_tol=0.01)
 
 
+def test_a_sample_of_pairs_weighs_as_the_pairs_it_stands_for():
+    total = 1000 * 999 / 2
+    sample = np.concatenate([np.full(125, 30.0), np.full(4_875, -10.0)])
+    every = np.tile(sample, 4)
+    assert math.isclose(
+        prior_from_weights(sample, total, start=0.1, pair_weight=4),
+        prior_from_weights(every, total, start=0.1),
+        rel_tol=1e-9,
+    )
+
+
 def test_pairs_with_no_evidence_do_not_raise_the_prior():
     total = 1000 * 999 / 2
     undecided = np.zeros(1000)  # Bayes factor 1: as likely matches as the prior says
