@@ -13,18 +13,22 @@ Only 8 bytes and one small integer per comparison are kept per pair: at a millio
 candidate pairs number tens of millions. The pass itself keeps no more: Splink's predict()
 would store both records' compared values and every intermediate column of every pair (12.7 GB
 at 1.9 M records), so the same prediction SQL runs with only the levels and the weight as output.
-Beyond `max_pairs` candidate pairs, an even sample of them (by a hash of the pair) is compared,
-each standing for `weight` candidate pairs: the sums training takes over them (expected matches
-per level) need only a few million pairs.
+With a `stride` above 1, only the pairs whose first record (the lower id) a hash picks, one
+record in `stride`, are blocked and compared, each standing for `stride` candidate pairs: the
+sums training takes over them (expected matches per level) need only a few million pairs, and
+the blocking joins, most of the pass, shrink with the sample.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from splink import Linker
@@ -56,11 +60,6 @@ class CandidatePairs:
     def count(self) -> int:
         return len(self.base_log2_bayes_factors)
 
-    @property
-    def candidate_count(self) -> int:
-        """The candidate pairs the compared ones stand for."""
-        return round(self.count * self.weight)
-
 
 def _weights(comparison: Comparison) -> tuple[np.ndarray, int, dict[int, float]]:
     """A comparison's level weights by gamma (offset so the null level's -1 indexes 0), the
@@ -88,11 +87,15 @@ def _adjusts_for_term_frequency(level) -> bool:
     )
 
 
-def compare_candidate_pairs(linker: Linker, max_pairs: float = math.inf) -> CandidatePairs:
+def compare_candidate_pairs(linker: Linker, stride: int = 1) -> CandidatePairs:
     """Compare the pairs the linker's blocking rules propose (one Splink prediction pass):
-    all of them, or an even sample of about `max_pairs` when they are more."""
+    all of them, or those of one first record in `stride`."""
     settings = linker._settings_obj
-    predictions, weight = _levels_and_weights(linker, max_pairs)
+    if stride > 1:
+        (records,) = linker._input_tables_dict.values()
+        sampled = sampled_blocking(linker.misc.save_model_to_json(), stride)
+        linker = Linker(records, sampled, log_level=logging.WARNING)
+    predictions = _levels_and_weights(linker)
     frame = linker._db_api.query_sql(
         f"select * from {predictions.physical_name}", output_type="pandas"
     )
@@ -109,42 +112,36 @@ def compare_candidate_pairs(linker: Linker, max_pairs: float = math.inf) -> Cand
             comparison.output_column_name: _weights(comparison)
             for comparison in settings.comparisons
         },
-        weight=weight,
+        weight=float(stride),
     )
 
 
-def sample_stride(candidates: int, max_pairs: float) -> int:
-    """Compare one candidate pair in this many, so that about `max_pairs` are compared."""
-    return max(1, math.ceil(candidates / max_pairs)) if candidates else 1
+def sample_stride(key_pairs: float, max_pairs: float) -> int:
+    """One record in this many, so that about `max_pairs` of the pairs the blocking keys make
+    (`key_pairs`, summed per key) are compared."""
+    return max(1, math.ceil(key_pairs / max_pairs))
 
 
-def _levels_and_weights(linker: Linker, max_pairs: float) -> tuple[SplinkDataFrame, float]:
+def sampled_blocking(settings: dict[str, Any], stride: int) -> dict[str, Any]:
+    """`settings` blocking only the pairs whose first record a hash of its id picks, one in
+    `stride`. Every rule picks by the same record of a pair, so each picked pair is still made
+    by the first rule it meets, and the same data always gives the same sample."""
+    sampled = copy.deepcopy(settings)
+    uid = sampled["unique_id_column_name"]
+    for rule in sampled["blocking_rules_to_generate_predictions"]:
+        rule["blocking_rule"] = f'({rule["blocking_rule"]}) and hash(l."{uid}") % {stride} = 0'
+    return sampled
+
+
+def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
     """Splink's predict() pipeline (blocked pairs, comparison vectors, match weights) with a
-    table of each pair's gammas and match weight as its only output, on all the blocked pairs
-    or an even sample of them; and how many blocked pairs each compared one stands for."""
+    table of each pair's gammas and match weight as its only output."""
     settings = linker._settings_obj
     columns = settings.column_info_settings
     db_api = linker._db_api
     blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
         left_chunk=(1, 1), right_chunk=(1, 1)
     )
-    candidates = _count(db_api, blocked.physical_name)
-    stride = sample_stride(candidates, max_pairs)
-    if stride > 1:
-        # A hash of the pair picks it, so the same data always gives the same sample.
-        sampling = CTEPipeline([blocked])
-        sampling.enqueue_sql(
-            f"select * from {blocked.physical_name}"
-            f" where hash(join_key_l, join_key_r) % {stride} = 0",
-            "__splink__sampled_blocked_id_pairs",
-        )
-        sampled = db_api.sql_pipeline_to_splink_dataframe(sampling)
-        # The comparison SQL reads the blocked pairs by this name: it reads the sample.
-        sampled.templated_name = blocked.templated_name
-        if not cached:
-            blocked.drop_table_from_database_and_remove_from_cache()
-        blocked, cached = sampled, False
-    weight = candidates / max(_count(db_api, blocked.physical_name), 1)
     pipeline = CTEPipeline([blocked])
     enqueue_df_concat_with_tf(linker, pipeline)
     pipeline.enqueue_list_of_sqls(
@@ -179,15 +176,10 @@ def _levels_and_weights(linker: Linker, max_pairs: float) -> tuple[SplinkDataFra
     )
     try:
         with all_threads(db_api):
-            return db_api.sql_pipeline_to_splink_dataframe(pipeline), weight
+            return db_api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not cached:
             blocked.drop_table_from_database_and_remove_from_cache()
-
-
-def _count(db_api: DatabaseAPISubClass, table: str) -> int:
-    counted = db_api.query_sql(f"select count(*) as n from {table}", output_type="pandas")
-    return int(counted["n"].iloc[0])
 
 
 @contextmanager

@@ -50,6 +50,7 @@ from crm_quality.matching.pair_weights import (
     all_threads,
     compare_candidate_pairs,
     log2_bayes_factors,
+    sample_stride,
 )
 from crm_quality.matching.profile import (
     DEFAULT_MIN_FILL_RATE,
@@ -72,10 +73,11 @@ DEFAULT_SEED = 20261126
 # Share of true matches the near-certain rules are assumed to find (first prior only).
 DETERMINISTIC_RECALL = 0.85
 U_SAMPLE_PAIRS = 5e6
-# Candidate pairs compared to re-estimate the prior and correct u: an even sample beyond this
-# (each standing for its share), as their sums need no more to be exact to a fraction of a
-# percent, while comparing every pair was a third of training at a million records.
-MAX_COMPARED_PAIRS = 4e6
+# The pairs compared to re-estimate the prior and correct u: where the blocking keys make more
+# (summed per key), a sample of records' pairs (pair_weights.py). Their sums need no more to be
+# exact to a fraction of a percent; comparing every pair was a third of training at a million
+# records.
+MAX_COMPARED_PAIRS = 6e6
 PRIOR_ITERATIONS = 100
 PRIOR_TOLERANCE = 1e-6
 
@@ -303,7 +305,10 @@ def train_model(
     linker.table_management.invalidate_cache()
     sampled_u = copy.deepcopy(trained)
     # Later rounds change only u and the prior: the pairs are compared once and weighed again.
-    pairs = compare_candidate_pairs(linker, max_compared_pairs)
+    stride = sample_stride(
+        sum(row["pairs"] for row in plan["candidates"] if row["used"]), max_compared_pairs
+    )
+    pairs = compare_candidate_pairs(linker, stride)
     trained = _with_corrected_u(
         pairs, linker._settings_obj, sampled_u, records, record_count, floor
     )
@@ -339,7 +344,7 @@ def train_model(
         "prior": prior,
         "em_rounds": rounds,
         "unobserved_levels": unobserved,
-        "compared_pairs": {"candidates": pairs.candidate_count, "compared": pairs.count},
+        "compared_pairs": {"sampled_one_record_in": stride, "compared": pairs.count},
     }
     if label_report is not None:
         training_facts["labels"] = label_report
