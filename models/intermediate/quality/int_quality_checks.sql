@@ -1,64 +1,25 @@
 -- Every check of every record, defective or not: the single source of both the issue list
--- (numerators) and the records checked (denominators), so the two cannot drift apart.
+-- (numerators) and the records checked (denominators), so the two cannot drift apart. A view
+-- over the two tables of check rows, written as soon as what each reads is built.
 with
 
-record_id_checks as (
+source_rows as (
 
-    select * from {{ ref('int_quality_checks_record_ids') }}
-
-),
-
-field_checks as (
-
-    select * from {{ ref('int_quality_checks_fields') }}
+    select * from {{ ref('int_quality_check_rows_source') }}
 
 ),
 
-accuracy_checks as (
+resolved_rows as (
 
-    select * from {{ ref('int_quality_checks_accuracy') }}
-
-),
-
-uniqueness_checks as (
-
-    select * from {{ ref('int_quality_checks_uniqueness') }}
-
-),
-
-timeliness_checks as (
-
-    select * from {{ ref('int_quality_checks_timeliness') }}
-
-),
-
-order_checks as (
-
-    select * from {{ ref('int_quality_checks_orders') }}
-
-),
-
-raw_row_checks as (
-
-    select * from {{ ref('int_quality_checks_raw_rows') }}
+    select * from {{ ref('int_quality_check_rows_resolved') }}
 
 ),
 
 unioned as (
 
-    select * from record_id_checks
+    select * from source_rows
     union all
-    select * from field_checks
-    union all
-    select * from accuracy_checks
-    union all
-    select * from uniqueness_checks
-    union all
-    select * from timeliness_checks
-    union all
-    select * from order_checks
-    union all
-    select * from raw_row_checks
+    select * from resolved_rows
 
 )
 
