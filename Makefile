@@ -168,6 +168,10 @@ BENCH_SEED := 20261127
 # e.g. `make bench BENCH_MEMORY_LIMIT=8GB BENCH_OUT=benchmarks/results_8gb` (default: the profile's cap)
 BENCH_MEMORY_LIMIT ?=
 BENCH_OUT ?= benchmarks/results
+# The warehouse engine the benchmark builds on: duckdb, or postgres (the PG* variables' server
+# when PGHOST is set, else a throwaway cluster under the bench's work directory), e.g.
+# `make bench BENCH_TARGET=postgres BENCH_PEOPLE=200000 BENCH_OUT=benchmarks/results_postgres_200k`
+BENCH_TARGET ?= duckdb
 
 .PHONY: train-model accuracy bench
 
@@ -209,5 +213,5 @@ accuracy: setup
 ## bench: two full builds on ~1M CRM contacts (train, then reuse) and Splink alone on the same records -> benchmarks/results.md
 bench: setup
 	$(PY) benchmarks/run_benchmark.py --people $(BENCH_PEOPLE) --seed $(BENCH_SEED) \
-		--work $(ER_DIR)/bench --out $(BENCH_OUT) \
+		--work $(ER_DIR)/bench --out $(BENCH_OUT) --target $(BENCH_TARGET) \
 		$(if $(BENCH_MEMORY_LIMIT),--memory-limit $(BENCH_MEMORY_LIMIT))

@@ -4,10 +4,12 @@ Run by run_benchmark.py in its own process, so its peak memory is its own:
 
     python benchmarks/splink_baseline.py --warehouse W.duckdb --out splink.json \
         [--settings project|stock]
+    python benchmarks/splink_baseline.py --target postgres --schema main --out splink.json
 
 Reads the matching features of int_person_records_standardized from the built warehouse
-(the input crm-quality's own matching reads), trains a `dedupe_only` model with Splink's
-own training (prior from deterministic rules, u by random sampling, EM per blocking rule),
+(the input crm-quality's own matching reads; on PostgreSQL the records are pulled into
+DuckDB and the features computed there), trains a `dedupe_only` model with Splink's own
+training (prior from deterministic rules, u by random sampling, EM per blocking rule),
 predicts at match probability 0.01 and clusters at 0.9, like the build. Splink runs on its
 default in-memory DuckDB. Writes each phase's start, end and seconds.
 
@@ -27,8 +29,9 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import splink
@@ -40,6 +43,8 @@ from crm_quality.matching import settings as project
 from crm_quality.matching import training as project_training
 from crm_quality.matching.blocking import key_pairs_sql
 from crm_quality.matching.duckdb_backend import matching_features
+from crm_quality.matching.features import INPUT_COLUMNS
+from crm_quality.matching.train_step import PostgresWarehouse as PostgresTables
 
 MAX_KEY_GROUP_SIZE = 20  # the build's max_exact_key_group_size
 PREDICT_THRESHOLD = 0.01  # the build's er_pair_min_match_probability
@@ -145,8 +150,27 @@ def timed(phases: dict[str, dict], name: str, step: Callable[[], Any]) -> Any:
     return value
 
 
-def read_features(warehouse: Path) -> Any:
-    """The build's matching input, as an Arrow table."""
+class PostgresRecords(NamedTuple):
+    """The build's records on the PostgreSQL of the PG* variables, in `schema`'s restricted
+    schema (where the build writes personal data)."""
+
+    schema: str
+
+
+def read_features(warehouse: Path | PostgresRecords) -> Any:
+    """The build's matching input, as an Arrow table: int_person_records_standardized read
+    from the DuckDB file, or pulled from PostgreSQL into DuckDB, and the same features
+    computed from it (the build's own feature SQL, on DuckDB either way)."""
+    if isinstance(warehouse, PostgresRecords):
+        import psycopg  # only the postgres target needs it
+
+        table = f'"{warehouse.schema}_restricted"."int_person_records_standardized"'
+        columns = ", ".join(INPUT_COLUMNS)
+        with psycopg.connect() as pg:
+            # Ordered as the training step orders them, whichever engine holds them.
+            pulled = PostgresTables(pg).read(f"select {columns} from {table} order by record_key")
+        with closing(duckdb.connect()) as connection:
+            return matching_features(connection.from_arrow(pulled), MAX_KEY_GROUP_SIZE)
     connection = connect(warehouse, restricted=True)
     try:
         records = connection.table("int_person_records_standardized")
@@ -155,14 +179,24 @@ def read_features(warehouse: Path) -> Any:
         connection.close()
 
 
-def read_model(warehouse: Path) -> dict[str, Any]:
+LATEST_MODEL_SQL = (
+    "select model_json from {registry} order by trained_at desc, model_id desc limit 1"
+)
+
+
+def read_model(warehouse: Path | PostgresRecords) -> dict[str, Any]:
     """The model the build used (the registry's latest, as the scoring model reads it)."""
+    if isinstance(warehouse, PostgresRecords):
+        import psycopg  # only the postgres target needs it
+
+        registry = f'"{warehouse.schema}_restricted"."int_matching_models"'
+        with psycopg.connect() as pg:
+            (document,) = pg.execute(LATEST_MODEL_SQL.format(registry=registry)).fetchone()
+        return json.loads(document)
     connection = connect(warehouse, restricted=True)
     try:
-        (document,) = connection.execute(
-            "select model_json from int_matching_models"
-            " order by trained_at desc, model_id desc limit 1"
-        ).fetchone()
+        sql = LATEST_MODEL_SQL.format(registry="int_matching_models")
+        (document,) = connection.execute(sql).fetchall()[0]
         return json.loads(document)
     finally:
         connection.close()
@@ -175,7 +209,7 @@ def key_pairs(features: Any, keys: tuple[tuple[str, ...], ...]) -> int:
     return sum(int(connection.execute(key_pairs_sql("records", key)).fetchone()[0]) for key in keys)
 
 
-def run(warehouse: Path, settings: str) -> dict:
+def run(warehouse: Path | PostgresRecords, settings: str) -> dict:
     """Read, train, predict and cluster; each phase's times and the output's size."""
     phases: dict[str, dict] = {}
     features = timed(phases, "reading features", lambda: read_features(warehouse))
@@ -215,11 +249,18 @@ def run(warehouse: Path, settings: str) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--warehouse", type=Path, required=True)
+    parser.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--warehouse", type=Path, help="duckdb: the built warehouse file")
+    parser.add_argument(
+        "--schema", default="main", help="postgres (PG* variables): the schema built into"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--settings", choices=("project", "stock"), default="project")
     args = parser.parse_args(argv)
-    result = run(args.warehouse, args.settings)
+    if args.target == "duckdb" and args.warehouse is None:
+        parser.error("--warehouse is required with --target duckdb")
+    source = PostgresRecords(args.schema) if args.target == "postgres" else args.warehouse
+    result = run(source, args.settings)
     args.out.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     return 0
 

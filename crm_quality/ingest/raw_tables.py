@@ -108,6 +108,8 @@ def load_into_postgres(
                 with cursor.copy(copy_sql) as copy:
                     for row in _rows(rows):
                         copy.write_row(row)
+                # Planner statistics now: the first models read these tables at once.
+                cursor.execute(f'analyze "{restricted}"."{table}"')
 
 
 def _rows(table: pa.Table) -> Iterator[tuple]:

@@ -12,3 +12,23 @@
 {% macro default__materialized_cte() -%}
     materialized
 {%- endmacro %}
+
+{#-
+    `name as {{ wide_cte_materialized() }} (...)`: the same hint for a CTE of many wide rows
+    (every candidate pair, every phone parsing step carrying every column so far). PostgreSQL
+    needs it: inlined, its planner scored every pair of records before joining the blocked
+    pairs (at 8,863 records a query of seconds ran past ten minutes), and recomputed each phone
+    step per reference. DuckDB keeps a materialized CTE in memory whatever its memory_limit (the
+    phone steps over a million contacts held 2 GiB beyond a 3 GB cap) and plans the inlined
+    form well, so it gets no hint.
+-#}
+{% macro wide_cte_materialized() %}
+    {{ return(adapter.dispatch('wide_cte_materialized', 'crm_quality')()) }}
+{% endmacro %}
+
+{% macro default__wide_cte_materialized() -%}
+    materialized
+{%- endmacro %}
+
+{% macro duckdb__wide_cte_materialized() -%}
+{%- endmacro %}

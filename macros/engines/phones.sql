@@ -84,18 +84,3 @@
 {% macro default__phone_materialized() -%}
     materialized
 {%- endmacro %}
-
-{#- The same hint for the parsing steps, whose rows carry every column so far: PostgreSQL needs
-    it (see materialized_cte). DuckDB keeps a materialized CTE in memory whatever its
-    memory_limit, and these steps over a million CRM contacts' distinct phones held 2 GiB beyond
-    the 3 GB cap; inlined, they plan in a second, so DuckDB gets no hint for them. -#}
-{% macro phone_step_materialized() %}
-    {{ return(adapter.dispatch('phone_step_materialized', 'crm_quality')()) }}
-{% endmacro %}
-
-{% macro default__phone_step_materialized() -%}
-    materialized
-{%- endmacro %}
-
-{% macro duckdb__phone_step_materialized() -%}
-{%- endmacro %}

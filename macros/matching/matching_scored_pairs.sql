@@ -142,7 +142,7 @@ blocked_pairs as (
 
 ),
 
-pairs_with_columns as (
+pairs_with_columns as {{ wide_cte_materialized() }} (
 
     select
         {%- for column in feature_columns %}
@@ -162,7 +162,7 @@ pairs_with_columns as (
 
 ),
 
-comparison_vectors as (
+comparison_vectors as {{ wide_cte_materialized() }} (
 
     select
         pairs_with_columns.*

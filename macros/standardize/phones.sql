@@ -36,7 +36,7 @@
 {#- _UNWANTED_END_CHARS: other than '#', letters and digits. Characters beyond ASCII that are
     neither were folded to '!' or '[' (phone_character_folds), so the rest count as letters. -#}
 {%- set unwanted_end = '[^#0-9A-Za-z' ~ phone_regexp_char('0080') ~ '-' ~ phone_regexp_char('FFFF') ~ ']+$' -%}
-phone_input as {{ phone_step_materialized() }} (
+phone_input as {{ wide_cte_materialized() }} (
     {#- A number per pair: the steps join on it (PostgreSQL hashes no `is not distinct from`). -#}
     select
         phone_raw,
@@ -50,7 +50,7 @@ phone_input as {{ phone_step_materialized() }} (
     ) as phone_pairs
 ),
 
-phone_cleaned as {{ phone_step_materialized() }} (
+phone_cleaned as {{ wide_cte_materialized() }} (
     {#- clean_text: Unicode spaces to one space, invisible and control characters dropped. -#}
     select
         phone_raw,
@@ -69,7 +69,7 @@ phone_cleaned as {{ phone_step_materialized() }} (
 
 {{ phone_nfkc_folded_texts('phone_cleaned', md) }},
 
-phone_prepared as {{ phone_step_materialized() }} (
+phone_prepared as {{ wide_cte_materialized() }} (
     {#- phone._prepared: NFKC, extension words phonenumbers does not know, a leading 00 as '+'. -#}
     select
         phone_cleaned.*,
@@ -95,7 +95,7 @@ phone_prepared as {{ phone_step_materialized() }} (
         )
 ),
 
-phone_extracted as {{ phone_step_materialized() }} (
+phone_extracted as {{ wide_cte_materialized() }} (
     {#- parse: the number from its first digit or '+', without trailing punctuation or a second
         number; an RFC 3966 isdn-subaddress is cut off. -#}
     select
@@ -108,7 +108,7 @@ phone_extracted as {{ phone_step_materialized() }} (
         or length({{ phone_regexp_replace('prepared_text', '[^0-9]', '', all=true) }}) not between 5 and 15
 ),
 
-phone_isdn_cut as {{ phone_step_materialized() }} (
+phone_isdn_cut as {{ wide_cte_materialized() }} (
     select
         *,
         case
@@ -118,7 +118,7 @@ phone_isdn_cut as {{ phone_step_materialized() }} (
     from phone_extracted
 ),
 
-phone_extension as {{ phone_step_materialized() }} (
+phone_extension as {{ wide_cte_materialized() }} (
     select
         *,
         {{ phone_regexp_extract('viable_text', '(?:' ~ extension ~ ')$', case_insensitive=true) }} as extension_text
@@ -129,7 +129,7 @@ phone_extension as {{ phone_step_materialized() }} (
         and (is_known_region or viable_text like '+%')
 ),
 
-phone_without_extension as {{ phone_step_materialized() }} (
+phone_without_extension as {{ wide_cte_materialized() }} (
     select
         *,
         case
@@ -143,7 +143,7 @@ phone_without_extension as {{ phone_step_materialized() }} (
     from phone_extension
 ),
 
-phone_normalized as {{ phone_step_materialized() }} (
+phone_normalized as {{ wide_cte_materialized() }} (
     {#- _normalize: with three letters or more, letters are keypad digits; other characters go. -#}
     select
         *,
@@ -156,13 +156,13 @@ phone_normalized as {{ phone_step_materialized() }} (
     from phone_without_extension
 ),
 
-phone_calling_codes as {{ phone_step_materialized() }} (
+phone_calling_codes as {{ wide_cte_materialized() }} (
     select calling_code from {{ ref('phone_regions') }} where region_rank = '0'
 ),
 
 {{ phone_idd_rests('phone_normalized', md) }},
 
-phone_idd as {{ phone_step_materialized() }} (
+phone_idd as {{ wide_cte_materialized() }} (
     {#- The region's international prefix, when the number starts with it and not with 0 after it. -#}
     select
         phone_normalized.*,
@@ -176,7 +176,7 @@ phone_idd as {{ phone_step_materialized() }} (
         on phone_normalized.phone_id = phone_idd_rests.phone_id
 ),
 
-phone_calling_code as {{ phone_step_materialized() }} (
+phone_calling_code as {{ wide_cte_materialized() }} (
     {#- The calling code after '+' or the prefix (calling codes are prefix-free): one equi-join
         per code length, which engines hash. -#}
     select
@@ -194,7 +194,7 @@ phone_calling_code as {{ phone_step_materialized() }} (
         on left(phone_idd.international_digits, 3) = codes_3.calling_code
 ),
 
-phone_retried as {{ phone_step_materialized() }} (
+phone_retried as {{ wide_cte_materialized() }} (
     {#- A '+' before an unknown code is read again without it (phonenumbers.parse does so). -#}
     select
         *,
@@ -211,7 +211,7 @@ phone_retried as {{ phone_step_materialized() }} (
     from phone_calling_code
 ),
 
-phone_retried_idd as {{ phone_step_materialized() }} (
+phone_retried_idd as {{ wide_cte_materialized() }} (
     select
         phone_retried.*,
         case
@@ -238,7 +238,7 @@ with {{ phone_parsed_steps(relation, phone_column, region_column, md) }},
 
 {{ phone_default_country_rests('phone_retried_idd', md) }},
 
-phone_default_country as {{ phone_step_materialized() }} (
+phone_default_country as {{ wide_cte_materialized() }} (
     {#- Without an international prefix: the region's own calling code may still lead the digits. -#}
     select
         phone_retried_idd.*,
@@ -253,7 +253,7 @@ phone_default_country as {{ phone_step_materialized() }} (
         on phone_retried_idd.region = region_codes.region
 ),
 
-phone_country as {{ phone_step_materialized() }} (
+phone_country as {{ wide_cte_materialized() }} (
     select
         *,
         case
@@ -283,7 +283,7 @@ phone_country as {{ phone_step_materialized() }} (
     from phone_default_country
 ),
 
-phone_parsing_metadata as {{ phone_step_materialized() }} (
+phone_parsing_metadata as {{ wide_cte_materialized() }} (
     select
         phone_country.*,
         coalesce(

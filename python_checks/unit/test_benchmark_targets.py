@@ -42,3 +42,16 @@ def test_a_failed_first_build_meets_no_target():
     assert [row["met"] for row in bench.targets(stopped, {"wall_seconds": 20.0})] == [
         False, False, False,
     ]  # fmt: skip
+
+
+def test_on_postgresql_the_duckdb_targets_are_shown_unjudged_with_the_servers_memory():
+    bench = _run_benchmark()
+    first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 1.0,
+             "build_and_server_peak_gib": 1.75}  # fmt: skip
+    rows = bench.targets(first, {"wall_seconds": 20.0}, "postgres")
+    assert [row["met"] for row in rows] == [None, None, None, None]
+    assert rows[-1]["value"] == 1.75
+    assert "server" in rows[-1]["figure"]
+    assert [row["met"] for row in bench.targets(first, {"wall_seconds": 20.0})][:3] == [
+        True, True, True,
+    ]  # fmt: skip
