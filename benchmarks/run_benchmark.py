@@ -316,6 +316,20 @@ def server_state() -> dict:
     return {"version": version, "settings": settings, "postmaster_pid": parent_pid(backend)}
 
 
+def build_environment(warehouse: Warehouse, profiles_dir: Path) -> dict[str, str]:
+    """The build's environment: the profiles to use, and on PostgreSQL the schema to build
+    into (a DuckDB build reads its tables from `main`, whatever the environment says)."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(profiles_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.pop("CRM_PG_SCHEMA", None)
+    if warehouse.target == "postgres":
+        env["CRM_PG_SCHEMA"] = warehouse.schema
+    return env
+
+
 def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, warehouse: Warehouse, *,
               name: str, fresh: bool) -> dict:  # fmt: skip
     """A full build as `make build` runs it (crm_quality.build: load, dbt, the training step,
@@ -327,12 +341,7 @@ def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, warehouse: Ware
         for stale in (warehouse.path, Path(f"{warehouse.path}.wal")):
             stale.unlink(missing_ok=True)
     target = work_dir / "target"
-    env = {
-        **os.environ,
-        "DBT_PROFILES_DIR": str(profiles_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "CRM_PG_SCHEMA": warehouse.schema,
-    }
+    env = build_environment(warehouse, profiles_dir)
     command = [sys.executable, "-m", "crm_quality.build", "--raw-dir", str(raw_dir),
                "--target", warehouse.target, "--warehouse", str(warehouse.path), "--no-publish",
                "--vars", f'{{as_of_date: "{AS_OF_DATE}"}}', "--target-path", str(target),

@@ -55,3 +55,15 @@ def test_on_postgresql_the_duckdb_targets_are_shown_unjudged_with_the_servers_me
     assert [row["met"] for row in bench.targets(first, {"wall_seconds": 20.0})][:3] == [
         True, True, True,
     ]  # fmt: skip
+
+
+def test_only_a_postgresql_build_is_told_a_schema(monkeypatch):
+    """A DuckDB build reads its tables from main: a schema meant for PostgreSQL (from the
+    benchmark or the caller's environment) would send its training step elsewhere."""
+    bench = _run_benchmark()
+    monkeypatch.setenv("CRM_PG_SCHEMA", "from_the_shell")
+    duck = bench.build_environment(bench.Warehouse("duckdb", Path("w.duckdb")), Path("p"))
+    assert "CRM_PG_SCHEMA" not in duck
+    postgres = bench.build_environment(bench.Warehouse("postgres", Path("w.duckdb")), Path("p"))
+    assert postgres["CRM_PG_SCHEMA"] == bench.PG_SCHEMA
+    assert duck["DBT_PROFILES_DIR"] == postgres["DBT_PROFILES_DIR"] == "p"
