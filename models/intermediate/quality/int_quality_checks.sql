@@ -1,25 +1,64 @@
 -- Every check of every record, defective or not: the single source of both the issue list
--- (numerators) and the records checked (denominators), so the two cannot drift apart. A view
--- over the two tables of check rows, written as soon as what each reads is built.
+-- (numerators) and the records checked (denominators), so the two cannot drift apart.
 with
 
-source_rows as (
+record_id_checks as (
 
-    select * from {{ ref('int_quality_check_rows_source') }}
+    select * from {{ ref('int_quality_checks_record_ids') }}
 
 ),
 
-resolved_rows as (
+field_checks as (
 
-    select * from {{ ref('int_quality_check_rows_resolved') }}
+    select * from {{ ref('int_quality_checks_fields') }}
+
+),
+
+accuracy_checks as (
+
+    select * from {{ ref('int_quality_checks_accuracy') }}
+
+),
+
+uniqueness_checks as (
+
+    select * from {{ ref('int_quality_checks_uniqueness') }}
+
+),
+
+timeliness_checks as (
+
+    select * from {{ ref('int_quality_checks_timeliness') }}
+
+),
+
+order_checks as (
+
+    select * from {{ ref('int_quality_checks_orders') }}
+
+),
+
+raw_row_checks as (
+
+    select * from {{ ref('int_quality_checks_raw_rows') }}
 
 ),
 
 unioned as (
 
-    select * from source_rows
+    select * from record_id_checks
     union all
-    select * from resolved_rows
+    select * from field_checks
+    union all
+    select * from accuracy_checks
+    union all
+    select * from uniqueness_checks
+    union all
+    select * from timeliness_checks
+    union all
+    select * from order_checks
+    union all
+    select * from raw_row_checks
 
 )
 
