@@ -3,7 +3,6 @@ and Splink alone's input, the same as from a DuckDB warehouse holding the same r
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import duckdb
 import psycopg
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from python_checks.benchmark_scripts import load_benchmark_script
 
 # The tables model_state reads, in the schema the build puts each (restricted: personal data).
 TABLES = (
@@ -41,11 +40,13 @@ RECORDS = [
 ]  # fmt: skip
 
 
-def _load(path: Path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _filled_on_both(pg, schema: str, tmp_path: Path) -> Path:
+    """The same rows in `schema` on PostgreSQL and in a DuckDB warehouse file (its path)."""
+    _fill(pg.execute, schema, lambda row: ", ".join(["%s"] * len(row)))
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        _fill(connection.execute, "main", lambda row: ", ".join(["?"] * len(row)))
+    return path
 
 
 @pytest.fixture
@@ -74,11 +75,8 @@ def _fill(execute, schema: str, rows_sql) -> None:
 
 
 def test_model_state_reads_the_same_figures_from_either_engine(pg, tmp_path):
-    bench = _load(BENCHMARKS / "run_benchmark.py")
-    _fill(pg.execute, "bench_a", lambda row: ", ".join(["%s"] * len(row)))
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        _fill(connection.execute, "main", lambda row: ", ".join(["?"] * len(row)))
+    bench = load_benchmark_script("run_benchmark")
+    path = _filled_on_both(pg, "bench_a", tmp_path)
 
     on_postgres = bench.model_state(bench.Warehouse("postgres", path, "bench_a"))
     on_duckdb = bench.model_state(bench.Warehouse("duckdb", path))
@@ -102,7 +100,7 @@ def test_model_state_reads_the_same_figures_from_either_engine(pg, tmp_path):
 
 
 def test_a_fresh_build_drops_only_the_benchmarks_schemas(pg):
-    bench = _load(BENCHMARKS / "run_benchmark.py")
+    bench = load_benchmark_script("run_benchmark")
     for schema in ("bench_b", "bench_b_restricted", "bench_b_audit", "bench_bb", "main_kept"):
         pg.execute(f'create schema "{schema}"')
     pg.execute('create table "bench_b_restricted".t (x int)')
@@ -113,11 +111,8 @@ def test_a_fresh_build_drops_only_the_benchmarks_schemas(pg):
 
 
 def test_splink_alone_reads_the_same_features_from_postgresql(pg, tmp_path):
-    baseline = _load(BENCHMARKS / "splink_baseline.py")
-    _fill(pg.execute, "bench_c", lambda row: ", ".join(["%s"] * len(row)))
-    path = tmp_path / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as connection:
-        _fill(connection.execute, "main", lambda row: ", ".join(["?"] * len(row)))
+    baseline = load_benchmark_script("splink_baseline")
+    path = _filled_on_both(pg, "bench_c", tmp_path)
 
     from_postgres = baseline.read_features(baseline.PostgresRecords("bench_c"))
     from_duckdb = baseline.read_features(path)

@@ -3,17 +3,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "run_benchmark.py"
-
-
-def _run_benchmark():
-    spec = importlib.util.spec_from_file_location("run_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from python_checks.benchmark_scripts import load_benchmark_script
 
 
 def _process(proc: Path, pid: int, *, parent: int = 1, rss: int | None = None,
@@ -30,7 +22,7 @@ def _process(proc: Path, pid: int, *, parent: int = 1, rss: int | None = None,
 
 
 def test_pss_is_read_where_smaps_rollup_gives_it_else_rss(tmp_path):
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     _process(tmp_path, 10, rss=900, pss=300)
     _process(tmp_path, 11, rss=700)  # smaps_rollup unreadable: RSS
     _process(tmp_path, 12)  # a zombie: no memory, no VmRSS
@@ -41,7 +33,7 @@ def test_pss_is_read_where_smaps_rollup_gives_it_else_rss(tmp_path):
 
 
 def test_a_server_tree_sums_its_processes_and_says_which_measure(tmp_path):
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     # postmaster 100; backends 101 and 102; 102 runs a parallel worker 103.
     _process(tmp_path, 100, rss=500, pss=100, children=(101, 102))
     _process(tmp_path, 101, parent=100, rss=400, pss=150)
@@ -56,14 +48,14 @@ def test_a_server_tree_sums_its_processes_and_says_which_measure(tmp_path):
 
 
 def test_a_backends_parent_is_the_postmaster_and_a_remote_one_has_none(tmp_path):
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     _process(tmp_path, 101, parent=100, rss=400)
     assert bench.parent_pid(101, tmp_path) == 100
     assert bench.parent_pid(555, tmp_path) is None  # the backend is not on this host
 
 
 def test_build_and_server_peak_adds_samples_taken_together():
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     build = [(1.0, 1.0), (1.5, 2.0), (2.0, 0.5)]
     server = [(1.0, 0.25), (1.5, 0.5), (2.0, 3.0)]
     # The sum peaks at the third tick (3.5), not at the two peaks added (2.0 + 3.0).

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from crm_quality.matching.model import load_model
-
-BASELINE = Path(__file__).resolve().parents[2] / "benchmarks" / "splink_baseline.py"
-
-
-def _splink_baseline():
-    spec = importlib.util.spec_from_file_location("splink_baseline", BASELINE)
-    module = importlib.util.module_from_spec(spec)
-    # Its dataclass resolves annotations through sys.modules.
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+from python_checks.benchmark_scripts import load_benchmark_script
 
 
 def _shape(settings: dict) -> tuple[list, list]:
@@ -32,7 +18,7 @@ def _shape(settings: dict) -> tuple[list, list]:
 
 def test_the_project_baseline_compares_and_blocks_as_the_model_does():
     model = load_model()
-    baseline = _splink_baseline().project_baseline(model)
+    baseline = load_benchmark_script("splink_baseline").project_baseline(model)
     settings = baseline.settings.get_settings("duckdb").as_dict()
     assert _shape(settings) == _shape(model["splink_settings"])
     assert baseline.blocking_keys == tuple(
@@ -48,6 +34,6 @@ def test_the_project_baseline_compares_and_blocks_as_the_model_does():
 
 
 def test_the_stock_baseline_is_not_the_project_model():
-    baseline = _splink_baseline().stock_baseline()
+    baseline = load_benchmark_script("splink_baseline").stock_baseline()
     settings = baseline.settings.get_settings("duckdb").as_dict()
     assert _shape(settings) != _shape(load_model()["splink_settings"])

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "run_benchmark.py"
-
-
-def _run_benchmark():
-    spec = importlib.util.spec_from_file_location("run_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from python_checks.benchmark_scripts import load_benchmark_script
 
 
 def test_targets_compare_the_first_build_with_splink_alone():
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 6.5}
     rows = {row["figure"]: row for row in bench.targets(first, {"wall_seconds": 20.0})}
     ratio = rows["full build / Splink alone (wall time)"]
@@ -29,14 +21,14 @@ def test_targets_compare_the_first_build_with_splink_alone():
 
 
 def test_a_failed_splink_run_leaves_the_ratio_unmet():
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 1.0}
     ratio = bench.targets(first, {"exit_status": 1, "error": "boom"})[0]
     assert (ratio["value"], ratio["met"]) == (None, False)
 
 
 def test_a_failed_first_build_meets_no_target():
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     stopped = {"wall_seconds": 10.0, "records_per_second": 90_000, "peak_rss_gib": 1.0,
                "exit_status": 1}  # fmt: skip
     assert [row["met"] for row in bench.targets(stopped, {"wall_seconds": 20.0})] == [
@@ -45,7 +37,7 @@ def test_a_failed_first_build_meets_no_target():
 
 
 def test_on_postgresql_the_duckdb_targets_are_shown_unjudged_with_the_servers_memory():
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     first = {"wall_seconds": 30.0, "records_per_second": 20_000, "peak_rss_gib": 1.0,
              "build_and_server_peak_gib": 1.75}  # fmt: skip
     rows = bench.targets(first, {"wall_seconds": 20.0}, "postgres")
@@ -60,7 +52,7 @@ def test_on_postgresql_the_duckdb_targets_are_shown_unjudged_with_the_servers_me
 def test_only_a_postgresql_build_is_told_a_schema(monkeypatch):
     """A DuckDB build reads its tables from main: a schema meant for PostgreSQL (from the
     benchmark or the caller's environment) would send its training step elsewhere."""
-    bench = _run_benchmark()
+    bench = load_benchmark_script("run_benchmark")
     monkeypatch.setenv("CRM_PG_SCHEMA", "from_the_shell")
     duck = bench.build_environment(bench.Warehouse("duckdb", Path("w.duckdb")), Path("p"))
     assert "CRM_PG_SCHEMA" not in duck
