@@ -15,6 +15,7 @@ from typing import Any
 from splink.internals.database_api import DatabaseAPISubClass
 
 from crm_quality.matching.settings import CANDIDATE_BLOCKING_KEYS, keys_within
+from crm_quality.matching.threads import all_threads
 
 DEFAULT_MAX_PAIRS_PER_RECORD = 5.0
 # All keys together (their pairs summed, before overlaps are removed) stay below this.
@@ -39,9 +40,10 @@ def count_key_pairs(
 ) -> dict[tuple[str, ...], int]:
     """Pairs each key makes on `table_name` (before any other key's pairs are removed)."""
     counts = {}
-    for key in keys:
-        counted = db_api.query_sql(key_pairs_sql(table_name, key), output_type="pandas")
-        counts[key] = int(counted["pairs"].iloc[0])
+    with all_threads(db_api):
+        for key in keys:
+            counted = db_api.query_sql(key_pairs_sql(table_name, key), output_type="pandas")
+            counts[key] = int(counted["pairs"].iloc[0])
     return counts
 
 

@@ -37,6 +37,7 @@ from crm_quality.matching.profile import (
     needs_retraining,
     profile_features,
 )
+from crm_quality.matching.threads import all_threads
 from crm_quality.matching.training import DEFAULT_SEED, train_model
 
 SCRATCH_SCHEMA_PREFIX = "er_scratch"
@@ -54,10 +55,14 @@ def splink_database(session: Any) -> Iterator[DuckDBAPI]:
         cursor.close()
 
 
-def matching_features(records: duckdb.DuckDBPyRelation, max_key_group_size: int) -> pa.Table:
-    """Matching input as an Arrow table (read once, so Splink may scan it repeatedly)."""
-    sql = f"select {feature_select_sql(max_key_group_size)} from records"
-    return records.query("records", sql).to_arrow_table()
+def matching_features(
+    session: duckdb.DuckDBPyConnection, records: duckdb.DuckDBPyRelation, max_key_group_size: int
+) -> pa.Table:
+    """Matching input as an Arrow table (read once, so Splink may scan it repeatedly), in
+    record_key order: Splink's sums follow the rows' order, so it is one order on any threads."""
+    sql = f"select {feature_select_sql(max_key_group_size)} from records order by record_key"
+    with all_threads(session):
+        return records.query("records", sql).to_arrow_table()
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def train_or_reuse(
     The last model is reused unless `options.retrain`, or its training profile no longer
     fits these records or labels (crm_quality.matching.profile.needs_retraining).
     """
-    features = matching_features(records, max_key_group_size)
+    features = matching_features(session, records, max_key_group_size)
     current = profile_features(features)
     labels = options.labels if options.labels is not None and len(options.labels) else None
     if labels is not None:

@@ -24,9 +24,6 @@ from __future__ import annotations
 import copy
 import logging
 import math
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,13 +33,14 @@ from splink.internals.comparison import Comparison
 from splink.internals.comparison_vector_values import (
     compute_comparison_vector_values_from_id_pairs_sqls,
 )
-from splink.internals.database_api import DatabaseAPISubClass
 from splink.internals.dialects import SplinkDialect
 from splink.internals.pipeline import CTEPipeline
 from splink.internals.predict import predict_from_comparison_vectors_sqls
 from splink.internals.settings import Settings
 from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+from crm_quality.matching.threads import all_threads
 
 
 @dataclass(frozen=True)
@@ -139,64 +137,48 @@ def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
     settings = linker._settings_obj
     columns = settings.column_info_settings
     db_api = linker._db_api
-    blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
-        left_chunk=(1, 1), right_chunk=(1, 1)
-    )
-    pipeline = CTEPipeline([blocked])
-    enqueue_df_concat_with_tf(linker, pipeline)
-    pipeline.enqueue_list_of_sqls(
-        compute_comparison_vector_values_from_id_pairs_sqls(
-            settings._columns_to_select_for_blocking,
-            settings._columns_to_select_for_comparison_vector_values,
-            input_tablename_l="__splink__df_concat_with_tf",
-            input_tablename_r="__splink__df_concat_with_tf",
-            source_dataset_input_column=columns.source_dataset_input_column,
-            unique_id_input_column=columns.unique_id_input_column,
-            link_type=settings._link_type,
-            sql_dialect_str=linker._sql_dialect_str,
+    # Blocking and comparing only make rows, sorted below before anything sums them.
+    with all_threads(db_api):
+        blocked, cached = linker.inference._get_or_compute_blocked_pairs_for_predict_chunk(
+            left_chunk=(1, 1), right_chunk=(1, 1)
         )
-    )
-    # training_mode: the gammas without the compared values (retain_matching_columns off).
-    pipeline.enqueue_list_of_sqls(
-        predict_from_comparison_vectors_sqls(
-            unique_id_input_columns=columns.unique_id_input_columns,
-            core_model_settings=settings.core_model_settings,
-            sql_dialect=SplinkDialect.from_string(settings._sql_dialect_str),
-            training_mode=True,
+        pipeline = CTEPipeline([blocked])
+        enqueue_df_concat_with_tf(linker, pipeline)
+        pipeline.enqueue_list_of_sqls(
+            compute_comparison_vector_values_from_id_pairs_sqls(
+                settings._columns_to_select_for_blocking,
+                settings._columns_to_select_for_comparison_vector_values,
+                input_tablename_l="__splink__df_concat_with_tf",
+                input_tablename_r="__splink__df_concat_with_tf",
+                source_dataset_input_column=columns.source_dataset_input_column,
+                unique_id_input_column=columns.unique_id_input_column,
+                link_type=settings._link_type,
+                sql_dialect_str=linker._sql_dialect_str,
+            )
         )
-    )
-    gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
-    selected = ", ".join(f"cast({name} as tinyint) as {name}" for name in gammas)
-    # Ordered by every output column (rows that tie are identical), so the sums taken over the
-    # pairs come out the same whatever order the threads produced them in.
-    pipeline.enqueue_sql(
-        f"select {selected}, match_weight from __splink__df_predict"
-        f" order by {', '.join(gammas)}, match_weight",
-        "__splink__candidate_pair_levels",
-    )
-    try:
-        with all_threads(db_api):
+        # training_mode: the gammas without the compared values (retain_matching_columns off).
+        pipeline.enqueue_list_of_sqls(
+            predict_from_comparison_vectors_sqls(
+                unique_id_input_columns=columns.unique_id_input_columns,
+                core_model_settings=settings.core_model_settings,
+                sql_dialect=SplinkDialect.from_string(settings._sql_dialect_str),
+                training_mode=True,
+            )
+        )
+        gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
+        selected = ", ".join(f"cast({name} as tinyint) as {name}" for name in gammas)
+        # Ordered by every output column (rows that tie are identical), so the sums taken over the
+        # pairs come out the same whatever order the threads produced them in.
+        pipeline.enqueue_sql(
+            f"select {selected}, match_weight from __splink__df_predict"
+            f" order by {', '.join(gammas)}, match_weight",
+            "__splink__candidate_pair_levels",
+        )
+        try:
             return db_api.sql_pipeline_to_splink_dataframe(pipeline)
-    finally:
-        if not cached:
-            blocked.drop_table_from_database_and_remove_from_cache()
-
-
-@contextmanager
-def all_threads(db_api: DatabaseAPISubClass) -> Iterator[None]:
-    """Every core for a pass whose result does not depend on them (integer counts, or rows put
-    in one order); training otherwise runs on the one thread its connection was opened with
-    (train_step.py), for the same model every time."""
-    connection = getattr(db_api, "duckdb_con", None)
-    if connection is None:
-        yield
-        return
-    threads = connection.execute("select current_setting('threads')").fetchall()[0][0]
-    connection.execute(f"set threads = {os.cpu_count() or 1}")
-    try:
-        yield
-    finally:
-        connection.execute(f"set threads = {threads}")
+        finally:
+            if not cached:
+                blocked.drop_table_from_database_and_remove_from_cache()
 
 
 def log2_bayes_factors(pairs: CandidatePairs, settings: Settings) -> np.ndarray:

@@ -47,7 +47,6 @@ from crm_quality.matching.label_training import (
 from crm_quality.matching.model import make_model
 from crm_quality.matching.pair_weights import (
     CandidatePairs,
-    all_threads,
     compare_candidate_pairs,
     log2_bayes_factors,
     sample_stride,
@@ -68,6 +67,7 @@ from crm_quality.matching.settings import (
     settings_dict,
     training_keys,
 )
+from crm_quality.matching.threads import all_threads
 
 DEFAULT_SEED = 20261126
 # Share of true matches the near-certain rules are assumed to find (first prior only).
@@ -275,9 +275,11 @@ def train_model(
     first_prior = None
     if deterministic:
         try:
-            training.estimate_probability_two_random_records_match(
-                [rule(key) for key in deterministic], recall=deterministic_recall
-            )
+            # Counts of the pairs each rule makes: the same on any threads.
+            with all_threads(db_api):
+                training.estimate_probability_two_random_records_match(
+                    [rule(key) for key in deterministic], recall=deterministic_recall
+                )
             first_prior = linker._settings_obj._probability_two_random_records_match
         except (ValueError, ZeroDivisionError):
             pass

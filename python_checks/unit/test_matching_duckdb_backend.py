@@ -6,8 +6,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from crm_quality.matching import threads
 from crm_quality.matching.duckdb_backend import (
     TrainingOptions,
+    matching_features,
     registry_schema,
     train_or_reuse,
 )
@@ -69,6 +71,23 @@ def test_training_leaves_no_working_table(session):
     ).fetchall()
     assert leftovers == []
     assert session.execute("select current_schema()").fetchone()[0] == "main"
+
+
+def test_the_features_come_in_one_order_whatever_the_cores(session, monkeypatch):
+    """Training sums over the features in their order; they are read on every core, so they
+    must come out in record_key order however the threads split the work."""
+    many = standardized(ROWS * 40_000)
+    many["record_key"] += "-" + many.index.astype(str)
+    session.register("records_frame", many.sample(frac=1, random_state=7))
+    session.execute("set threads = 1")
+
+    def features(cores: int) -> list:
+        monkeypatch.setattr(threads.os, "cpu_count", lambda: cores)
+        return matching_features(session, session.table("records_frame"), 20)["record_key"]
+
+    one, four = features(1), features(4)
+    assert one.to_pylist() == four.to_pylist() == sorted(many["record_key"])
+    assert session.execute("select current_setting('threads')").fetchall() == [(1,)]
 
 
 def test_fewer_than_two_records_train_no_model(session):
