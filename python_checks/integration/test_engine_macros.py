@@ -93,3 +93,19 @@ def test_a_row_as_json_text(engine: str, postgres_env: dict[str, str]) -> None:
     )
     ((text,),) = _run(sql, engine, postgres_env)
     assert json.loads(text) == {"last_name": "Müller", "failures": 3, "email": None}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_repeated_combinations_are_exactly_those_that_repeat(
+    engine: str, postgres_env: dict[str, str]
+) -> None:
+    """The unique_combination_of_columns test's query (DuckDB prefilters by a hash): nulls
+    repeat like values, and a combination differing in one column is not a repeat."""
+    rows = (
+        "(1, 'a', 'x'), (1, 'a', 'x'), (1, 'a', 'x'), (1, 'a', 'y'), (2, 'a', 'x'),"
+        " (3, null, 'x'), (3, null, 'x'), (null, 'b', null), (4, 'b', null)"
+    )
+    relation = f"(select * from (values {rows}) as listed (n, letter, mark)) as listed"
+    sql = f"{{{{ repeated_combinations(\"{relation}\", ['n', 'letter', 'mark']) }}}}"
+    repeated = sorted(_run(sql, engine, postgres_env), key=repr)
+    assert repeated == [(1, "a", "x", 3), (3, None, "x", 2)]
