@@ -590,7 +590,9 @@ def targets(first: dict, splink: dict, target: str = "duckdb") -> list[dict]:
     build that failed meets none: its time and throughput measure a build that stopped. The
     targets are the DuckDB build's: on another engine the figures stand beside them unjudged
     (met None), with the server's memory added to the build's."""
-    ratio = _ratio(first["wall_seconds"], splink.get("wall_seconds"))
+    # A Splink run that failed measured how long it took to fail, not Splink.
+    splink_seconds = splink.get("wall_seconds") if splink.get("exit_status", 0) == 0 else None
+    ratio = _ratio(first["wall_seconds"], splink_seconds)
     completed = first.get("exit_status", 0) == 0
     judged = target == "duckdb"
     rows = [

@@ -170,11 +170,11 @@ def read_features(warehouse: Path | PostgresRecords) -> Any:
             # Ordered as the training step orders them, whichever engine holds them.
             pulled = PostgresTables(pg).read(f"select {columns} from {table} order by record_key")
         with closing(duckdb.connect()) as connection:
-            return matching_features(connection.from_arrow(pulled), MAX_KEY_GROUP_SIZE)
+            return matching_features(connection, connection.from_arrow(pulled), MAX_KEY_GROUP_SIZE)
     connection = connect(warehouse, restricted=True)
     try:
         records = connection.table("int_person_records_standardized")
-        return matching_features(records, MAX_KEY_GROUP_SIZE)
+        return matching_features(connection, records, MAX_KEY_GROUP_SIZE)
     finally:
         connection.close()
 
