@@ -8,16 +8,19 @@
 2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt, and
    `dbt parse`;
 3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
-4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model;
-5. `dbt build` of everything else;
+4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model,
+   while `dbt build` builds what neither training reads nor reads its model (the orders and
+   most raw-row checks): training runs on one thread, for the same model every time, so the
+   other core would otherwise idle;
+5. `dbt build` of everything that reads the model;
 6. publish the working copy or schemas when every model built, all at once.
 
-dbt-postgres runs no Python models, so training runs between two dbt selections. dbt runs in
-this process (crm_quality/dbt_in_process.py), parsing the project once for both selections.
-The two invocations are one build: both get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT,
+dbt-postgres runs no Python models, so training runs between dbt selections. dbt runs in this
+process (crm_quality/dbt_in_process.py), parsing the project once for all three selections.
+The invocations are one build: all get the same CRM_BUILD_ID and CRM_BUILD_STARTED_AT,
 which the monitoring macros record instead of each invocation's own id and clock, and their
-results are merged into one run_results.json carrying that id. When the first selection
-fails, nothing after it runs (a single dbt build would have skipped everything downstream too).
+results are merged into one run_results.json carrying that id. When a selection fails, the
+selections after it do not run (a single dbt build would have skipped everything downstream).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import os
 import sys
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,11 +47,23 @@ from crm_quality.dbt_in_process import environ
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
-from crm_quality.matching.train_step import open_warehouse, run_train_step
+from crm_quality.matching.train_step import (
+    StepResult,
+    Trained,
+    TrainingInputs,
+    open_warehouse,
+    read_training_inputs,
+    record_training,
+    train,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The models the training step reads; the first selection is them and their ancestors.
 TRAINING_INPUTS = ("build_settings", "int_person_records_standardized", "int_review_labels_latest")
+# The dbt selections of a whole build: training's inputs, what is built beside training, the rest.
+SELECTIONS = 3
+# Everything downstream of the registry the training step appends to.
+TRAINED_MODEL_READERS = "source:matching+"
 # Tests go with the selection holding all the nodes they test, so none runs twice or never.
 INDIRECT_SELECTION = ("--indirect-selection", "cautious")
 # The last line the command prints: when each phase ran, as JSON (benchmarks/run_benchmark.py).
@@ -73,10 +90,24 @@ def first_selection(dbt_args: Sequence[str]) -> list[str]:
     return ["--select", *(f"+{model}" for model in TRAINING_INPUTS), *dbt_args]
 
 
+def beside_training_selection(dbt_args: Sequence[str]) -> list[str]:
+    """dbt arguments of what neither training reads nor reads its model: built while the
+    training step trains (the orders, most raw-row checks); `dbt_args` may add --exclude's."""
+    return _excluding([*_training_inputs(), TRAINED_MODEL_READERS], dbt_args)
+
+
 def second_selection(dbt_args: Sequence[str]) -> list[str]:
-    """dbt arguments of everything else: `dbt_args` may add --exclude's (never --select)."""
+    """dbt arguments of everything that reads the trained model, after training."""
+    return ["--select", TRAINED_MODEL_READERS, *_excluding(_training_inputs(), dbt_args)]
+
+
+def _training_inputs() -> list[str]:
+    return [f"+{model}" for model in TRAINING_INPUTS]
+
+
+def _excluding(excluded: Sequence[str], dbt_args: Sequence[str]) -> list[str]:
+    """`dbt_args` with `excluded` added to its --exclude (one is added when it has none)."""
     extra = list(dbt_args)
-    excluded = [f"+{model}" for model in TRAINING_INPUTS]
     if "--exclude" in extra:
         position = extra.index("--exclude") + 1
         extra[position:position] = excluded
@@ -164,6 +195,43 @@ def _load(raw_dir: Path, declared_dir: Path, target: str, working: Path | None) 
         load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"), labels)
     else:
         load_into_duckdb(raw_dir, working, labels_file=labels)
+
+
+def _train_beside(
+    build_beside: Callable[[], dict | None],
+    warehouse: Callable[[], AbstractContextManager],
+    dbt_env: Mapping[str, str],
+    phases: dict[str, list[float]],
+) -> tuple[StepResult, dict | None]:
+    """The training step, with `build_beside` (a dbt selection) running while it trains.
+
+    Training reads its inputs, trains in a DuckDB of its own on a worker thread, and appends
+    the model once the selection beside it is done: the warehouse is open to one at a time.
+    Returns the step's result and the selection's run results.
+    """
+    schema = dbt_env.get("CRM_PG_SCHEMA", "main")
+    started = time.time()
+
+    def timed_training(inputs: TrainingInputs) -> tuple[Trained, float]:
+        return train(inputs), time.time()
+
+    # Set once for the whole step: dbt's own environ() then finds it in place and writes
+    # nothing while the training thread runs (crm_quality.dbt_in_process._replace_environ).
+    with environ(dbt_env):
+        with warehouse() as connection:
+            inputs = read_training_inputs(connection, schema)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            training = pool.submit(timed_training, inputs)
+            beside_started = time.time()
+            try:
+                beside = build_beside()
+            finally:
+                phases["dbt: beside training"] = [beside_started, time.time()]
+            trained, trained_at = training.result()
+        phases["training step"] = [started, trained_at]
+        with warehouse() as connection:
+            step = record_training(connection, inputs, trained)
+    return step, beside
 
 
 def run_build(
@@ -266,19 +334,25 @@ def run_build(
         result.returncode = 0 if first is not None and not failed_nodes(first) else 1
         return result
     if first is not None and not failed_nodes(first):
+        step = None
         try:
-            working_file = working and _at_root(working)
-            with environ(dbt_env), open_warehouse(target, working_file) as connection:
-                step = run_train_step(connection, dbt_env.get("CRM_PG_SCHEMA", "main"))
+            step, beside = _train_beside(
+                lambda: dbt_build(beside_training_selection(dbt_args)),
+                lambda: open_warehouse(target, working and _at_root(working)),
+                dbt_env,
+                result.phases,
+            )
             result.trained = step.trained
             action = "trained" if step.trained else "reused"
             why = f" ({step.reason})" if step.trained else ""
             say(f"matching: {action} model {step.model_id}{why}\n")
         except Exception as error:  # noqa: BLE001 - reported like a failing node
             say(f"error: the matching training step failed: {error!r}\n")
-            step = None
-        lap("training step")
-        if step is not None:
+            beside = None
+        clock = time.time()
+        if beside is not None:
+            phases.append(beside)
+        if step is not None and beside is not None and not failed_nodes(beside):
             second = dbt_build(second_selection(dbt_args))
             lap("dbt: everything else")
             if second is not None:
@@ -286,8 +360,8 @@ def run_build(
     if phases:
         merged = merged_run_results(phases, identity["CRM_BUILD_ID"])
         run_results.write_text(json.dumps(merged), encoding="utf-8")
-    complete = len(phases) == 2 and not failed_nodes(merged)
-    if len(phases) == 2:
+    complete = len(phases) == SELECTIONS and not failed_nodes(merged)
+    if len(phases) == SELECTIONS:
         try:
             with environ(environment):  # psycopg reads the PG* variables there
                 say(_publish(target, warehouse, run_results, publishing, live))

@@ -106,8 +106,13 @@ def environ(environment: Mapping[str, str]) -> Iterator[None]:
 
 
 def _replace_environ(environment: Mapping[str, str]) -> None:
-    """os.environ made `environment`, never empty meanwhile (other threads may read it)."""
-    os.environ.update(environment)
+    """os.environ made `environment`, never empty meanwhile, and only the variables that
+    differ written: the C library's getenv in another thread (DuckDB's, while the build trains
+    beside dbt) can crash on a variable being set, so an environment already in place is left
+    untouched."""
+    for name, value in environment.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
     for name in os.environ.keys() - environment.keys():
         del os.environ[name]
 

@@ -40,7 +40,7 @@ def _train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with connect(args.warehouse, restricted=True) as warehouse:
         records = warehouse.table("int_person_records_standardized")
-        features = matching_features(records, args.max_key_group_size)
+        features = matching_features(warehouse, records, args.max_key_group_size)
     labels = read_labels(args.labels) if args.labels else None
     model = train_model(DuckDBAPI(), features, seed=args.seed, labels=labels)
     path = save_model(model, args.out)

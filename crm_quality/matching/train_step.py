@@ -214,9 +214,35 @@ class StepResult:
     record_count: int
 
 
+@dataclass(frozen=True)
+class TrainingInputs:
+    """What the step reads from the warehouse: the records, the registry so far, the options."""
+
+    restricted: str
+    records: pa.Table
+    previous: pa.Table
+    options: TrainingOptions
+    max_key_group_size: int
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What training decided, in memory: the new registry row (none when reused) and the
+    model in use after it."""
+
+    row: pa.Table
+    in_use: tuple | None
+
+
 def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
     """Train or reuse the matching model on the records the first selection built, and append
     a newly trained model (with its diagnostics) to the registry."""
+    inputs = read_training_inputs(warehouse, schema)
+    return record_training(warehouse, inputs, train(inputs))
+
+
+def read_training_inputs(warehouse: Warehouse, schema: str = "main") -> TrainingInputs:
+    """The registry tables made sure of, and everything training reads from the warehouse."""
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
     ensure_tables(warehouse, restricted)
     settings = settings_row(
@@ -244,29 +270,39 @@ def run_train_step(warehouse: Warehouse, schema: str = "main") -> StepResult:
             )
         ),
     )
+    max_key_group_size = setting(settings, "max_exact_key_group_size")
+    return TrainingInputs(restricted, records, previous, options, max_key_group_size)
+
+
+def train(inputs: TrainingInputs) -> Trained:
+    """Train or reuse (train_or_reuse) in a DuckDB of its own: no warehouse is open meanwhile,
+    so the build goes on beside it."""
+    previous = inputs.previous
     # One thread: DuckDB's parallel sums differ in their last bits from run to run, and the
     # model id hashes the trained floats; one thread gives both engines the same model.
     with closing(duckdb.connect(config={"threads": 1})) as session:
         # One table in one order, whichever engine the rows came from: Splink's sampling and
         # its sums follow the rows' order.
-        session.register("pulled", records)
+        session.register("pulled", inputs.records)
         session.execute("create table records as select * from pulled order by record_key")
         session.unregister("pulled")
-        trained = train_or_reuse(
+        row = train_or_reuse(
             session,
             session.table("records"),
             session.from_arrow(previous) if previous.num_rows else None,
-            options,
-            max_key_group_size=setting(settings, "max_exact_key_group_size"),
+            inputs.options,
+            max_key_group_size=inputs.max_key_group_size,
         )
-        registry = pa.concat_tables(
-            [previous.select(trained.column_names).cast(trained.schema), trained]
-        )
-        in_use = model_in_use(session.from_arrow(registry))
-    if trained.num_rows:
-        append_model(warehouse, restricted, trained)
-    model_id, _, _, reason = in_use or (None, None, None, None)
-    return StepResult(model_id, bool(trained.num_rows), reason, records.num_rows)
+        registry = pa.concat_tables([previous.select(row.column_names).cast(row.schema), row])
+        return Trained(row, model_in_use(session.from_arrow(registry)))
+
+
+def record_training(warehouse: Warehouse, inputs: TrainingInputs, trained: Trained) -> StepResult:
+    """Append a newly trained model (with its diagnostics) to the registry."""
+    if trained.row.num_rows:
+        append_model(warehouse, inputs.restricted, trained.row)
+    model_id, _, _, reason = trained.in_use or (None, None, None, None)
+    return StepResult(model_id, bool(trained.row.num_rows), reason, inputs.records.num_rows)
 
 
 def review_labels(warehouse: Warehouse, restricted: str) -> pd.DataFrame | None:

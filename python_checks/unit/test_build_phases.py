@@ -1,23 +1,29 @@
-"""A build's two dbt selections and its one set of run results (crm_quality/build.py)."""
+"""A build's three dbt selections and its one set of run results (crm_quality/build.py)."""
 
 from __future__ import annotations
 
 from crm_quality.build import (
+    beside_training_selection,
     first_selection,
     merged_run_results,
     second_selection,
 )
 
 
-def test_the_second_selection_excludes_the_first_and_the_callers_exclusions():
+def test_the_selections_split_the_project_around_training():
     inputs = ["+build_settings", "+int_person_records_standardized", "+int_review_labels_latest"]
     assert first_selection(["--exclude", "test_name:x"]) == [
         "--select", *inputs, "--exclude", "test_name:x",
     ]  # fmt: skip
-    assert second_selection(["--exclude", "test_name:x"]) == [
-        "--exclude", *inputs, "test_name:x",
+    # Beside training: neither what training reads nor what reads its model.
+    assert beside_training_selection(["--exclude", "test_name:x"]) == [
+        "--exclude", *inputs, "source:matching+", "test_name:x",
     ]  # fmt: skip
-    assert second_selection([]) == ["--exclude", *inputs]
+    assert beside_training_selection([]) == ["--exclude", *inputs, "source:matching+"]
+    assert second_selection(["--exclude", "test_name:x"]) == [
+        "--select", "source:matching+", "--exclude", *inputs, "test_name:x",
+    ]  # fmt: skip
+    assert second_selection([]) == ["--select", "source:matching+", "--exclude", *inputs]
 
 
 def test_both_phases_results_are_one_build():

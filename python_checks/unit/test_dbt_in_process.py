@@ -44,6 +44,36 @@ def test_the_environment_is_never_empty_while_it_changes(monkeypatch):
     assert recording.smallest >= 1
 
 
+class WriteRecordingEnviron(UserDict):
+    """A stand-in for os.environ that remembers every variable written or removed."""
+
+    def __init__(self, initial: dict[str, str]) -> None:
+        self.written: list[str] = []
+        super().__init__(initial)
+        self.written.clear()  # filling it is no write of the build's
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.written.append(name)
+        super().__setitem__(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        self.written.append(name)
+        super().__delitem__(name)
+
+
+def test_an_environment_already_in_place_is_not_written_again(monkeypatch):
+    """The build trains on a thread while dbt runs: a variable set meanwhile can crash the C
+    library's getenv in that thread, so dbt's environ() must write nothing when the build
+    already set the same environment."""
+    recording = WriteRecordingEnviron({"HOME": "/root", "CRM_RAW_DIR": "data/demo"})
+    monkeypatch.setattr(os, "environ", recording)
+    with environ({"HOME": "/root", "CRM_RAW_DIR": "data/demo"}):
+        pass
+    assert recording.written == []
+    with environ({"HOME": "/root", "CRM_RAW_DIR": "elsewhere"}):
+        assert recording.written == ["CRM_RAW_DIR"]
+
+
 def test_the_exit_status_is_the_dbt_commands():
     assert Invocation(True, "").returncode == 0
     assert Invocation(False, "").returncode == 1  # nodes failed
