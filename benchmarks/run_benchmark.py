@@ -313,7 +313,9 @@ def server_state() -> dict:
                 [list(PG_SETTINGS)],
             ).fetchall()
         )
-    return {"version": version, "settings": settings, "postmaster_pid": parent_pid(backend)}
+        # While the backend lives: once the connection closes it exits, and /proc forgets it.
+        postmaster = parent_pid(backend)
+    return {"version": version, "settings": settings, "postmaster_pid": postmaster}
 
 
 def build_environment(warehouse: Warehouse, profiles_dir: Path) -> dict[str, str]:

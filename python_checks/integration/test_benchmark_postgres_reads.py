@@ -123,3 +123,28 @@ def test_splink_alone_reads_the_same_features_from_postgresql(pg, tmp_path):
     assert (anna["street_key"], anna["postal_key"], anna["birth_month_day"]) == (
         "1mainstflat2", "AB12CD", "05-17",
     )  # fmt: skip
+
+
+def test_the_postmaster_is_asked_for_while_the_backend_lives(postgres_env, monkeypatch):
+    """The server's memory is sampled from its postmaster, the parent of the bench's own
+    backend in /proc: asked after the connection closed, the backend may be gone, and the
+    bench then sampled no server memory at all."""
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    bench = load_benchmark_script("run_benchmark")
+    opened, closed_when_asked = [], []
+    connect, parent_pid = psycopg.connect, bench.parent_pid
+
+    def recording_connect(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    def recording_parent_pid(pid: int) -> int | None:
+        closed_when_asked.append(opened[-1].closed)
+        return parent_pid(pid)
+
+    monkeypatch.setattr(psycopg, "connect", recording_connect)
+    monkeypatch.setattr(bench, "parent_pid", recording_parent_pid)
+    state = bench.server_state()
+    assert closed_when_asked == [False]
+    assert state["postmaster_pid"] is not None
