@@ -2,7 +2,7 @@
 
 The catalog lives in one place, the dbt macro quality_checks() (macros/quality/); this module
 reads it through dbt (the rule texts and conditions depend on vars and on the engine) and
-writes docs/quality_checks.md and the dbt docs block of int_quality_checks from it:
+writes docs/quality_checks.md and the dbt docs block of int_quality_check_outcomes from it:
 
     python -m crm_quality.check_catalog          # rewrite the two docs
     python -m crm_quality.check_catalog --check  # exit 1 when they differ from the catalog
@@ -125,10 +125,13 @@ dbt_project.yml; do not edit by hand (a test compares it with the catalog).
 Each check reads one relation its check model prepares (joins, window counts, survivorship),
 takes that relation's rows of its source system from the sources that collect the field
 (`stg_sources__fields`; a record-level check takes every source), checks those where
-*checked when* holds and counts a checked row defective where *defective when* holds.
-Every checked row lands in `int_quality_checks` (the denominators); the defective ones are
-the numerators of `mart_defect_rate` and the rows of `fct_data_quality_issues`, which show
-the *raw value* and the rule. Adding a check is one entry in the catalog.
+*checked when* holds and counts a checked row defective where *defective when* holds (a
+condition that cannot decide, null, finds no defect). Each row read is one row of
+`int_quality_check_outcomes`, with one column per check: its checked rows are the
+denominators, its defective ones the numerators of `mart_defect_rate` and the rows of
+`fct_data_quality_issues`, which show the *raw value* and the rule (`int_quality_checks` is
+the same in long form, one row per record and check). Adding a check is one entry in the
+catalog.
 """
 
 

@@ -4,7 +4,7 @@
     renders it with render_quality_checks(relation)):
       applies_when  which rows of that relation are checked, beyond the rows of its source system
                     whose source collects the field (field_is_collected, added to every check);
-      is_defective  the defect condition on a checked row;
+      is_defective  the defect condition on a checked row (null decides nothing: no defect);
       raw_value     the value shown beside the outcome (cast to text);
       column        the standardized column the check reads, where it differs from the field.
 -#}

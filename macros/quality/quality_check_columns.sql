@@ -1,21 +1,21 @@
 {#-
-    The columns of one check row, in the order every check model unions them: the record
-    identity (every prepared relation carries it), the catalog entry's labels, the outcome and,
-    on a defective row, the raw value. Passing rows carry no value and no row carries the rule
-    (quality_check_rules has it): only the issue list reads them, and writing them for every
-    passing check was most of int_quality_checks' cost.
+    The outcome column of one catalog check, in its check model and in int_quality_check_outcomes:
+    null where the check does not apply to the record, else whether the record fails it. Beside
+    it, <column>__raw_value holds the value judged, on a failing record only.
 -#}
-{% macro quality_check_columns(check) %}
-    record_key,
-    source_system,
-    source_name,
-    source_record_id,
-    source_channel,
-    '{{ check.quality_dimension }}' as quality_dimension,
-    '{{ check.defect_type }}' as defect_type,
-    '{{ check.field }}' as field,
-    {{ check.is_defective }} as is_defective,
+{% macro quality_check_column(check) %}
+    {{- return(check.source_system ~ '__' ~ check.quality_dimension ~ '__' ~ check.defect_type ~ '__' ~ check.field) -}}
+{% endmacro %}
+
+{#- A check that cannot decide (a null condition) finds no defect. -#}
+{% macro quality_check_outcome(check) %}
     case
-        when {{ check.is_defective }} then cast({{ check.raw_value }} as {{ dbt.type_string() }})
-    end as raw_value
+        when
+            source_system = '{{ check.source_system }}'
+            and {{ field_is_collected(check) }}
+            {%- if check.applies_when != 'true' %}
+            and ({{ check.applies_when }})
+            {%- endif %}
+            then coalesce({{ check.is_defective }}, false)
+    end
 {%- endmacro %}

@@ -93,8 +93,7 @@
             rule='the raw row could not be parsed as a CSV row and was quarantined',
             relation='rows_read', is_defective='is_quarantined', raw_value='raw_text')) %}
     {% endfor %}
-    {#- Orders: (dimension, defect type, field, rule, applies_when, is_defective, raw value). A
-        check that cannot decide (a null status) is no defect. -#}
+    {#- Orders: (dimension, defect type, field, rule, applies_when, is_defective, raw value). -#}
     {% set order_checks = [
         ('completeness', 'missing', 'order_id', 'order_id is empty', 'true', 'order_id is null', 'order_id'),
         ('uniqueness', 'duplicate_id', 'order_id', 'order_id repeats the id of another row',
@@ -120,7 +119,7 @@
     {% for dimension, defect_type, field, rule, applies_when, is_defective, raw_value in order_checks %}
         {% do checks.append(quality_check(
             'orders', dimension, defect_type, field, rule=rule, relation='orders_enriched',
-            applies_when=applies_when, is_defective='coalesce(' ~ is_defective ~ ', false)',
+            applies_when=applies_when, is_defective=is_defective,
             raw_value=raw_value)) %}
     {% endfor %}
     {{ return(quality_checks_validated(checks)) }}

@@ -3,7 +3,7 @@ with
 
 checks as (
 
-    select * from {{ ref('int_quality_checks') }}
+    {{ quality_check_rows(defective_only=true) }}
 
 ),
 

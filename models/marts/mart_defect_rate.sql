@@ -5,9 +5,9 @@
 -- catalog check appears in the 'all'/'all' rollup even when nothing was checked.
 with
 
-checks as (
+counts as (
 
-    select * from {{ ref('int_quality_checks') }}
+    select * from {{ ref('int_quality_check_counts') }}
 
 ),
 
@@ -37,18 +37,8 @@ record_grid as (
 
 field_detail as (
 
-    select
-        source_system,
-        source_name,
-        source_channel,
-        quality_dimension,
-        defect_type,
-        field,
-        count(*) as records_checked,
-        sum(case when is_defective then 1 else 0 end) as defective_records
-
-    from checks
-    group by source_system, source_name, source_channel, quality_dimension, defect_type, field
+    select * from counts
+    where defect_type != 'any'
 
 ),
 
@@ -87,60 +77,10 @@ field_all_channels as (
 
 ),
 
-record_outcomes as (
-
-    -- Per record and dimension: was it checked, and did any check fail?
-    select
-        record_key,
-        source_system,
-        source_name,
-        source_channel,
-        quality_dimension,
-        max(case when is_defective then 1 else 0 end) as is_defective
-
-    from checks
-    group by record_key, source_system, source_name, source_channel, quality_dimension
-
-),
-
-record_any as (
-
-    -- Every record has at least one check (its id and parseability are always checked).
-    select
-        record_key,
-        source_system,
-        source_name,
-        source_channel,
-        'all' as quality_dimension,
-        max(is_defective) as is_defective
-
-    from record_outcomes
-    group by record_key, source_system, source_name, source_channel
-
-),
-
-record_level as (
-
-    select * from record_outcomes
-    union all
-    select * from record_any
-
-),
-
 record_detail as (
 
-    select
-        source_system,
-        source_name,
-        source_channel,
-        quality_dimension,
-        'any' as defect_type,
-        'record' as field,
-        count(*) as records_checked,
-        sum(is_defective) as defective_records
-
-    from record_level
-    group by source_system, source_name, source_channel, quality_dimension
+    select * from counts
+    where defect_type = 'any'
 
 ),
 

@@ -185,8 +185,8 @@ def test_min_birth_date_changes_which_birth_dates_are_invalid(strict_build):
 def test_orders_keep_their_own_earliest_date(strict_build):
     assert (
         strict_build.scalar(
-            """select is_defective from int_quality_checks_orders
-        where source_record_id = 'O5' and field = 'order_date' and defect_type = 'invalid'"""
+            """select orders__validity__invalid__order_date from int_quality_checks_orders
+        where source_record_id = 'O5'"""
         )
         is False
     )

@@ -34,6 +34,7 @@ PII_MODELS = {
     "int_person_records_standardized",
     "int_person_records_resolved",
     "int_raw_rows_quarantined",
+    "int_quality_check_outcomes",
     "int_quality_checks",
     "dim_customers",
     "fct_missing_customers",

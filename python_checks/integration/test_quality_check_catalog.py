@@ -22,7 +22,8 @@ from crm_quality.check_catalog import (
 )
 
 SQL_KEYS = ("relation", "applies_when", "is_defective", "raw_value")
-UNION_MODEL = "int_quality_checks"
+KIND_PREFIX = "int_quality_checks_"
+MODELS_MACRO = "macros/quality/quality_check_models.sql"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def _sql_without_comments(path: Path) -> str:
 
 
 def _check_model_paths() -> list[Path]:
-    return sorted((PROJECT_DIR / CHECK_MODELS_DIR).glob(f"{UNION_MODEL}_*.sql"))
+    return sorted((PROJECT_DIR / CHECK_MODELS_DIR).glob(f"{KIND_PREFIX}*.sql"))
 
 
 def test_every_catalog_check_carries_the_sql_it_runs(catalog):
@@ -69,17 +70,20 @@ def test_check_models_hold_no_defect_condition_of_their_own():
     for path in [*paths, PROJECT_DIR / CHECK_MODELS_DIR / "int_orders_enriched.sql"]:
         sql = _sql_without_comments(path)
         assert "is_defective" not in sql, f"{path.name} writes a defect condition"
-        assert "quality_check_columns" not in sql, f"{path.name} builds check rows itself"
+        assert "quality_check_outcome" not in sql, f"{path.name} judges records itself"
     for path in paths:
         calls = re.findall(r"render_quality_checks\(", _sql_without_comments(path))
         assert len(calls) == 1, f"{path.name} must render its checks with render_quality_checks"
 
 
-def test_the_union_model_reads_every_check_model():
-    union = (PROJECT_DIR / CHECK_MODELS_DIR / f"{UNION_MODEL}.sql").read_text(encoding="utf-8")
-    assert {path.stem for path in _check_model_paths()} == set(
-        re.findall(r"ref\('(int_quality_checks_[a-z_]+)'\)", union)
+def test_the_check_models_are_listed_once_by_the_relation_they_render():
+    """quality_check_models() is what the outcomes and the long form read."""
+    listed = re.findall(
+        rf"'([a-z_]+)': '({KIND_PREFIX}[a-z_]+)'",
+        (PROJECT_DIR / MODELS_MACRO).read_text(encoding="utf-8"),
     )
+    assert {relation: [model] for relation, model in listed} == check_models()
+    assert listed[0][0] == "rows_read", "the spine the other check models join to comes first"
 
 
 def test_dbt_refuses_a_catalog_entry_without_a_condition(catalog, work_dir):
