@@ -45,7 +45,7 @@ import yaml
 
 from crm_quality import pg_cluster
 from crm_quality.build import PHASES_LINE
-from crm_quality.connect import connect, connect_postgres
+from crm_quality.connect import connect, connect_postgres, duckdb_profile_config
 from crm_quality.publish_postgres import SCHEMA_SUFFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -458,6 +458,14 @@ def run_splink_alone(warehouse: Warehouse, work_dir: Path, settings: str) -> dic
         for phase, times in result.pop("phases").items()
     ]
     return {**measured, **result, "phases": phases}
+
+
+def profile_memory_limit() -> str:
+    """The builds' DuckDB memory_limit when --memory-limit does not set it."""
+    limit = duckdb_profile_config()["memory_limit"]
+    if "CRM_DUCKDB_MEMORY_LIMIT" in os.environ:
+        return f"{limit} (CRM_DUCKDB_MEMORY_LIMIT)"
+    return f"{limit} (the profile's default)"
 
 
 def limited_profiles(directory: Path, memory_limit: str) -> Path:
@@ -963,7 +971,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="output prefix (.json, .md)")
     parser.add_argument(
         "--memory-limit",
-        help="build with DuckDB's memory_limit set to this (e.g. 3GB) in a copy of profiles.yml",
+        help="build with DuckDB's memory_limit set to this (e.g. 8GB) in a copy of profiles.yml",
     )
     parser.add_argument("--note", help="a remark printed at the top of <out>.md")
     parser.add_argument(
@@ -1019,8 +1027,7 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": started_at,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
         f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3)} GiB RAM",
-        "duckdb_memory_limit": args.memory_limit
-        or os.environ.get("CRM_DUCKDB_MEMORY_LIMIT", "3GB (the profile's default)"),
+        "duckdb_memory_limit": args.memory_limit or profile_memory_limit(),
         "note": args.note,
         "source": source,
         "data": data,

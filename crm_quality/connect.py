@@ -11,16 +11,31 @@ as the role the PG* variables name.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import duckdb
 import pandas as pd
+import yaml
 
 RESTRICTED_SCHEMAS = ("main_restricted", "main_audit")
 RESTRICTED_SUFFIXES = ("_restricted", "_audit")
 TARGETS = ("duckdb", "postgres")
+PROFILES = Path(__file__).resolve().parent.parent / "profiles.yml"
+ENV_VAR_WITH_DEFAULT = re.compile(r"\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*\}\}")
+
+
+def duckdb_profile_config() -> dict[str, str]:
+    """The config_options dbt-duckdb opens the warehouse file with (profiles.yml), as the
+    environment sets them: a process opening that file beside dbt must open it alike."""
+    profile = yaml.safe_load(PROFILES.read_text(encoding="utf-8"))
+    options = profile["crm_quality"]["outputs"]["duckdb"]["config_options"]
+    return {
+        name: ENV_VAR_WITH_DEFAULT.sub(lambda found: os.environ.get(found[1], found[2]), str(value))
+        for name, value in options.items()
+    }
 
 
 def connect(

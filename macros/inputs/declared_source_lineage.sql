@@ -2,10 +2,12 @@
     Ties a staging model to the sources declared for its role, for dbt's lineage and docs:
     renders one source() per declared source (inside a comment, so nothing is queried). The
     macro declared_sources exists once `python -m crm_quality.ingest declare` has written
-    CRM_DECLARED_DIR; without it the build still runs, without the lineage.
+    CRM_DECLARED_DIR; without it the build still runs, without the lineage. A unit test of a
+    staging model gives its base model's rows, not the sources behind it: there it renders
+    nothing.
 -#}
 {% macro declared_source_lineage(role) %}
-    {%- if declared_sources is defined -%}
+    {%- if declared_sources is defined and model.resource_type != 'unit_test' -%}
         -- depends_on:{% for name in declared_sources(role) %} {{ source(role, name) }}{% endfor %}
     {%- endif -%}
 {% endmacro %}

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 import yaml
 
+from crm_quality.connect import duckdb_profile_config
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 from python_checks.sql_render import REPO_ROOT, render_duckdb_path, run_models
 
@@ -30,8 +31,6 @@ INPUTS = (
 )
 LABEL_COLUMNS = ["record_key_a", "record_key_b", "is_match"]
 PG_DATABASE = "clustering_test"
-# profiles.yml's config_options for the duckdb target, as dbt-duckdb opened the file with them.
-DBT_DUCKDB_CONFIG = {"storage_compatibility_version": "v1.4.0", "memory_limit": "3GB"}
 PAIR_COLUMNS = ["record_key_l", "record_key_r", "match_probability"]
 COLUMNS = {  # model column -> reference column
     "cluster_id": "headline_cluster_id",
@@ -185,7 +184,7 @@ def test_duckdb_clusters_equal_the_reference(corpus):
         connection.execute(f"create or replace table {INPUTS[2]} as select * from labels_frame")
     run_models("int_person_records_clustered", "duckdb")
     # dbt-duckdb keeps its database open in this process: a second connection must match it.
-    with duckdb.connect(str(render_duckdb_path()), config=DBT_DUCKDB_CONFIG) as connection:
+    with duckdb.connect(str(render_duckdb_path()), config=duckdb_profile_config()) as connection:
         actual = built_clusters(connection, SCHEMA)
         leftovers = connection.execute(
             "select table_name from information_schema.tables where table_name like 'cluster%'"

@@ -8,14 +8,20 @@ source as (
 
 ),
 
+identified as (
+
+    {{ with_unique_record_id('source', 'account_id', [
+        'account_id', 'first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
+        'postal_code', 'country', 'birth_date', 'account_status', 'opened_at',
+    ]) }}
+
+),
+
 renamed as (
 
     select
         source_name,
-        {{ unique_record_id('account_id', [
-            'account_id', 'first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
-            'postal_code', 'country', 'birth_date', 'account_status', 'opened_at',
-        ]) }} as source_record_id,
+        source_record_id,
         _row_number as source_row_number,
         source_file,
         _load_issue as load_issue,
@@ -32,7 +38,7 @@ renamed as (
         coalesce(nullif(lower(trim(account_status)), ''), 'unknown') as account_status,
         opened_at as opened_at_raw
 
-    from source
+    from identified
 
 )
 

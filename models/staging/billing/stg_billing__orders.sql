@@ -8,12 +8,17 @@ source as (
 
 ),
 
+identified as (
+
+    {{ with_unique_record_id('source', 'order_id', ['order_id', 'account_id', 'order_date', 'amount', 'currency']) }}
+
+),
+
 renamed as (
 
     select
         source_name,
-        {{ unique_record_id('order_id', ['order_id', 'account_id', 'order_date', 'amount', 'currency']) }}
-            as source_record_id,
+        source_record_id,
         _row_number as source_row_number,
         source_file,
         _load_issue as load_issue,
@@ -23,7 +28,7 @@ renamed as (
         amount as amount_raw,
         upper(nullif(trim(currency), '')) as currency
 
-    from source
+    from identified
 
 )
 

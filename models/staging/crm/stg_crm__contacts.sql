@@ -10,15 +10,21 @@ source as (
 
 ),
 
+identified as (
+
+    {{ with_unique_record_id('source', 'contact_id', [
+        'contact_id', 'source_channel', 'first_name', 'last_name', 'email', 'phone',
+        'street_address', 'city', 'postal_code', 'country', 'birth_date', 'company_name',
+        'created_at', 'updated_at',
+    ]) }}
+
+),
+
 renamed as (
 
     select
         source_name,
-        {{ unique_record_id('contact_id', [
-            'contact_id', 'source_channel', 'first_name', 'last_name', 'email', 'phone',
-            'street_address', 'city', 'postal_code', 'country', 'birth_date', 'company_name',
-            'created_at', 'updated_at',
-        ]) }} as source_record_id,
+        source_record_id,
         _row_number as source_row_number,
         source_file,
         _load_issue as load_issue,
@@ -42,7 +48,7 @@ renamed as (
         nullif(trim(converted_contact_id), '') as converted_contact_id,
         converted_source_name
 
-    from source
+    from identified
 
 )
 
