@@ -152,7 +152,8 @@ def dbt_process(
             variables=variables_json,
             target_path=work_dir / "target",
             log_path=work_dir / "logs",
-            dbt_args=build_arguments(command, unit_tests),
+            dbt_args=command[1:],
+            unit_tests=unit_tests,
             declared_dir=stage / "declared",
             environment=environment,
             publishing=False,
@@ -179,15 +180,6 @@ def dbt_process(
     completed = subprocess.CompletedProcess(command, invocation.returncode, invocation.output, "")
     _remember_parse(saved_parse)
     return completed
-
-
-def build_arguments(command: list[str], unit_tests: bool) -> list[str]:
-    """The dbt arguments of a whole build: `command`'s, unit tests left out unless asked for
-    (or the command already names the resource types it leaves out)."""
-    arguments = list(command[1:])
-    if unit_tests or "--exclude-resource-type" in arguments:
-        return arguments
-    return [*arguments, "--exclude-resource-type", "unit_test"]
 
 
 def is_whole_build(command: list[str]) -> bool:

@@ -76,8 +76,9 @@ U_SAMPLE_PAIRS = 5e6
 # The pairs compared to re-estimate the prior and correct u: where the blocking keys make more
 # (summed per key), a sample of records' pairs (pair_weights.py). Their sums need no more to be
 # exact to a fraction of a percent; comparing every pair was a third of training at a million
-# records.
-MAX_COMPARED_PAIRS = 6e6
+# records. At a million records, 2e6 (1.2M distinct pairs compared) against 6e6 (3.4M): the prior
+# 0.12 % apart, every m and u within 2e-5 in log2, training 6 s shorter.
+MAX_COMPARED_PAIRS = 2e6
 PRIOR_ITERATIONS = 100
 PRIOR_TOLERANCE = 1e-6
 

@@ -28,15 +28,14 @@ customer_ids as (
 
 ),
 
-joined as (
+-- What the ranks order by, on narrow rows: a window sorts every column it carries.
+ordering as (
 
     select
-        records.*,
+        records.record_key,
+        records.source_system,
+        records.source_record_id,
         customer_ids.customer_id,
-        clusters.cluster_size,
-        clusters.match_probability,
-        clusters.conservative_cluster_id as conservative_customer_id,
-        clusters.lenient_cluster_id as lenient_customer_id,
         coalesce(records.updated_at, records.created_at) as last_touched_at,
         (
             {%- for field in ['first_name', 'last_name', 'email', 'phone', 'street_address', 'city',
@@ -46,8 +45,7 @@ joined as (
             {%- endfor %}
         ) as valid_field_count
 
-    from records
-    inner join clusters on records.record_key = clusters.record_key
+    from {{ ref('int_person_records_standardized') }} as records
     inner join customer_ids on records.record_key = customer_ids.record_key
 
 ),
@@ -78,8 +76,29 @@ ranked as (
                 record_key asc
         ) as contact_priority
 
-    from joined
+    from ordering
+
+),
+
+final as (
+
+    select
+        records.*,
+        ranked.customer_id,
+        clusters.cluster_size,
+        clusters.match_probability,
+        clusters.conservative_cluster_id as conservative_customer_id,
+        clusters.lenient_cluster_id as lenient_customer_id,
+        ranked.last_touched_at,
+        ranked.valid_field_count,
+        ranked.survivor_rank,
+        ranked.identity_priority,
+        ranked.contact_priority
+
+    from records
+    inner join clusters on records.record_key = clusters.record_key
+    inner join ranked on records.record_key = ranked.record_key
 
 )
 
-select * from ranked
+select * from final
