@@ -109,7 +109,7 @@ lint: setup
 dbt-test: setup
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(PY) -m crm_quality.demo --people 2000 --seed 7 --as-of $(DEMO_AS_OF) --out $(TEST_DIR)/raw
-	$(call run_build,$(TEST_DIR)/raw,$(TEST_DIR)/warehouse.duckdb,$(TEST_DIR)/target,{as_of_date: "$(DEMO_AS_OF)"},--unit-tests)
+	$(call run_build,$(TEST_DIR)/raw,$(TEST_DIR)/warehouse.duckdb,$(TEST_DIR)/target,{as_of_date: "$(DEMO_AS_OF)"},--sql-tests)
 
 # Two workers, each taking whole work units in the order python_checks/conftest.py gives: a test
 # file, or the files sharing one session-wide build (that build is made once).

@@ -101,15 +101,18 @@ def second_selection(dbt_args: Sequence[str]) -> list[str]:
     return ["--select", TRAINED_MODEL_READERS, *_excluding(_training_inputs(), dbt_args)]
 
 
-def build_arguments(dbt_args: Sequence[str], unit_tests: bool) -> list[str]:
-    """`dbt_args` with dbt's unit tests left out unless `unit_tests` (or the arguments already
-    name the resource types they leave out). Unit tests check the SQL on fixed inputs, whatever
-    the data: `make test` runs them, a build of the warehouse need not (seconds of every build).
-    """
+def build_arguments(dbt_args: Sequence[str], sql_tests: bool) -> list[str]:
+    """`dbt_args` with the tests of the SQL itself left out unless `sql_tests`: dbt's unit tests
+    (fixed inputs) and the data tests tagged `invariant` (they hold by the models'
+    construction, whatever the data). `make test` runs them on its generated data; a build of
+    the warehouse need not (tens of seconds at a million records). Arguments that already name
+    the resource types they leave out keep them."""
     arguments = list(dbt_args)
-    if unit_tests or "--exclude-resource-type" in arguments:
+    if sql_tests:
         return arguments
-    return [*arguments, "--exclude-resource-type", "unit_test"]
+    if "--exclude-resource-type" not in arguments:
+        arguments += ["--exclude-resource-type", "unit_test"]
+    return _excluding(["tag:invariant"], arguments)
 
 
 def _training_inputs() -> list[str]:
@@ -258,20 +261,20 @@ def run_build(
     environment: Mapping[str, str] | None = None,
     publishing: bool = True,
     training_inputs_only: bool = False,
-    unit_tests: bool = False,
+    sql_tests: bool = False,
     echo: TextIO | None = None,
 ) -> BuildResult:
     """Build raw_dir into the warehouse (module docstring); never raises for a failed phase.
 
     `training_inputs_only` stops after the first selection (make train-model trains a shipped
-    model on it); `unit_tests` runs dbt's unit tests too (make test). Paths are handed to dbt
-    as given (dbt runs in the project directory; a path that stays the same keeps dbt's
-    partial parse); `declared_dir` defaults to target_path/declared. Everything the build
-    prints is in the result's output, and written to `echo` as it happens when given (make
-    build's live progress).
+    model on it); `sql_tests` runs the tests of the SQL too (build_arguments, make test).
+    Paths are handed to dbt as given (dbt runs in the project directory; a path that stays the
+    same keeps dbt's partial parse); `declared_dir` defaults to target_path/declared.
+    Everything the build prints is in the result's output, and written to `echo` as it happens
+    when given (make build's live progress).
     """
     environment = dict(os.environ if environment is None else environment)
-    dbt_args = build_arguments(dbt_args, unit_tests)
+    dbt_args = build_arguments(dbt_args, sql_tests)
     live = environment.get("CRM_PG_SCHEMA", "main")  # the schema BI reads, on PostgreSQL
     declared_dir = declared_dir or target_path / "declared"
     run_results = _at_root(target_path) / "run_results.json"
@@ -408,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         "--training-inputs-only", action="store_true", help="stop after what training reads"
     )
     parser.add_argument(
-        "--unit-tests", action="store_true", help="run the dbt unit tests too (make test)"
+        "--sql-tests", action="store_true", help="run the tests of the SQL too (make test)"
     )
     parser.add_argument("dbt_args", nargs="*", help="more dbt arguments (after --), e.g. --exclude")
     args = parser.parse_args(argv)
@@ -424,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
         dbt_args=args.dbt_args,
         publishing=not args.no_publish,
         training_inputs_only=args.training_inputs_only,
-        unit_tests=args.unit_tests,
+        sql_tests=args.sql_tests,
         echo=sys.stdout,
     )
     print(f"{PHASES_LINE} {json.dumps(result.phases)}")

@@ -60,6 +60,7 @@ def build_on_postgres(
         target_path=work_dir / "target",
         log_path=work_dir / "logs",
         dbt_args=command[1:],
+        sql_tests=True,  # the unit and invariant tests on this engine too
         declared_dir=work_dir / "declared",
         environment=dbt_env,
         publishing=False,

@@ -105,11 +105,11 @@ def run_dbt(
     work_dir: Path,
     variables: dict | None = None,
     *,
-    unit_tests: bool = False,
+    sql_tests: bool = False,
 ) -> DbtRun:
     """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb, with the test as-of date
-    and any other `variables` (dbt vars); `unit_tests` as in dbt_process."""
-    completed = dbt_process(command, raw_dir, work_dir, variables, unit_tests=unit_tests)
+    and any other `variables` (dbt vars); `sql_tests` as in dbt_process."""
+    completed = dbt_process(command, raw_dir, work_dir, variables, sql_tests=sql_tests)
     return DbtRun(
         completed.returncode, completed.stdout + completed.stderr, work_dir / "warehouse.duckdb"
     )
@@ -121,15 +121,16 @@ def dbt_process(
     work_dir: Path,
     variables: dict | None = None,
     *,
-    unit_tests: bool = False,
+    sql_tests: bool = False,
 ) -> subprocess.CompletedProcess:
     """`dbt <command>` on raw_dir into work_dir/warehouse.duckdb, run in this process
     (crm_quality/dbt_in_process.py) and returned as a finished process; a whole `dbt build`
     runs as crm_quality.build.run_build (make build's phases, in place).
 
-    A whole build leaves dbt's unit tests out unless `unit_tests`: they test the SQL on fixed
-    inputs, whatever the raw data, so `make dbt-test` runs them once (and the PostgreSQL build
-    once more on its engine) rather than every build of the suite (about 6 s each).
+    A whole build leaves the tests of the SQL out unless `sql_tests` (dbt's unit tests and the
+    invariant data tests, crm_quality.build.build_arguments): they hold whatever the raw data,
+    so `make dbt-test` runs them once (and the PostgreSQL build once more on its engine) rather
+    than every build of the suite (about 6 s each).
 
     dbt parses the project only partly when the saved parse's vars, profile (the warehouse
     path) and dbt_project.yml's env vars (CRM_DECLARED_DIR) are as before; a full parse takes
@@ -153,7 +154,7 @@ def dbt_process(
             target_path=work_dir / "target",
             log_path=work_dir / "logs",
             dbt_args=command[1:],
-            unit_tests=unit_tests,
+            sql_tests=sql_tests,
             declared_dir=stage / "declared",
             environment=environment,
             publishing=False,

@@ -73,8 +73,8 @@ def cross_engine_builds(tmp_path_factory, postgres_env) -> dict:
     """Generated data built on DuckDB, then on PostgreSQL (python_checks/cross_engine.py)."""
     root = tmp_path_factory.mktemp("cross-engine")
     generate_demo(root / "raw", people=CROSS_ENGINE_PEOPLE, seed=CROSS_ENGINE_SEED)
-    # Unit tests too: both builds' test results histories are compared.
-    duck = run_dbt(["build"], root / "raw", root / "duckdb", unit_tests=True)
+    # The tests of the SQL too, as on PostgreSQL: both builds' test results histories are compared.
+    duck = run_dbt(["build"], root / "raw", root / "duckdb", sql_tests=True)
     assert duck.returncode == 0, duck.output[-4000:]
     postgres = cross_engine.build_on_postgres(
         ["build"], root / "raw", root / "postgres-1", postgres_env

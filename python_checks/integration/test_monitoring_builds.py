@@ -70,12 +70,12 @@ def dbt(
     work_dir: Path,
     extra_vars: dict | None = None,
     *,
-    unit_tests: bool = False,
+    sql_tests: bool = False,
 ) -> subprocess.CompletedProcess:
     """Run `dbt <command>` on raw_dir into work_dir/warehouse.duckdb with the test as-of date,
-    HISTORY_VARS and `extra_vars` (which win); `unit_tests` as in dbt_process."""
+    HISTORY_VARS and `extra_vars` (which win); `sql_tests` as in dbt_process."""
     variables = {**HISTORY_VARS, **(extra_vars or {})}
-    return dbt_process(command, raw_dir, work_dir, variables, unit_tests=unit_tests)
+    return dbt_process(command, raw_dir, work_dir, variables, sql_tests=sql_tests)
 
 
 def multiply_missing_emails(crm_contacts: Path, missing: int, factor: int, seed: int) -> int:
@@ -103,7 +103,7 @@ def _build(history: HistoryBuilds, seed: int, raw_dir: Path, work_dir: Path) -> 
     results_file = work_dir / "target" / "run_results.json"
     results_file.unlink(missing_ok=True)
     # The last build runs the unit tests too, so their results are recorded like the others.
-    completed = dbt(["build"], raw_dir, work_dir, unit_tests=seed == ANOMALOUS_SEED)
+    completed = dbt(["build"], raw_dir, work_dir, sql_tests=seed == ANOMALOUS_SEED)
     if not results_file.exists():
         output = completed.stdout + completed.stderr
         raise RuntimeError(f"dbt build of seed {seed} ran nothing:\n{output[-4000:]}")
