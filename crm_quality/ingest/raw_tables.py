@@ -101,7 +101,9 @@ def load_into_postgres(
                 columns = ", ".join(
                     f'"{field.name}" {_postgres_type(field)}' for field in rows.schema
                 )
-                cursor.execute(f'drop table if exists "{restricted}"."{table}"')
+                # The base models are views on these tables, and PostgreSQL binds a view to its
+                # table: they go with it, and the build makes them again.
+                cursor.execute(f'drop table if exists "{restricted}"."{table}" cascade')
                 cursor.execute(f'create table "{restricted}"."{table}" ({columns})')
                 names = ", ".join(f'"{name}"' for name in rows.column_names)
                 copy_sql = f'copy "{restricted}"."{table}" ({names}) from stdin'

@@ -92,6 +92,25 @@ def test_a_second_load_replaces_the_rows(raw_dir: Path, tmp_path: Path) -> None:
     assert rows == len(orders_file.strip().splitlines()) - 1
 
 
+def test_a_second_postgres_load_replaces_tables_that_views_read(
+    raw_dir: Path, postgres_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    load_into_postgres(raw_dir, schema="reload")
+    with psycopg.connect() as postgres:
+        # As the base models read it (models/staging/*/base).
+        postgres.execute(
+            "create view reload_restricted.base_orders"
+            " as select * from reload_restricted.raw_orders"
+        )
+    load_into_postgres(raw_dir, schema="reload")
+    with psycopg.connect() as postgres:
+        rows = postgres.execute("select count(*) from reload_restricted.raw_orders").fetchone()[0]
+    orders_file = (raw_dir / "orders.csv").read_text(encoding="utf-8")
+    assert rows == len(orders_file.strip().splitlines()) - 1
+
+
 def test_the_dbt_sources_name_the_loaded_tables() -> None:
     declared = yaml.safe_load((REPO_ROOT / "models/staging/_raw__sources.yml").read_text("utf-8"))
     (source,) = declared["sources"]
