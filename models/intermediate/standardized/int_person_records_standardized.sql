@@ -24,19 +24,19 @@ records as (
 
 first_names as (
 
-    {{ standardized_names(records_relation, 'first_name_raw', nicknames=true) }}
+    {{ standardized_names('records', 'first_name_raw', nicknames=true) }}
 
 ),
 
 last_names as (
 
-    {{ standardized_names(records_relation, 'last_name_raw') }}
+    {{ standardized_names('records', 'last_name_raw') }}
 
 ),
 
 emails as (
 
-    select distinct email_raw from {{ records_relation }} as records
+    select distinct email_raw from records
     where email_raw is not null
 
 ),
@@ -49,25 +49,25 @@ emails_standardized as (
 
 street_addresses as (
 
-    {{ standardized_street_addresses(records_relation, 'street_address_raw') }}
+    {{ standardized_street_addresses('records', 'street_address_raw') }}
 
 ),
 
 cities as (
 
-    {{ standardized_cities(records_relation, 'city_raw') }}
+    {{ standardized_cities('records', 'city_raw') }}
 
 ),
 
 postal_codes as (
 
-    {{ standardized_postal_codes(records_relation, 'postal_code_raw') }}
+    {{ standardized_postal_codes('records', 'postal_code_raw') }}
 
 ),
 
 countries as (
 
-    {{ standardized_countries(records_relation, 'country_raw') }}
+    {{ standardized_countries('records', 'country_raw') }}
 
 ),
 
@@ -78,7 +78,7 @@ phone_pairs as (
     select distinct
         records.phone_raw,
         countries.standardized as country
-    from {{ records_relation }} as records
+    from records
     left join countries on records.country_raw = countries.raw_value
     where records.phone_raw is not null
 
@@ -92,7 +92,7 @@ phones as (
 
 birth_dates as (
 
-    select distinct birth_date_raw from {{ records_relation }} as records
+    select distinct birth_date_raw from records
     where birth_date_raw is not null
 
 ),
@@ -111,10 +111,10 @@ birth_dates_standardized as (
 -- created_at and updated_at share one parse: the same texts recur in both.
 touch_times as (
 
-    select created_at_raw as touched_at_raw from {{ records_relation }} as records
+    select created_at_raw as touched_at_raw from records
     where created_at_raw is not null
     union
-    select updated_at_raw as touched_at_raw from {{ records_relation }} as records
+    select updated_at_raw as touched_at_raw from records
     where updated_at_raw is not null
 
 ),
