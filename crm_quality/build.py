@@ -5,8 +5,8 @@
 
 1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py),
    a PostgreSQL one in building schemas (crm_quality/publish_postgres.py);
-2. load: the raw files into the raw tables (crm_quality.ingest), declared to dbt, and
-   `dbt parse`;
+2. load: the raw files declared to dbt, then `dbt parse` while they load into the raw tables
+   (crm_quality.ingest);
 3. `dbt build` of what training reads (TRAINING_INPUTS and everything upstream of it);
 4. the training step (crm_quality/matching/train_step.py): train or reuse, append the model,
    while `dbt build` builds what neither training reads nor reads its model (the orders and
@@ -201,14 +201,37 @@ def _publish(
     )
 
 
-def _load(raw_dir: Path, declared_dir: Path, target: str, working: Path | None) -> None:
-    write_dbt_declarations(raw_dir, declared_dir)
+def _load(raw_dir: Path, target: str, working: Path | None) -> None:
     labels = os.environ.get("CRM_LABELS") or None  # a steward's review labels, when kept
     labels = labels and _at_root(Path(labels))
     if target == "postgres":
         load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"), labels)
     else:
         load_into_duckdb(raw_dir, working, labels_file=labels)
+
+
+def _parse_beside_load(
+    parse: Callable[[], dbt_in_process.Invocation],
+    load: Callable[[], None],
+    dbt_env: Mapping[str, str],
+    phases: dict[str, list[float]],
+) -> dbt_in_process.Invocation:
+    """`dbt parse` while the raw tables load on a worker thread: parsing needs only the
+    declarations, and the load spends its time in DuckDB and Arrow, which release the GIL.
+    Every path the load reads is absolute (dbt changes the working directory). Raises what the
+    load raised, after the parse, whose output is then not shown."""
+    started = time.time()
+
+    def timed_load() -> None:
+        load()
+        phases["load"] = [started, time.time()]
+
+    with environ(dbt_env), ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(timed_load)
+        parsed = parse()
+        phases["dbt: parse"] = [started, time.time()]
+        loading.result()
+    return parsed
 
 
 def _train_beside(
@@ -313,22 +336,30 @@ def run_build(
             dbt_env["CRM_DUCKDB_PATH"] = str(working)
         lap("prepare")
         with environ(dbt_env):
-            _load(_at_root(raw_dir), _at_root(declared_dir), target, working and _at_root(working))
-        lap("load")
+            write_dbt_declarations(_at_root(raw_dir), _at_root(declared_dir))
     except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
         # As make reported it before dbt ran: one line, no traceback.
         say(f"error: {error}\n")
         return result
 
-    # Both selections share one parse: its manifest, or None when the project does not parse.
+    # Every selection shares one parse: its manifest, or None when the project does not parse.
     common = [
         "--target", target, "--vars", variables, "--target-path", str(target_path),
         *(["--log-path", str(log_path)] if log_path else []),
     ]  # fmt: skip
-    parsed = dbt_in_process.invoke(["parse", *common], dbt_env, echo=echo)
-    say(parsed.output, echoed=True)
+    try:
+        parsed = _parse_beside_load(
+            lambda: dbt_in_process.invoke(["parse", *common], dbt_env),
+            lambda: _load(_at_root(raw_dir), target, working and _at_root(working)),
+            dbt_env,
+            result.phases,
+        )
+    except (RawInputError, duckdb.Error, psycopg.Error, OSError) as error:
+        say(f"error: {error}\n")
+        return result
+    clock = time.time()
+    say(parsed.output)
     manifest = parsed.result if parsed.success else None
-    lap("dbt: parse")
 
     def dbt_build(selection: list[str]) -> dict | None:
         run_results.unlink(missing_ok=True)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from crm_quality.build import (
+    _parse_beside_load,
     beside_training_selection,
     first_selection,
     merged_run_results,
@@ -35,3 +40,32 @@ def test_both_phases_results_are_one_build():
     assert merged["metadata"]["invocation_id"] == "build-1"
     assert [result["unique_id"] for result in merged["results"]] == ["model.p.x", "test.p.y"]
     assert merged["elapsed_time"] == 5.0
+
+
+def test_dbt_parses_while_the_raw_tables_load():
+    # Each side waits for the other to have started: run one after the other, they time out.
+    parsing, loading = threading.Event(), threading.Event()
+    phases: dict[str, list[float]] = {}
+
+    def parse() -> str:
+        parsing.set()
+        assert loading.wait(5), "the load did not run while dbt parsed"
+        return "parsed"
+
+    def load() -> None:
+        loading.set()
+        assert parsing.wait(5), "dbt did not parse while the raw tables loaded"
+
+    assert _parse_beside_load(parse, load, {}, phases) == "parsed"
+    assert set(phases) == {"load", "dbt: parse"}
+
+
+def test_a_failed_load_is_raised_after_the_parse():
+    parsed = []
+
+    def load() -> None:
+        raise OSError("raw file unreadable")
+
+    with pytest.raises(OSError, match="unreadable"):
+        _parse_beside_load(lambda: parsed.append(True), load, {}, {})
+    assert parsed == [True]
