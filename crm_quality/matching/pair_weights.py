@@ -127,8 +127,14 @@ def sampled_blocking(settings: dict[str, Any], stride: int) -> dict[str, Any]:
     sampled = copy.deepcopy(settings)
     uid = sampled["unique_id_column_name"]
     for rule in sampled["blocking_rules_to_generate_predictions"]:
-        rule["blocking_rule"] = f'({rule["blocking_rule"]}) and hash(l."{uid}") % {stride} = 0'
+        rule["blocking_rule"] = sampled_rule(rule["blocking_rule"], uid, stride)
     return sampled
+
+
+def sampled_rule(rule_sql: str, uid: str, stride: int) -> str:
+    """`rule_sql` making only the pairs whose first record a hash of its id picks, one in
+    `stride` (all of them at 1): the same data always gives the same sample."""
+    return rule_sql if stride <= 1 else f'({rule_sql}) and hash(l."{uid}") % {stride} = 0'
 
 
 def _levels_and_weights(linker: Linker) -> SplinkDataFrame:
