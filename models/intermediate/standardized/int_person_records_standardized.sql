@@ -108,26 +108,27 @@ birth_dates_standardized as (
 
 ),
 
--- created_at and updated_at share one parse: the same texts recur in both.
-touch_times as (
+-- created_at and updated_at each parse their own distinct texts: one lookup of both, joined
+-- twice, cost DuckDB 8 s more at a million records (its two joins against 0.5 s).
+{%- for touch in ['created_at', 'updated_at'] %}
 
-    select created_at_raw as touched_at_raw from records
-    where created_at_raw is not null
-    union
-    select updated_at_raw as touched_at_raw from records
-    where updated_at_raw is not null
+{{ touch }}_texts as (
+
+    select distinct {{ touch }}_raw from records
+    where {{ touch }}_raw is not null
 
 ),
 
-touch_times_standardized as (
+{{ touch }}_standardized as (
 
     {{ standardize_timestamp_values(
-        'touch_times', 'touched_at_raw', 'touched_at',
+        touch ~ '_texts', touch ~ '_raw', touch,
         as_of=as_of,
         future_slack_days=build_setting('future_slack_days', 'integer')
     ) }}
 
 ),
+{%- endfor %}
 
 final as (
 
@@ -156,10 +157,10 @@ final as (
         coalesce(countries.status, 'missing') as country_status,
         cast(birth_dates_standardized.birth_date as {{ type_timestamp_seconds() }}) as birth_date,
         coalesce(birth_dates_standardized.birth_date_status, 'missing') as birth_date_status,
-        created.touched_at as created_at,
-        coalesce(created.touched_at_status, 'missing') as created_at_status,
-        updated.touched_at as updated_at,
-        coalesce(updated.touched_at_status, 'missing') as updated_at_status
+        created_at_standardized.created_at,
+        coalesce(created_at_standardized.created_at_status, 'missing') as created_at_status,
+        updated_at_standardized.updated_at,
+        coalesce(updated_at_standardized.updated_at_status, 'missing') as updated_at_status
 
     from records
     left join first_names on records.first_name_raw = first_names.raw_value
@@ -174,8 +175,8 @@ final as (
     left join cities on records.city_raw = cities.raw_value
     left join postal_codes on records.postal_code_raw = postal_codes.raw_value
     left join birth_dates_standardized on records.birth_date_raw = birth_dates_standardized.birth_date_raw
-    left join touch_times_standardized as created on records.created_at_raw = created.touched_at_raw
-    left join touch_times_standardized as updated on records.updated_at_raw = updated.touched_at_raw
+    left join created_at_standardized on records.created_at_raw = created_at_standardized.created_at_raw
+    left join updated_at_standardized on records.updated_at_raw = updated_at_standardized.updated_at_raw
 
 )
 
