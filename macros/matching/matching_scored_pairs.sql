@@ -111,15 +111,24 @@ prior_weight as (
 
 ),
 
-blocked_pairs as (
+blocked_pairs as {{ wide_cte_materialized() }} (
 
-    -- Each blocking rule's pairs that no earlier rule made, left key before right key (Splink).
+    -- Each blocking rule's pairs that no earlier rule made, left key before right key (Splink),
+    -- with the compared columns taken from the join that found them: joining the pairs back to
+    -- their records, as Splink does, cost as much again at a million records.
     {%- for rule in rules %}
     select
-        l.record_key as record_key_l,
-        r.record_key as record_key_r
-    from features as l
-    inner join features as r
+        {%- for column in feature_columns %}
+        l.{{ column }} as {{ column }}_l,
+        r.{{ column }} as {{ column }}_r,
+        {%- endfor %}
+        {%- for column in tf_columns %}
+        l.tf_{{ column }} as tf_{{ column }}_l,
+        r.tf_{{ column }} as tf_{{ column }}_r,
+        {%- endfor %}
+        1 as pair
+    from features_with_frequencies as l
+    inner join features_with_frequencies as r
         on {{ rule }}
     where
         {{ matching_key_order('l.record_key') }} < {{ matching_key_order('r.record_key') }}
@@ -135,37 +144,21 @@ blocked_pairs as (
     {%- endif %}
     {%- else %}
     select
-        cast(null as {{ dbt.type_string() }}) as record_key_l,
-        cast(null as {{ dbt.type_string() }}) as record_key_r
-    where 1 = 0
-    {%- endfor %}
-
-),
-
-pairs_with_columns as {{ wide_cte_materialized() }} (
-
-    select
         {%- for column in feature_columns %}
         l.{{ column }} as {{ column }}_l,
-        r.{{ column }} as {{ column }}_r,
-        {%- endfor %}
-        {%- for column in tf_columns %}
-        l.tf_{{ column }} as tf_{{ column }}_l,
-        r.tf_{{ column }} as tf_{{ column }}_r,
+        l.{{ column }} as {{ column }}_r,
         {%- endfor %}
         1 as pair
-    from blocked_pairs
-    inner join features_with_frequencies as l
-        on blocked_pairs.record_key_l = l.record_key
-    inner join features_with_frequencies as r
-        on blocked_pairs.record_key_r = r.record_key
+    from features_with_frequencies as l
+    where 1 = 0
+    {%- endfor %}
 
 ),
 
 comparison_vectors as {{ wide_cte_materialized() }} (
 
     select
-        pairs_with_columns.*
+        blocked_pairs.*
         {%- for comparison in comparisons %},
         case
             {%- for numbered in matching_levels(comparison) %}
@@ -177,7 +170,7 @@ comparison_vectors as {{ wide_cte_materialized() }} (
             {%- endfor %}
         end as gamma_{{ comparison['output_column_name'] }}
         {%- endfor %}
-    from pairs_with_columns
+    from blocked_pairs
 
 ),
 
