@@ -281,14 +281,11 @@ def train(inputs: TrainingInputs) -> Trained:
     # One thread: DuckDB's parallel sums differ in their last bits from run to run, and the
     # model id hashes the trained floats; one thread gives both engines the same model.
     with closing(duckdb.connect(config={"threads": 1})) as session:
-        # One table in one order, whichever engine the rows came from: Splink's sampling and
-        # its sums follow the rows' order.
-        session.register("pulled", inputs.records)
-        session.execute("create table records as select * from pulled order by record_key")
-        session.unregister("pulled")
+        # The records in whichever order the engine gave them: the features Splink reads come
+        # out in record_key order (matching_features), and Splink's sums follow their order.
         row = train_or_reuse(
             session,
-            session.table("records"),
+            session.from_arrow(inputs.records),
             session.from_arrow(previous) if previous.num_rows else None,
             inputs.options,
             max_key_group_size=inputs.max_key_group_size,
