@@ -4,6 +4,7 @@ need decoding or repair or hold unparseable rows."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,7 +55,12 @@ def _strict_duckdb_read(
     columns: Sequence[str],
     delimiter: str,
 ) -> duckdb.DuckDBPyRelation:
-    """The whole file through DuckDB's strict CSV reader; raises on any malformed row."""
+    """The whole file through DuckDB's strict CSV reader; raises on any malformed row.
+
+    The file is parsed once, on every core, into a temporary table that keeps its rows in file
+    order, so a row's position there is its row number. Numbering the reader's rows with a
+    window instead ran on one core, and a second pass to surface bad rows read the file twice.
+    """
     # Positional names keep odd header spellings (case, spaces, duplicates) from mattering.
     positional = {f"c{index}": "VARCHAR" for index in range(len(header))}
     struct = (
@@ -65,16 +71,11 @@ def _strict_duckdb_read(
     selected = ", ".join(
         f"c{header.index(name.strip().lower())} as {_identifier(name)}" for name in columns
     )
-    relation = connection.sql(
+    scanned = _identifier(f"_raw_scan_{uuid.uuid4().hex[:12]}")
+    connection.execute(
         f"""
-        select
-            {selected},
-            cast(row_number() over () as bigint) as _row_number,
-            cast(null as bigint) as _line_number,
-            cast(null as varchar) as _load_issue,
-            false as _is_quarantined,
-            cast(null as varchar) as _quarantine_reason,
-            cast(null as varchar) as _raw_text
+        create temporary table {scanned} as
+        select {selected}
         from read_csv(
             {_quote(str(path))}, columns = {struct}, header = true, auto_detect = false,
             delim = {_quote(delimiter)}, quote = '"', escape = '"', strict_mode = true,
@@ -82,8 +83,19 @@ def _strict_duckdb_read(
         )
         """
     )
-    relation.aggregate("count(*)").fetchall()  # force the scan now, so a bad row raises here
-    return relation
+    return connection.sql(
+        f"""
+        select
+            {", ".join(_identifier(name) for name in columns)},
+            cast(rowid + 1 as bigint) as _row_number,
+            cast(null as bigint) as _line_number,
+            cast(null as varchar) as _load_issue,
+            false as _is_quarantined,
+            cast(null as varchar) as _quarantine_reason,
+            cast(null as varchar) as _raw_text
+        from {scanned}
+        """
+    )
 
 
 def _parquet_read(

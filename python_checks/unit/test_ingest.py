@@ -98,3 +98,17 @@ def test_any_well_quoted_rows_round_trip(tmp_path_factory, rows):
     ]
     expected = [[cell.replace("\x00", "").replace("\r\n", "\n") for cell in row] for row in rows]
     assert got == expected
+
+
+def test_fast_reader_numbers_rows_in_file_order_reading_on_every_core(tmp_path):
+    rows = 300_000  # several of the reader's parallel chunks
+    body = "".join(f"{number},name {number},city\n" for number in range(1, rows + 1))
+    path = write(tmp_path, f"id,name,city\n{body}".encode())
+    connection = duckdb.connect(config={"threads": 4})
+    fast = load_raw_file(connection, path, COLUMNS)
+    # Parsed once: the rows come from that parse, not from another read of the file, and no
+    # window numbers them (a window reads the whole file on one core).
+    plan = fast.explain().lower()
+    assert "read_csv" not in plan and "window" not in plan
+    in_order = fast.aggregate("bool_and(cast(id as bigint) = _row_number), count(*)")
+    assert in_order.fetchall() == [(True, rows)]
