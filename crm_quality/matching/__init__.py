@@ -6,7 +6,7 @@ DuckDB/dbt glue lives in `duckdb_backend`; docs/entity_resolution.md has the des
 """
 
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds, cluster_records
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.model import load_model, save_model, settings_for_records
 from crm_quality.matching.prediction import score_pairs
 from crm_quality.matching.training import train_model
@@ -14,7 +14,7 @@ from crm_quality.matching.training import train_model
 __all__ = [
     "cluster_pairs_at_thresholds",
     "cluster_records",
-    "feature_select_sql",
+    "features_sql",
     "load_model",
     "save_model",
     "score_pairs",

@@ -24,7 +24,7 @@ import pyarrow as pa
 from splink import DuckDBAPI
 
 from crm_quality.matching.blocking import DEFAULT_MAX_PAIRS_PER_RECORD
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.label_training import (
     DEFAULT_BAND_EDGES,
     DEFAULT_PSEUDO_COUNT,
@@ -60,7 +60,7 @@ def matching_features(
 ) -> pa.Table:
     """Matching input as an Arrow table (read once, so Splink may scan it repeatedly), in
     record_key order: Splink's sums follow the rows' order, so it is one order on any threads."""
-    sql = f"select {feature_select_sql(max_key_group_size)} from records order by record_key"
+    sql = f"select * from ({features_sql('records', max_key_group_size)}) order by record_key"
     with all_threads(session):
         return records.query("records", sql).to_arrow_table()
 

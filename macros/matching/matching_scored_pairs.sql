@@ -43,11 +43,12 @@ records as (
 
 ),
 
+-- In postal-code order: records near one another then meet in the blocking joins, which with
+-- the comparisons took 40 CPU seconds at a million records against 57 in the stored order.
 features as (
 
-    select
-        {{ matching_features(max_key_group_size) }}
-    from records
+    select * from ({{ matching_features('records', max_key_group_size) }}) as unordered
+    order by postal_key
 
 ),
 {%- for column in tf_columns %}

@@ -16,7 +16,7 @@ import pytest
 from splink import DuckDBAPI
 
 from crm_quality.connect import connect
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.prediction import pair_table_schema, score_pairs
 from python_checks.dbt_runner import DbtRun
 from python_checks.matching_sql import RECORD_COLUMNS, postgres_pairs
@@ -40,7 +40,7 @@ def splink_pairs(warehouse: DbtRun) -> pd.DataFrame:
     """Splink's pairs on the build's standardized records, with the build's latest model."""
     with connect(warehouse.warehouse, restricted=True) as connection:
         features = connection.sql(
-            f"select {feature_select_sql(20)} from int_person_records_standardized"
+            features_sql("int_person_records_standardized", 20)
         ).to_arrow_table()
     db_api = DuckDBAPI(connection=duckdb.connect())
     pairs = score_pairs(db_api, features, latest_model(warehouse), min_match_probability=0.01)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from splink import DuckDBAPI
 
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.label_training import (
     DEFAULT_BAND_EDGES,
     DEFAULT_PSEUDO_COUNT,
@@ -150,7 +150,7 @@ def test_the_labels_file_gives_the_latest_usable_answer_last(tmp_path):
 def _features() -> pa.Table:
     with duckdb.connect() as connection:
         connection.register("records", standardized(ROWS))
-        return connection.sql(f"select {feature_select_sql(20)} from records").to_arrow_table()
+        return connection.sql(features_sql("records", 20)).to_arrow_table()
 
 
 def _train(labels: pd.DataFrame | None) -> dict:

@@ -14,7 +14,7 @@ import pytest
 from splink import DuckDBAPI
 
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.prediction import level_labels, pair_table_schema, score_pairs
 from crm_quality.matching.settings import COMPARISONS
@@ -52,7 +52,7 @@ def features(rows: list[dict]) -> pd.DataFrame:
     records["phone_key"] = records["phone"]  # what matching compares (E.164 here)
     connection = duckdb.connect()
     connection.register("records", records)
-    return connection.sql(f"select {feature_select_sql(20)} from records").df()
+    return connection.sql(features_sql("records", 20)).df()
 
 
 ANNA = {

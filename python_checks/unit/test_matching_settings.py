@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from crm_quality.matching.features import FEATURE_COLUMNS, feature_select_sql
+from crm_quality.matching.features import FEATURE_COLUMNS, features_sql
 from crm_quality.matching.profile import IDENTIFYING_FIELDS
 from crm_quality.matching.settings import (
     CANDIDATE_BLOCKING_KEYS,
@@ -155,7 +155,7 @@ def _features(rows: list[dict], max_key_group_size: int | None = None) -> pd.Dat
     connection = duckdb.connect()
     connection.register("records", records)
     return connection.sql(
-        f"select {feature_select_sql(max_key_group_size)} from records order by record_key"
+        f"select * from ({features_sql('records', max_key_group_size)}) order by record_key"
     ).df()
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from splink import DuckDBAPI
 
-from crm_quality.matching.features import feature_select_sql
+from crm_quality.matching.features import features_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.prediction import pair_table_schema, score_pairs
 from python_checks.matching_sql import duckdb_pairs, postgres_pairs
@@ -104,7 +104,7 @@ MODELS = {
 def splink_pairs(frame: pd.DataFrame, model: dict) -> pd.DataFrame:
     connection = duckdb.connect()
     connection.register("records", frame)
-    features = connection.sql(f"select {feature_select_sql(20)} from records").to_arrow_table()
+    features = connection.sql(features_sql("records", 20)).to_arrow_table()
     pairs = score_pairs(DuckDBAPI(), features, model, min_match_probability=0.01)
     return pairs.as_pandas_dataframe()
 
