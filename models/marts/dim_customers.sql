@@ -32,7 +32,7 @@ records as (
 
 orders as (
 
-    select * from {{ ref('int_orders_standardized') }}
+    select * from {{ ref('int_orders_enriched') }}
 
 ),
 
