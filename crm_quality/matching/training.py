@@ -39,6 +39,7 @@ from crm_quality.matching.blocking import (
     blocking_plan,
     count_key_pairs,
 )
+from crm_quality.matching.em_pairs import em_pairs_in_one_order
 from crm_quality.matching.label_training import (
     DEFAULT_BAND_EDGES,
     DEFAULT_PSEUDO_COUNT,
@@ -219,7 +220,8 @@ def _em_round(
         rule(key).get_blocking_rule("duckdb").blocking_rule_sql, UNIQUE_ID, stride
     )
     try:
-        session = training.estimate_parameters_using_expectation_maximisation(blocking)
+        with em_pairs_in_one_order():
+            session = training.estimate_parameters_using_expectation_maximisation(blocking)
     except EMTrainingException as error:
         return {**record, "iterations": 0, "converged": False, "error": str(error)[:200]}
     iterations = len(session._core_model_settings_history) - 1
