@@ -62,8 +62,9 @@ SHARED_KEY_COLUMNS: tuple[str, ...] = ("email", "phone")
 
 # An inbox whose records name more than one first name and more than one birth date belongs to
 # several people (a family address, a joint account's holders): it says nothing about which
-# of them a record is. A duplicate with a mistyped first name keeps its inbox unless its
-# birth date differs too.
+# of them a record is. One whose records give neither cannot tell, and is treated alike: an
+# inbox is kept only while its records agree on a first name or on a birth date. A duplicate
+# with a mistyped first name keeps its inbox unless its birth date differs too.
 PERSON_EVIDENCE_COLUMNS: tuple[str, ...] = ("first_name_key", "birth_date")
 
 
