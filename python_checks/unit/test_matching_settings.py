@@ -304,3 +304,66 @@ def test_the_birth_date_mistyped_digit_level_is_levenshtein_within_one(settings)
     ).fetchall()[0]
     assert counts[0] == 0
     assert counts[1] > 100
+
+
+def _gamma_sql(levels: list[dict]) -> str:
+    """A comparison's levels as Splink's comparison vector: -1 for the null level, then the
+    other levels counting down to 0 (the else level)."""
+    whens = " ".join(
+        f"when {level['sql_condition']} then {-1 if level.get('is_null_level') else value}"
+        for value, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True)
+        if level["sql_condition"] != "ELSE"
+    )
+    return f"case {whens} else 0 end"
+
+
+def test_street_similarity_is_tested_after_the_place(settings):
+    for level in _levels(settings, "contact_address"):
+        if "jaro_winkler" in level["sql_condition"]:
+            terms = level["sql_condition"].split(") AND (")
+            assert len(terms) >= 2, level["label_for_charts"]
+            assert "jaro_winkler" in terms[-1], level["label_for_charts"]
+
+
+def test_the_contact_address_levels_are_the_documented_ones(settings):
+    # Every combination of agreeing, similar, different and missing values, against a full
+    # record and an empty one.
+    values = {
+        "phone": ["+4930123", "+4930999", None],
+        "street_key": ["viaroma8", "viaroma9", "hauptstr1", None],
+        "postal_key": ["10115", "20095", None],
+        "city_key": ["berlin", "hamburg", None],
+    }
+    combos = [{}]
+    for column, options in values.items():
+        combos = [{**combo, column: option} for combo in combos for option in options]
+    pairs = pd.DataFrame(
+        [
+            {**{f"{c}_l": v for c, v in left.items()}, **{f"{c}_r": v for c, v in right.items()}}
+            for left in (combos[0], combos[-1])
+            for right in combos
+        ]
+    )
+    same = {c: f"{c}_l = {c}_r" for c in values}
+    missing = " and ".join(f"({c}_l is null or {c}_r is null)" for c in values)
+    similar = "jaro_winkler_similarity(street_key_l, street_key_r) >= 0.9"
+    documented = f"""case
+        when {missing} then -1
+        when {same["phone"]} and {same["street_key"]} and {same["postal_key"]} then 8
+        when {same["phone"]} then 7
+        when {same["street_key"]} and {same["postal_key"]} then 6
+        when {similar} and ({same["postal_key"]} or {same["city_key"]}) then 5
+        when {similar} then 4
+        when {same["postal_key"]} and {same["city_key"]} then 3
+        when {same["postal_key"]} then 2
+        when {same["city_key"]} then 1
+        else 0 end"""
+    connection = duckdb.connect()
+    connection.register("pairs", pairs)
+    gamma = _gamma_sql(_levels(settings, "contact_address"))
+    differing, levels_seen = connection.sql(
+        f"select count(*) filter (where ({gamma}) is distinct from ({documented})),"
+        f" count(distinct {documented}) from pairs"
+    ).fetchall()[0]
+    assert differing == 0
+    assert levels_seen == 10
