@@ -70,6 +70,21 @@ def compiled_sql(inline_sql: str, target: str = "duckdb", environment: dict | No
     return result.result.results[0].node.compiled_code
 
 
+def shown_rows(inline_sql: str, target: str = "duckdb", environment: dict | None = None) -> list:
+    """The rows `dbt show` gives for `inline_sql` on `target`: compiled and run in one session,
+    for SQL whose compilation leaves scratch tables its select reads (compiled_sql cannot run
+    it). agate guesses column types, so a value that must stay text needs a non-digit prefix."""
+    extra = dict(environment or {})
+    manifest = _manifest(target, tuple(sorted(extra.items())))
+    with _environment(target, extra):
+        result = dbtRunner(manifest=manifest).invoke(
+            ["show", "--inline", inline_sql, "--limit", "-1", *_arguments(target)]
+        )
+    if not result.success:
+        raise RuntimeError(f"dbt could not show the SQL on {target!r}: {result.exception}")
+    return [tuple(row) for row in result.result.results[0].agate_table.rows]
+
+
 def render_duckdb_path() -> Path:
     """The DuckDB file compiled_sql and run_models use on the duckdb target."""
     return _WORK / "render.duckdb"

@@ -7,7 +7,8 @@ frame._phone_columns uses it) and by the compiled macro on DuckDB and on Postgre
 engines must give identical rows, and they must agree with phonenumbers on every pair but the
 known divergences listed below. The macro renders only the metadata of the calling codes its
 input reaches (phone_reached_metadata): a corpus of a few given regions checks that what it
-leaves out is never needed.
+leaves out is never needed. Parsing the pairs once into a scratch table (parsed_scratch, as
+int_person_records_standardized does) must give the same rows.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pytest
 from phonenumbers.re_util import enable_pattern_cache
 
 from python_checks.integration.phone_corpus import corpus, every_region_corpus, reference
-from python_checks.sql_render import REPO_ROOT, compiled_sql
+from python_checks.sql_render import REPO_ROOT, compiled_sql, shown_rows
 
 FULL_CORPUS = os.environ.get("CRM_PHONE_FULL_CORPUS") == "1"
 FULL_CORPUS_SIZE = 100_000
@@ -36,6 +37,7 @@ PHONE_SEEDS = ("phone_regions", "phone_number_types", "phone_character_folds", "
 # (_is_known_divergence); any other difference fails the test with examples.
 ALLOWED_DIVERGENCE_RATE = 0.001
 
+PHONE_COLUMNS = ("phone_raw", "phone_region", "phone", "phone_key", "phone_status")
 # Given regions of the smaller corpus: numbers written for them reach a few dozen calling codes.
 FEW_REGIONS = {"DE", "US", "GB", "IT", "RU", "AR", "AU", "BR", "MX", "JP", "FR", "XX"}
 
@@ -45,6 +47,18 @@ def _snippet(table: str) -> str:
         "select phones.* from ("
         f"{{{{ phone_standardized_pairs('main.{table}', 'phone_raw', 'country',"
         f" pairs_sql='select * from main.{table}') }}}}"
+        ") as phones"
+    )
+
+
+def _scratch_snippet(table: str) -> str:
+    """_snippet parsing once into a scratch table, each value behind a '|' (text for agate)."""
+    return (
+        "select "
+        + ", ".join(f"'|' || {column} as {column}" for column in PHONE_COLUMNS)
+        + " from ("
+        f"{{{{ phone_standardized_pairs('main.{table}', 'phone_raw', 'country',"
+        f" pairs_sql='select * from main.{table}', parsed_scratch='phone_agreement_parsed') }}}}"
         ") as phones"
     )
 
@@ -232,6 +246,16 @@ def test_duckdb_judges_pairs_with_the_metadata_they_reach(
     kinds = _divergences(few, results)
     unexplained = [kind for kind in kinds if kind[0] == "unexplained"]
     assert not unexplained, (kinds, _examples(few, results))
+
+
+def test_duckdb_parsing_once_gives_the_same_rows(duckdb_compile_environment, duckdb_results):
+    shown = shown_rows(
+        _scratch_snippet("phone_agreement_input"), "duckdb", duckdb_compile_environment
+    )
+    rows = [tuple(None if value is None else value[1:] for value in row) for row in shown]
+    assert len(rows) == len(duckdb_results)
+    results = _rows_by_pair(rows)
+    assert results == duckdb_results, _examples(duckdb_results, results)
 
 
 def test_postgres_gives_the_rows_duckdb_gives(duckdb_results, postgres_results):

@@ -5,8 +5,10 @@
 -- hash joins on PostgreSQL). Dates stay midnight timestamps, as the Python model wrote them.
 {%- set as_of = build_setting('as_of_date') %}
 {%- set records_relation = ref('int_person_records_unioned') %}
-{#- The phone pairs as a query of their own, which the phone macro runs while compiling to render
-    only the metadata of the regions they reach (phone_reached_metadata). -#}
+{#- The phone pairs as a query of their own: the phone macro parses them while compiling, into a
+    scratch table this select reads, to render only the metadata of the regions they reach
+    (phone_reached_metadata). The post-hook drops the scratch table. -#}
+{{ config(post_hook=["{{ drop_scratch_table('phone_pairs_parsed') }}"]) }}
 {%- set phone_pairs_sql = none %}
 {%- if execute and load_relation(records_relation) is not none %}
     {%- set phone_pairs_sql = 'with records as (select * from ' ~ records_relation ~ '), countries as ('
@@ -86,7 +88,8 @@ phone_pairs as (
 
 phones as (
 
-    {{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country', pairs_sql=phone_pairs_sql) }}
+    {{ phone_standardized_pairs('phone_pairs', 'phone_raw', 'country', pairs_sql=phone_pairs_sql,
+        parsed_scratch='phone_pairs_parsed') }}
 
 ),
 
