@@ -7,6 +7,8 @@ model document inlined, then run on a table `records` holding standardized perso
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -77,11 +79,10 @@ def duckdb_pairs(records: pd.DataFrame, model: dict[str, Any], **options: Any) -
     return connection.sql(scoring_sql(model, "duckdb", **options)).df()
 
 
-def postgres_pairs(
-    records: pd.DataFrame, model: dict[str, Any], environment: dict, **options: Any
-) -> pd.DataFrame:
-    functions = similarity_functions_sql(environment)
-    sql = scoring_sql(model, "postgres", environment, **options)
+@contextmanager
+def _postgres_records(records: pd.DataFrame, environment: dict) -> Iterator[Any]:
+    """A cursor in a transaction holding `records` as table `records` and the similarity
+    functions; rolled back after."""
     connection = psycopg2.connect(
         host=environment["PGHOST"],
         port=environment["PGPORT"],
@@ -90,14 +91,35 @@ def postgres_pairs(
     )
     try:
         with connection.cursor() as cursor:
-            cursor.execute(functions)
+            cursor.execute(similarity_functions_sql(environment))
             cursor.execute("drop table if exists records")
             columns = ", ".join(f"{name} {kind}" for name, kind in RECORD_COLUMNS.items())
             cursor.execute(f"create temporary table records ({columns})")
             execute_values(cursor, "insert into records values %s", _python_rows(records))
-            cursor.execute(sql)
-            names = [column.name for column in cursor.description]
-            return pd.DataFrame(cursor.fetchall(), columns=names)
+            yield cursor
     finally:
         connection.rollback()
         connection.close()
+
+
+def postgres_pairs(
+    records: pd.DataFrame, model: dict[str, Any], environment: dict, **options: Any
+) -> pd.DataFrame:
+    sql = scoring_sql(model, "postgres", environment, **options)
+    with _postgres_records(records, environment) as cursor:
+        cursor.execute(sql)
+        names = [column.name for column in cursor.description]
+        return pd.DataFrame(cursor.fetchall(), columns=names)
+
+
+def postgres_function_calls(
+    records: pd.DataFrame, model: dict[str, Any], environment: dict, **options: Any
+) -> dict[str, int]:
+    """How many times scoring `records` on PostgreSQL called each function of the schema's
+    (PostgreSQL's own count of this transaction's calls)."""
+    sql = scoring_sql(model, "postgres", environment, **options)
+    with _postgres_records(records, environment) as cursor:
+        cursor.execute("set local track_functions = 'all'")
+        cursor.execute(f"select count(*) from ({sql}) as scored")
+        cursor.execute("select funcname, calls from pg_stat_xact_user_functions")
+        return dict(cursor.fetchall())

@@ -30,6 +30,7 @@
         {%- do tf_comparisons.append(comparison['output_column_name']) %}
     {%- endif %}
 {%- endfor %}
+{%- set similarity_calls = matching_similarity_calls(comparisons) %}
 {%- set rules = [] %}
 {%- for rule in (settings['blocking_rules_to_generate_predictions'] if settings else []) %}
     {%- do rules.append(matching_sql_condition(rule['blocking_rule'])) %}
@@ -156,6 +157,24 @@ blocked_pairs as {{ wide_cte_materialized() }} (
 
 ),
 
+{%- for call in similarity_calls %}
+
+{{ call.relation }} as (
+
+    -- {{ call.function }} once per distinct pair of values the candidate pairs compare. Grouped,
+    -- not a select over a distinct subquery: PostgreSQL pulls such a select up into the query
+    -- reading it, and so calls the function again on every candidate pair.
+    select
+        {{ call.left }} as left_value,
+        {{ call.right }} as right_value,
+        {{ matching_sql_condition(call.function ~ '(' ~ call.left ~ ', ' ~ call.right ~ ')') }} as similarity
+    from blocked_pairs
+    where {{ call.left }} is not null and {{ call.right }} is not null
+    group by {{ call.left }}, {{ call.right }}
+
+),
+{%- endfor %}
+
 comparison_vectors as {{ wide_cte_materialized() }} (
 
     select
@@ -166,12 +185,18 @@ comparison_vectors as {{ wide_cte_materialized() }} (
             {%- if numbered.level['sql_condition'] | trim | upper == 'ELSE' %}
             else {{ numbered.gamma }}
             {%- else %}
-            when {{ matching_sql_condition(numbered.level['sql_condition']) }} then {{ numbered.gamma }}
+            when {{ matching_sql_condition(matching_condition_with_similarities(numbered.level['sql_condition'], similarity_calls)) }} then {{ numbered.gamma }}
             {%- endif %}
             {%- endfor %}
         end as gamma_{{ comparison['output_column_name'] }}
         {%- endfor %}
     from blocked_pairs
+    {%- for call in similarity_calls %}
+    left join {{ call.relation }}
+        on
+            blocked_pairs.{{ call.left }} = {{ call.relation }}.left_value
+            and blocked_pairs.{{ call.right }} = {{ call.relation }}.right_value
+    {%- endfor %}
 
 ),
 
