@@ -8,7 +8,10 @@
 {#- The phone pairs as a query of their own: the phone macro parses them while compiling, into a
     scratch table this select reads, to render only the metadata of the regions they reach
     (phone_reached_metadata). The post-hook drops the scratch table. -#}
-{{ config(post_hook=["{{ drop_scratch_table('phone_pairs_parsed') }}"]) }}
+{{ config(
+    pre_hook=["{{ hash_joins_only() }}"],
+    post_hook=["{{ drop_scratch_table('phone_pairs_parsed') }}"],
+) }}
 {%- set phone_pairs_sql = none %}
 {%- if execute and load_relation(records_relation) is not none %}
     {%- set phone_pairs_sql = 'with records as (select * from ' ~ records_relation ~ '), countries as ('
