@@ -35,6 +35,8 @@ def _identifier(name: str) -> str:
 def _is_clean_utf8(data: bytes) -> bool:
     if b"\x00" in data:
         return False
+    if data.isascii():  # a fast scan; decoding builds the whole text only to drop it
+        return True
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -141,7 +143,9 @@ def load_raw_file(
     if data.startswith(PARQUET_MAGIC):
         return _parquet_read(connection, path, columns)
     if _is_clean_utf8(data):  # UTF-8 with or without a BOM, no NUL: DuckDB can read it
-        first_line = data.decode("utf-8-sig").split("\n", 1)[0].removesuffix("\r")
+        # Only the header line is decoded: decoding the whole file for it cost seconds.
+        end = data.find(b"\n")
+        first_line = (data if end < 0 else data[:end]).decode("utf-8-sig").removesuffix("\r")
         delimiter = detect_delimiter(first_line)
         header = header_names(first_line, delimiter)
         missing = [name for name in columns if name.strip().lower() not in header]

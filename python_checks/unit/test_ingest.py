@@ -81,6 +81,27 @@ def test_clean_file_takes_the_fast_reader_and_agrees_with_the_forgiving_one(tmp_
     ]
 
 
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        (b"id,name,city", []),  # only a header, no line break
+        (b"\xef\xbb\xbfID,Name,City\r\n1,a,x\r\n", [("1", "a", "x")]),  # BOM, CRLF
+        ("id,name,city\n1,José,서울\n".encode(), [("1", "José", "서울")]),  # not ASCII
+    ],
+)
+def test_the_fast_reader_finds_the_header_of_any_utf8_export(tmp_path, data, rows):
+    fast = load_raw_file(duckdb.connect(), write(tmp_path, data), COLUMNS)
+    assert isinstance(fast, duckdb.DuckDBPyRelation)
+    assert fast.project("id, name, city").fetchall() == rows
+
+
+def test_nul_bytes_and_other_encodings_take_the_forgiving_reader(tmp_path):
+    for data in (b"id,name,city\n1,a\x00b,x\n", "id,name,city\n1,café,x\n".encode("cp1252")):
+        frame = load_raw_file(duckdb.connect(), write(tmp_path, data), COLUMNS)
+        assert not isinstance(frame, duckdb.DuckDBPyRelation)
+        assert list(frame["name"]) in (["ab"], ["café"])
+
+
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
