@@ -57,6 +57,7 @@ from crm_quality.matching.train_step import (
     record_training,
     train,
 )
+from crm_quality.warehouse_roles import MissingRolesError, require_roles
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # The models the training step reads; the first selection is them and their ancestors.
@@ -199,7 +200,11 @@ def _prepare(
     target: str, warehouse: Path | None, publishing: bool, target_path: Path, live: str
 ) -> Path | str | None:
     """Where this build writes: a DuckDB build being published works on the working copy, a
-    PostgreSQL one in building schemas (publish_postgres.py); otherwise in place."""
+    PostgreSQL one in building schemas (publish_postgres.py); otherwise in place. A PostgreSQL
+    server must have the roles the models are granted to, checked before anything loads."""
+    if target == "postgres":
+        with psycopg.connect(autocommit=True) as connection:
+            require_roles(connection)
     if not publishing:
         return warehouse
     if target == "duckdb":
@@ -365,7 +370,14 @@ def run_build(
         lap("prepare")
         with environ(dbt_env):
             write_dbt_declarations(_at_root(raw_dir), _at_root(declared_dir))
-    except (RawInputError, publish.PublishError, duckdb.Error, psycopg.Error, OSError) as error:
+    except (
+        RawInputError,
+        publish.PublishError,
+        MissingRolesError,
+        duckdb.Error,
+        psycopg.Error,
+        OSError,
+    ) as error:
         # As make reported it before dbt ran: one line, no traceback.
         say(f"error: {error}\n")
         return result

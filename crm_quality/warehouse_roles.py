@@ -11,6 +11,7 @@ to one of them (dbt_project.yml +grants) and each schema's usage at the end of t
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 BI_READER = "bi_reader"
 DATA_STEWARD = "crm_data_steward"
@@ -28,6 +29,36 @@ def create_roles_sql() -> str:
         for role in ROLES
     ]
     return "\n".join(statements) + "\n"
+
+
+class MissingRolesError(RuntimeError):
+    """The warehouse lacks a role the build grants its tables to."""
+
+
+def missing_roles(connection: Any) -> list[str]:
+    """The ROLES a PostgreSQL connection's server does not have, in ROLES order."""
+    present = {
+        row[0]
+        for row in connection.execute(
+            "select rolname from pg_roles where rolname = any(%s)", [list(ROLES)]
+        ).fetchall()
+    }
+    return [role for role in ROLES if role not in present]
+
+
+def require_roles(connection: Any) -> None:
+    """Raise MissingRolesError, naming the server, the roles and the fix, when any is missing:
+    before anything loads, rather than on every model's grant once dbt runs."""
+    missing = missing_roles(connection)
+    if not missing:
+        return
+    info = connection.info
+    raise MissingRolesError(
+        f"PostgreSQL {info.host}:{info.port}/{info.dbname} has no role {', '.join(missing)}; "
+        "the build grants its tables to bi_reader and crm_data_steward. An administrator "
+        "creates them once: .venv/bin/python -m crm_quality.warehouse_roles | psql "
+        "(docs/engines.md, Roles)"
+    )
 
 
 if __name__ == "__main__":
