@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from crm_quality import warehouse_roles
 from crm_quality.build import run_build
+from python_checks import cross_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Roles are the whole cluster's: the test adds one no server has instead of dropping the real
@@ -25,7 +25,7 @@ def one_role_missing(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_the_servers_roles_are_found(postgres_env: dict[str, str]) -> None:
-    with psycopg.connect(autocommit=True, **_arguments(postgres_env)) as connection:
+    with cross_engine.connect_postgres(postgres_env) as connection:
         assert warehouse_roles.missing_roles(connection) == []
         warehouse_roles.require_roles(connection)
 
@@ -45,12 +45,3 @@ def test_a_build_without_a_role_stops_before_loading(
     assert f"127.0.0.1:{port}/{database} has no role {one_role_missing};" in built.output
     assert "python -m crm_quality.warehouse_roles | psql" in built.output
     assert "load" not in built.phases and "dbt: parse" not in built.phases
-
-
-def _arguments(environment: dict[str, str]) -> dict[str, str]:
-    return {
-        "host": environment["PGHOST"],
-        "port": environment["PGPORT"],
-        "user": environment["PGUSER"],
-        "dbname": environment["PGDATABASE"],
-    }
