@@ -45,7 +45,12 @@ import yaml
 
 from crm_quality import pg_cluster
 from crm_quality.build import PHASES_LINE
-from crm_quality.connect import connect, connect_postgres, duckdb_profile_config
+from crm_quality.connect import (
+    connect,
+    connect_postgres,
+    duckdb_profile_config,
+    postgres_connection,
+)
 from crm_quality.publish_postgres import SCHEMA_SUFFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -275,7 +280,7 @@ class Warehouse(NamedTuple):
 def drop_schemas(schema: str) -> None:
     """Drop what an earlier benchmark built in `schema` (and its _restricted and _audit
     schemas), so the first build starts empty and trains."""
-    with psycopg.connect(autocommit=True) as connection:
+    with postgres_connection(autocommit=True) as connection:
         for suffix in SCHEMA_SUFFIXES:
             connection.execute(f'drop schema if exists "{schema}{suffix}" cascade')
 
@@ -303,7 +308,7 @@ def postgres_server(work_dir: Path) -> Iterator[str]:
 def server_state() -> dict:
     """The server's version and memory settings, and its postmaster's pid when it runs on
     this host (the parent of this session's backend): None when it cannot be sampled."""
-    with psycopg.connect(autocommit=True) as connection:
+    with postgres_connection(autocommit=True) as connection:
         backend, version = connection.execute(
             "select pg_backend_pid(), current_setting('server_version')"
         ).fetchone()

@@ -38,7 +38,7 @@ import splink
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-from crm_quality.connect import connect
+from crm_quality.connect import connect, postgres_connection
 from crm_quality.matching import settings as project
 from crm_quality.matching import training as project_training
 from crm_quality.matching.blocking import key_pairs_sql
@@ -162,11 +162,9 @@ def read_features(warehouse: Path | PostgresRecords) -> Any:
     from the DuckDB file, or pulled from PostgreSQL into DuckDB, and the same features
     computed from it (the build's own feature SQL, on DuckDB either way)."""
     if isinstance(warehouse, PostgresRecords):
-        import psycopg  # only the postgres target needs it
-
         table = f'"{warehouse.schema}_restricted"."int_person_records_standardized"'
         columns = ", ".join(INPUT_COLUMNS)
-        with psycopg.connect() as pg:
+        with postgres_connection() as pg:
             # Ordered as the training step orders them, whichever engine holds them.
             pulled = PostgresTables(pg).read(f"select {columns} from {table} order by record_key")
         with closing(duckdb.connect()) as connection:
@@ -187,10 +185,8 @@ LATEST_MODEL_SQL = (
 def read_model(warehouse: Path | PostgresRecords) -> dict[str, Any]:
     """The model the build used (the registry's latest, as the scoring model reads it)."""
     if isinstance(warehouse, PostgresRecords):
-        import psycopg  # only the postgres target needs it
-
         registry = f'"{warehouse.schema}_restricted"."int_matching_models"'
-        with psycopg.connect() as pg:
+        with postgres_connection() as pg:
             (document,) = pg.execute(LATEST_MODEL_SQL.format(registry=registry)).fetchone()
         return json.loads(document)
     connection = connect(warehouse, restricted=True)

@@ -44,6 +44,7 @@ import duckdb
 import psycopg
 
 from crm_quality import dbt_in_process, publish
+from crm_quality.connect import postgres_connection
 from crm_quality.dbt_in_process import environ
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
@@ -203,7 +204,7 @@ def _prepare(
     PostgreSQL one in building schemas (publish_postgres.py); otherwise in place. A PostgreSQL
     server must have the roles the models are granted to, checked before anything loads."""
     if target == "postgres":
-        with psycopg.connect(autocommit=True) as connection:
+        with postgres_connection(autocommit=True) as connection:
             require_roles(connection)
     if not publishing:
         return warehouse

@@ -24,18 +24,43 @@ RESTRICTED_SCHEMAS = ("main_restricted", "main_audit")
 RESTRICTED_SUFFIXES = ("_restricted", "_audit")
 TARGETS = ("duckdb", "postgres")
 PROFILES = Path(__file__).resolve().parent.parent / "profiles.yml"
-ENV_VAR_WITH_DEFAULT = re.compile(r"\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*\}\}")
+ENV_VAR_WITH_DEFAULT = re.compile(r"\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*(?:\|\s*int\s*)?\}\}")
+# The connection settings of profiles.yml's postgres output: libpq names them alike.
+POSTGRES_PROFILE_KEYS = ("host", "port", "user", "password", "dbname")
+
+
+def _profile_output(name: str) -> dict[str, Any]:
+    return yaml.safe_load(PROFILES.read_text(encoding="utf-8"))["crm_quality"]["outputs"][name]
+
+
+def _rendered(value: object) -> str:
+    """A profile value with its env_var() calls replaced as dbt renders them."""
+    return ENV_VAR_WITH_DEFAULT.sub(lambda found: os.environ.get(found[1], found[2]), str(value))
 
 
 def duckdb_profile_config() -> dict[str, str]:
     """The config_options dbt-duckdb opens the warehouse file with (profiles.yml), as the
     environment sets them: a process opening that file beside dbt must open it alike."""
-    profile = yaml.safe_load(PROFILES.read_text(encoding="utf-8"))
-    options = profile["crm_quality"]["outputs"]["duckdb"]["config_options"]
-    return {
-        name: ENV_VAR_WITH_DEFAULT.sub(lambda found: os.environ.get(found[1], found[2]), str(value))
-        for name, value in options.items()
-    }
+    options = _profile_output("duckdb")["config_options"]
+    return {name: _rendered(value) for name, value in options.items()}
+
+
+def postgres_parameters() -> dict[str, str]:
+    """Where dbt's postgres target connects (profiles.yml: the PG* variables, else its
+    defaults), as libpq parameters: the build's own steps must reach the same server, database
+    and role as dbt, also when only some PG* variables are set. An empty password is left to
+    libpq (PGPASSFILE, ~/.pgpass)."""
+    output = _profile_output("postgres")
+    rendered = {key: _rendered(output[key]) for key in POSTGRES_PROFILE_KEYS}
+    return {key: value for key, value in rendered.items() if value != ""}
+
+
+def postgres_connection(**options: Any) -> Any:
+    """A psycopg connection to the PostgreSQL dbt's postgres target reaches
+    (postgres_parameters), with psycopg's `options` (autocommit=True, …)."""
+    import psycopg  # only the postgres target needs it
+
+    return psycopg.connect(**postgres_parameters(), **options)
 
 
 def connect(
@@ -102,10 +127,8 @@ def connect_postgres(*, schema: str | None = None, restricted: bool = False) -> 
     """A read-only session on the PostgreSQL the PG* variables name; unqualified names find
     `schema` (default CRM_PG_SCHEMA, else main) and, with `restricted`, its restricted and
     audit schemas. Each statement sees the latest published build whole (read committed)."""
-    import psycopg  # only the postgres target needs it
-
     schema = schema or os.environ.get("CRM_PG_SCHEMA", "main")
-    connection = psycopg.connect(autocommit=True)
+    connection = postgres_connection(autocommit=True)
     connection.execute("set default_transaction_read_only = on")
     schemas = [schema, *(schema + suffix for suffix in RESTRICTED_SUFFIXES if restricted)]
     connection.execute(

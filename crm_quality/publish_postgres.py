@@ -25,6 +25,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from crm_quality.connect import postgres_connection
 from crm_quality.matching.train_step import RESTRICTED_SUFFIX
 from crm_quality.matching.train_step import TABLES as TRAINING_STEP_TABLES
 from crm_quality.publish import PublishError, incomplete_figures
@@ -124,7 +125,7 @@ def prepare(live: str, manifest: dict | None, wait_seconds: float = DROP_WAIT_SE
     carries over (all of the live schemas' tables when no manifest is known); returns the
     schema to build into. Building schemas left by a failed or interrupted build are dropped."""
     building = building_schema(live)
-    with psycopg.connect(autocommit=True) as connection:
+    with postgres_connection(autocommit=True) as connection:
         drop_retired(connection, live, wait_seconds)
         with connection.transaction():
             for suffix in SCHEMA_SUFFIXES:
@@ -184,7 +185,7 @@ def publish(live: str, run_results: Path, wait_seconds: float = DROP_WAIT_SECOND
     if incomplete:
         return incomplete
     building = building_schema(live)
-    with psycopg.connect(autocommit=True) as connection:
+    with postgres_connection(autocommit=True) as connection:
         present = _existing_schemas(
             connection,
             [prefix + suffix for prefix in (live, building) for suffix in SCHEMA_SUFFIXES],

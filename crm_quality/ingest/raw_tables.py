@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from crm_quality.connect import postgres_connection
 from crm_quality.ingest.declared import FRAME_COLUMNS, sources_frame
 from crm_quality.ingest.labels import LABELS_TABLE, load_labels
 from crm_quality.ingest.loader import load_role
@@ -89,10 +90,8 @@ def load_into_postgres(
 ) -> None:
     """Replace the raw tables in the PostgreSQL database the PG* variables name, in one
     transaction (a reader sees the previous rows or the new ones, never a mix)."""
-    import psycopg  # only the postgres target needs it
-
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
-    with closing(duckdb.connect()) as reader, psycopg.connect() as connection:
+    with closing(duckdb.connect()) as reader, postgres_connection() as connection:
         tables = _loaded(reader, raw_dir, labels_file)
         with connection.cursor() as cursor:
             cursor.execute(f'create schema if not exists "{restricted}"')

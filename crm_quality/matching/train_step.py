@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from crm_quality.connect import postgres_connection
 from crm_quality.matching.diagnostics import FRAME_COLUMNS, diagnostics_frame, summary_row
 from crm_quality.matching.duckdb_backend import (
     TrainingOptions,
@@ -191,9 +192,7 @@ class PostgresWarehouse:
 def open_warehouse(target: str, duckdb_path: Path | None = None) -> Iterator[Warehouse]:
     """The build's warehouse, committed when the step succeeds and rolled back when it fails."""
     if target == "postgres":
-        import psycopg  # only the postgres target needs it
-
-        with psycopg.connect() as connection:  # commits on success, rolls back on error
+        with postgres_connection() as connection:  # commits on success, rolls back on error
             yield PostgresWarehouse(connection)
         return
     if duckdb_path is None:
