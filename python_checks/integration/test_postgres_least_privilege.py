@@ -1,6 +1,6 @@
 """A shared warehouse rarely hands out superuser: a role holding only `create` on its database
 builds and publishes the whole project there (its schemas, and the fuzzystrmatch extension,
-trusted since PostgreSQL 13)."""
+trusted since PostgreSQL 13), here under a schema name of its own (CRM_PG_SCHEMA)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "crm_least_privilege"
 ROLE = "crm_builder"
+SCHEMA = "crm"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def built(postgres_env, tmp_path_factory) -> dict:
         admin.execute(f"drop role if exists {ROLE}")
         admin.execute(f"create role {ROLE} login nosuperuser nocreatedb nocreaterole")
         admin.execute(f"grant create on database {DATABASE} to {ROLE}")
-    environment = {**postgres_env, "PGUSER": ROLE, "PGDATABASE": DATABASE}
+    environment = {**postgres_env, "PGUSER": ROLE, "PGDATABASE": DATABASE, "CRM_PG_SCHEMA": SCHEMA}
     result = run_build(
         REPO_ROOT / "data" / "demo",
         target="postgres",
@@ -49,15 +50,18 @@ def test_the_build_publishes(built) -> None:
 def test_the_role_owns_what_the_build_made(built) -> None:
     with cross_engine.connect_postgres(built["admin"]) as admin:
         owners = admin.execute(
-            "select distinct pg_get_userbyid(nspowner) from pg_namespace "
-            "where nspname in ('main', 'main_restricted', 'main_audit')"
+            "select nspname, pg_get_userbyid(nspowner) from pg_namespace "
+            "where nspname like %s order by 1",
+            [f"{SCHEMA}%"],
         ).fetchall()
         (extension_owner,) = admin.execute(
             "select pg_get_userbyid(extowner) from pg_extension where extname = 'fuzzystrmatch'"
         ).fetchone()
         (marts,) = admin.execute(
-            "select count(*) from pg_tables where schemaname = 'main' and tablename like 'mart_%'"
+            "select count(*) from pg_tables where schemaname = %s and tablename like 'mart_%%'",
+            [SCHEMA],
         ).fetchone()
-    assert owners == [(ROLE,)]
+    # Published under the given name; no building or retired schema left behind.
+    assert owners == [(name, ROLE) for name in (SCHEMA, f"{SCHEMA}_audit", f"{SCHEMA}_restricted")]
     assert extension_owner == ROLE
     assert marts >= 5
