@@ -10,7 +10,3 @@
 {% macro postgres__row_to_json_text(table_alias) %}
     cast(row_to_json({{ table_alias }}) as text)
 {% endmacro %}
-
-{% macro spark__row_to_json_text(table_alias) %}
-    to_json(struct({{ table_alias }}.*))
-{% endmacro %}

@@ -66,15 +66,6 @@
     \u{{ hex }}
 {%- endmacro %}
 
-{#- The character with a code point, in the query that reads the character folds. -#}
-{% macro phone_chr(expression) %}
-    {{ return(adapter.dispatch('phone_chr', 'crm_quality')(expression)) }}
-{% endmacro %}
-
-{% macro default__phone_chr(expression) -%}
-    chr(cast({{ expression }} as integer))
-{%- endmacro %}
-
 {#- Keeps a CTE from being inlined into its readers: the metadata cases are large, and an engine
     that substitutes them into every reference plans for minutes. -#}
 {% macro phone_materialized() %}

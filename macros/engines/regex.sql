@@ -56,16 +56,3 @@
 {% macro postgres__regex_captured(captures, names, name) -%}
     ({{ captures }})[{{ names.index(name) + 1 }}]
 {%- endmacro %}
-
-{#- Unicode canonical composition (NFC), as Python's unicodedata.normalize('NFC', ...). -#}
-{% macro unicode_nfc(expression) %}
-    {{ return(adapter.dispatch('unicode_nfc', 'crm_quality')(expression)) }}
-{% endmacro %}
-
-{% macro default__unicode_nfc(expression) -%}
-    nfc_normalize({{ expression }})
-{%- endmacro %}
-
-{% macro postgres__unicode_nfc(expression) -%}
-    normalize({{ expression }}, nfc)
-{%- endmacro %}

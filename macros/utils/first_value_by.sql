@@ -10,7 +10,3 @@
 {% macro postgres__first_value_by(expression, order_by) %}
     (array_agg({{ expression }} order by {{ order_by }}) filter (where {{ expression }} is not null))[1]
 {% endmacro %}
-
-{% macro spark__first_value_by(expression, order_by) %}
-    min_by({{ expression }}, {{ order_by }}) filter (where {{ expression }} is not null)
-{% endmacro %}

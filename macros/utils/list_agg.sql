@@ -6,7 +6,3 @@
 {% macro default__list_agg(expression, order_by, delimiter) %}
     string_agg({{ expression }}, '{{ delimiter }}' order by {{ order_by }})
 {% endmacro %}
-
-{% macro spark__list_agg(expression, order_by, delimiter) %}
-    array_join(array_sort(collect_list({{ expression }})), '{{ delimiter }}')
-{% endmacro %}

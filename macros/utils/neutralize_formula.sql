@@ -25,11 +25,3 @@
         else {{ expression }}
     end
 {% endmacro %}
-
-{% macro spark__neutralize_formula(expression) %}
-    case
-        when {{ expression }} rlike '^[=@\t\r]' or {{ expression }} rlike '^[+-].*[^0-9 .()-]'
-            then concat('''', {{ expression }})
-        else {{ expression }}
-    end
-{% endmacro %}
