@@ -48,7 +48,7 @@ from crm_quality.connect import postgres_connection
 from crm_quality.dbt_in_process import environ
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
-from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
+from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres, warehouse_catalog
 from crm_quality.matching.train_step import (
     StepResult,
     Trained,
@@ -369,8 +369,8 @@ def run_build(
         elif working is not None:
             dbt_env["CRM_DUCKDB_PATH"] = str(working)
         lap("prepare")
-        with environ(dbt_env):
-            write_dbt_declarations(_at_root(raw_dir), _at_root(declared_dir))
+        with environ(dbt_env), warehouse_catalog(target, working and _at_root(working)) as catalog:
+            write_dbt_declarations(_at_root(raw_dir), _at_root(declared_dir), catalog)
     except (
         RawInputError,
         publish.PublishError,

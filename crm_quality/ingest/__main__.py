@@ -1,5 +1,6 @@
-"""`python -m crm_quality.ingest declare --raw-dir D --out DIR [--check]`: write (or check)
-the dbt declarations of the sources CRM_RAW_DIR declares.
+"""`python -m crm_quality.ingest declare --raw-dir D --out DIR [--check] [--target postgres]`:
+write (or check) the dbt declarations of the sources CRM_RAW_DIR declares; a source naming a
+relation is checked against the warehouse (CRM_DUCKDB_PATH, or the PG* variables).
 
 `python -m crm_quality.ingest load --raw-dir D --declared-dir DIR [--target postgres]
 [--labels CRM_LABELS]`: declare them, then load them (and the review labels) into the
@@ -13,7 +14,7 @@ import sys
 
 from crm_quality.ingest.dbt_declarations import check_dbt_declarations, write_dbt_declarations
 from crm_quality.ingest.files import RawInputError
-from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres
+from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres, warehouse_catalog
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,16 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load", help="declare the sources and load their raw tables")
     load.add_argument("--raw-dir", default=os.environ.get("CRM_RAW_DIR", "data/demo"))
     load.add_argument("--declared-dir", required=True, help="where the declarations go")
-    load.add_argument(
-        "--target",
-        choices=["duckdb", "postgres"],
-        default=os.environ.get("CRM_DBT_TARGET", "duckdb"),
-        help="the warehouse engine (postgres: the one the PG* variables name)",
-    )
-    load.add_argument(
-        "--duckdb-path",
-        default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
-    )
+    for command in (declare, load):  # the warehouse holding sources that name a relation
+        command.add_argument(
+            "--target",
+            choices=["duckdb", "postgres"],
+            default=os.environ.get("CRM_DBT_TARGET", "duckdb"),
+            help="the warehouse engine (postgres: the one the PG* variables name)",
+        )
+        command.add_argument(
+            "--duckdb-path",
+            default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
+        )
     load.add_argument("--schema", default=os.environ.get("CRM_PG_SCHEMA", "main"))
     load.add_argument(
         "--labels", default=os.environ.get("CRM_LABELS"), help="the review labels CSV (CRM_LABELS)"
@@ -47,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "load":
             _load(args)
         elif args.check:
-            check_dbt_declarations(args.raw_dir, args.out)
+            with warehouse_catalog(args.target, args.duckdb_path) as catalog:
+                check_dbt_declarations(args.raw_dir, args.out, catalog)
         else:
-            for path in write_dbt_declarations(args.raw_dir, args.out):
-                print(f"wrote {path}")
+            with warehouse_catalog(args.target, args.duckdb_path) as catalog:
+                for path in write_dbt_declarations(args.raw_dir, args.out, catalog):
+                    print(f"wrote {path}")
     except RawInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -58,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args: argparse.Namespace) -> None:
-    write_dbt_declarations(args.raw_dir, args.declared_dir)
+    with warehouse_catalog(args.target, args.duckdb_path) as catalog:
+        write_dbt_declarations(args.raw_dir, args.declared_dir, catalog)
     if args.target == "postgres":
         load_into_postgres(args.raw_dir, args.schema, args.labels)
     else:

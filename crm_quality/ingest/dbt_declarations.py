@@ -22,6 +22,7 @@ from crm_quality.ingest.contract import (
 from crm_quality.ingest.declared import DeclaredSource, declared_sources
 from crm_quality.ingest.files import RawInputError
 from crm_quality.ingest.presets import PRESETS
+from crm_quality.ingest.relations import Catalog
 
 SOURCES_PATH = Path("models") / "_declared__sources.yml"
 MACRO_PATH = Path("macros") / "declared_sources.sql"
@@ -45,7 +46,12 @@ def _table_description(source: DeclaredSource) -> str:
         and all(columns == (field,) for field, columns in source.columns.items())
     ):
         layout = "the contract's own column names"
-    parts = [f"{source.file} in CRM_RAW_DIR, read with {layout}."]
+    where = (
+        f"The warehouse relation {source.origin}"
+        if source.relation is not None
+        else f"{source.file} in CRM_RAW_DIR"
+    )
+    parts = [f"{where}, read with {layout}."]
     if source.naming:
         parts.append(f"Header: {source.naming}.")
     if source.channel:
@@ -76,7 +82,7 @@ def _table(source: DeclaredSource) -> dict[str, object]:
         "name": source.name,
         "description": _table_description(source),
         "meta": {
-            "file": source.file,
+            **({"relation": source.origin} if source.relation else {"file": source.file}),
             "preset": source.preset,
             "role": source.role,
             "collected_fields": list(source.collected_fields),
@@ -121,16 +127,19 @@ def render_macro(sources: list[DeclaredSource]) -> str:
     )
 
 
-def render_declarations(raw_dir: str | Path) -> dict[Path, str]:
-    """The generated files, by path relative to the dbt project directory."""
-    sources = declared_sources(raw_dir)
+def render_declarations(raw_dir: str | Path, catalog: Catalog | None = None) -> dict[Path, str]:
+    """The generated files, by path relative to the dbt project directory; `catalog` is the
+    warehouse's, where sources name relations."""
+    sources = declared_sources(raw_dir, catalog)
     return {SOURCES_PATH: render_sources_yml(sources), MACRO_PATH: render_macro(sources)}
 
 
-def write_dbt_declarations(raw_dir: str | Path, out_dir: str | Path) -> list[Path]:
+def write_dbt_declarations(
+    raw_dir: str | Path, out_dir: str | Path, catalog: Catalog | None = None
+) -> list[Path]:
     """Write the declarations under `out_dir`; returns the files whose content changed."""
     written = []
-    for relative, content in render_declarations(raw_dir).items():
+    for relative, content in render_declarations(raw_dir, catalog).items():
         path = Path(out_dir) / relative
         data = content.encode("utf-8")
         if path.is_file() and path.read_bytes() == data:
@@ -141,10 +150,12 @@ def write_dbt_declarations(raw_dir: str | Path, out_dir: str | Path) -> list[Pat
     return written
 
 
-def check_dbt_declarations(raw_dir: str | Path, out_dir: str | Path) -> None:
+def check_dbt_declarations(
+    raw_dir: str | Path, out_dir: str | Path, catalog: Catalog | None = None
+) -> None:
     """Raise RawInputError when generated declarations exist under `out_dir` but no longer
     match CRM_RAW_DIR (a source added, renamed or remapped since `make declare`)."""
-    for relative, content in render_declarations(raw_dir).items():
+    for relative, content in render_declarations(raw_dir, catalog).items():
         path = Path(out_dir) / relative
         if path.is_file() and path.read_bytes() != content.encode("utf-8"):
             raise RawInputError(

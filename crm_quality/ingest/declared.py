@@ -3,7 +3,9 @@
 Without sources.yml the directory holds the three contract files, read as sources named
 after their role: `crm` (crm_contacts.csv), `billing` (billing_customers.csv), `orders`
 (orders.csv). Each declared source says, per contract field, which of its file's columns
-hold it; a field with no column is one the source does not collect.
+hold it; a field with no column is one the source does not collect. A source already in the
+warehouse names its relation (`relation: schema.table`) instead of a file: its columns are
+checked against the warehouse's catalog (crm_quality/ingest/relations.py).
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from crm_quality.ingest.contract import ROLE_TABLES, ROLES, role_fields
 from crm_quality.ingest.csv_rows import header_names
 from crm_quality.ingest.files import RawInputError, sniff
 from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
+from crm_quality.ingest.relations import Catalog, WarehouseRelation
 
 SOURCES_FILE = "sources.yml"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ENTRY_KEYS = (
     "name",
     "file",
+    "relation",
     "preset",
     "columns",
     "channel",
@@ -51,11 +55,11 @@ FRAME_COLUMNS = (
 
 @dataclass(frozen=True)
 class DeclaredSource:
-    """One source as its file is: `columns` holds only columns the file has."""
+    """One source as its file (or relation) is: `columns` holds only columns it has."""
 
     role: str
     name: str
-    file: str  # relative to CRM_RAW_DIR
+    file: str | None  # relative to CRM_RAW_DIR; None for a relation
     preset: str | None
     columns: Mapping[str, tuple[str, ...]]  # contract field → file columns, first non-blank wins
     channel: str | None = None  # a constant channel for every row
@@ -65,6 +69,15 @@ class DeclaredSource:
     converted_id_column: str | None = None
     converts_to: str | None = None  # the source a converted lead's contact lives in
     naming: str | None = None  # which header vocabulary of the preset the file uses
+    relation: WarehouseRelation | None = None  # where a source already in the warehouse is
+
+    @property
+    def origin(self) -> str:
+        """Where the rows come from, as messages and `source_file` name it: the file, or the
+        relation as `schema.table`."""
+        if self.relation is not None:
+            return f"{self.relation.schema}.{self.relation.table}"
+        return str(self.file)
 
     @property
     def collected_fields(self) -> tuple[str, ...]:
@@ -82,16 +95,18 @@ class DeclaredSource:
 
 
 class _Entry:
-    """Error messages for one entry of sources.yml, naming its source, file and raw dir."""
+    """Error messages for one entry of sources.yml, naming its source, file (or relation) and
+    raw dir."""
 
     def __init__(self, raw_dir: Path, role: str, entry: Mapping[str, object]):
         self.raw_dir, self.role, self.entry = raw_dir, role, entry
         self.name = str(entry.get("name", "?"))
-        self.file = str(entry.get("file", "?"))
+        self.kind = "relation" if "relation" in entry and "file" not in entry else "file"
+        self.origin = str(entry.get(self.kind, "?"))
 
     def error(self, message: str) -> RawInputError:
         return RawInputError(
-            f"source {self.name!r} ({self.file}): {message} (CRM_RAW_DIR={str(self.raw_dir)!r})"
+            f"source {self.name!r} ({self.origin}): {message} (CRM_RAW_DIR={str(self.raw_dir)!r})"
         )
 
     def text(self, key: str) -> str | None:
@@ -115,10 +130,25 @@ def _file_header(path: Path) -> list[str]:
     return header_names(header_line, file_format.delimiter or ",")
 
 
+def _warehouse_relation(entry: _Entry, name: str, catalog: Catalog | None) -> WarehouseRelation:
+    if catalog is None:
+        raise entry.error(
+            "a relation is read from the warehouse: load it with the build (make build) or "
+            "python -m crm_quality.ingest load"
+        )
+    try:
+        relation = catalog.relation(name)
+    except ValueError as error:
+        raise entry.error(str(error)) from None
+    if relation is None:
+        raise entry.error(f"relation not found in {catalog.where}")
+    return relation
+
+
 def _column_list(entry: _Entry, field: str, value: object) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(item, str) and item.strip() for item in values):
-        raise entry.error(f"columns: {field!r} must name a file column or a list of them")
+        raise entry.error(f"columns: {field!r} must name a {entry.kind} column or a list of them")
     return tuple(item.strip() for item in values)
 
 
@@ -126,7 +156,8 @@ def _require_columns(entry: _Entry, header: list[str], columns: list[str]) -> No
     for column in columns:
         if column.lower() not in header:
             raise entry.error(
-                f"column {column!r} not found; the file has: {', '.join(header) or 'no columns'}"
+                f"column {column!r} not found; the {entry.kind} has: "
+                f"{', '.join(header) or 'no columns'}"
             )
 
 
@@ -144,7 +175,7 @@ def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming
     if naming is None:
         wanted = " or ".join(repr(naming.id_column) for naming in preset.namings)
         raise entry.error(
-            f"column {wanted} not found; the file has: {', '.join(header) or 'no columns'}"
+            f"column {wanted} not found; the {entry.kind} has: {', '.join(header) or 'no columns'}"
         )
     return naming
 
@@ -161,12 +192,14 @@ def _preset_columns(entry: _Entry, naming: Naming, header: list[str]) -> dict[st
         looked_for = [column for field in PERSON_FIELDS for column in naming.columns[field]]
         raise entry.error(
             f"none of the columns {', '.join(map(repr, looked_for))} found; "
-            f"the file has: {', '.join(header)}"
+            f"the {entry.kind} has: {', '.join(header)}"
         )
     return columns
 
 
-def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> DeclaredSource:
+def _declare(
+    raw_dir: Path, role: str, raw_entry: object, names: set[str], catalog: Catalog | None
+) -> DeclaredSource:
     if not isinstance(raw_entry, Mapping):
         raise RawInputError(
             f"{SOURCES_FILE} in CRM_RAW_DIR={str(raw_dir)!r}: each entry of {role!r} must be a "
@@ -176,15 +209,17 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
     unknown = sorted(set(raw_entry) - set(ENTRY_KEYS))
     if unknown:
         raise entry.error(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(ENTRY_KEYS)}")
-    name, file = entry.text("name"), entry.text("file")
+    name, file, relation_name = entry.text("name"), entry.text("file"), entry.text("relation")
     if name is None or not NAME_PATTERN.match(name):
         raise entry.error("name must be lowercase letters, digits and _, starting with a letter")
     if name == "all":
         raise entry.error("'all' names the rollups over sources in the marts; choose another name")
     if name in names:
         raise entry.error("name is used by another source; source names are unique")
-    if file is None:
-        raise entry.error("file is missing")
+    if file is None and relation_name is None:
+        raise entry.error("file is missing (or a relation: schema.table in the warehouse)")
+    if file is not None and relation_name is not None:
+        raise entry.error("give either file or relation, not both")
     preset_name, mapping = entry.text("preset"), raw_entry.get("columns")
     if preset_name and mapping is not None:
         raise entry.error("give either preset or columns, not both")
@@ -193,10 +228,15 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
         raise entry.error("give either channel or channel_column, not both")
     if role != "crm" and (channel or channel_column or entry.text("converts_to")):
         raise entry.error("channel, channel_column and converts_to belong to crm sources")
-    path = raw_dir / file
-    if not path.is_file():
-        raise entry.error("file not found")
-    header = _file_header(path)
+    relation = None
+    if relation_name is not None:
+        relation = _warehouse_relation(entry, relation_name, catalog)
+        header = relation.header
+    else:
+        path = raw_dir / file
+        if not path.is_file():
+            raise entry.error("file not found")
+        header = _file_header(path)
     links = {
         key: entry.text(key)
         for key in ("deleted_column", "converted_flag_column", "converted_id_column")
@@ -212,7 +252,7 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
             links[key] = links[key] or _present(header, getattr(naming, key))
     elif mapping is not None:
         if not isinstance(mapping, Mapping) or not mapping:
-            raise entry.error("columns must map contract fields to file columns")
+            raise entry.error(f"columns must map contract fields to {entry.kind} columns")
         fields = role_fields(role)
         for field in mapping:
             if field not in fields:
@@ -241,6 +281,7 @@ def _declare(raw_dir: Path, role: str, raw_entry: object, names: set[str]) -> De
         channel_column=channel_column,
         converts_to=entry.text("converts_to"),
         naming=naming_label,
+        relation=relation,
         **links,
     )
 
@@ -276,7 +317,7 @@ def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[Decl
         if target is not None:
             if target not in crm_names or target == source.name:
                 raise RawInputError(
-                    f"source {source.name!r} ({source.file}): converts_to {target!r} is not "
+                    f"source {source.name!r} ({source.origin}): converts_to {target!r} is not "
                     f"another crm source; crm sources are: {', '.join(crm_names)} "
                     f"(CRM_RAW_DIR={str(raw_dir)!r})"
                 )
@@ -284,7 +325,7 @@ def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[Decl
             candidates = [other.name for other in sources if other.preset == into]
             if len(candidates) > 1:
                 raise RawInputError(
-                    f"source {source.name!r} ({source.file}): several {into} sources "
+                    f"source {source.name!r} ({source.origin}): several {into} sources "
                     f"({', '.join(candidates)}); say which one with converts_to "
                     f"(CRM_RAW_DIR={str(raw_dir)!r})"
                 )
@@ -293,36 +334,38 @@ def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[Decl
     return resolved
 
 
-def declared_sources(raw_dir: str | Path) -> list[DeclaredSource]:
-    """Every source of `raw_dir`, role by role (crm, billing, orders) in declaration order.
+def declared_sources(raw_dir: str | Path, catalog: Catalog | None = None) -> list[DeclaredSource]:
+    """Every source of `raw_dir`, role by role (crm, billing, orders) in declaration order;
+    `catalog` is the warehouse's, where sources name relations.
 
-    Raises RawInputError naming the source, its file and the key or column at fault.
+    Raises RawInputError naming the source, its file (or relation) and the key or column at
+    fault.
     """
     raw_dir = Path(raw_dir)
     sources: list[DeclaredSource] = []
     names: set[str] = set()
     for role, entries in _entries(raw_dir).items():
         for entry in entries:
-            source = _declare(raw_dir, role, entry, names)
+            source = _declare(raw_dir, role, entry, names, catalog)
             names.add(source.name)
             sources.append(source)
     return _with_conversions(raw_dir, sources)
 
 
-def sources_frame(raw_dir: str | Path) -> pd.DataFrame:
+def sources_frame(raw_dir: str | Path, catalog: Catalog | None = None) -> pd.DataFrame:
     """Which contract fields each source collects: one row per (source, field of its role)."""
     rows = [
         {
             "source_system": source.role,
             "source_name": source.name,
-            "source_file": source.file,
+            "source_file": source.origin,
             "preset": source.preset,
             "field": field,
             "file_columns": " / ".join(source.columns[field]) if field in source.columns else None,
             "is_collected": field in source.collected_fields,
             "converts_to": source.converts_to,
         }
-        for source in declared_sources(raw_dir)
+        for source in declared_sources(raw_dir, catalog)
         for field in role_fields(source.role)
     ]
     return pd.DataFrame(rows, columns=list(FRAME_COLUMNS)).astype({"is_collected": "bool"})

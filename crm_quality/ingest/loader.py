@@ -1,6 +1,7 @@
 """Load raw exports into the warehouse: DuckDB's fast reader for clean UTF-8 files (any of
 the delimiters), DuckDB's Parquet reader, and the forgiving Python reader for files that
-need decoding or repair or hold unparseable rows."""
+need decoding or repair or hold unparseable rows; a source already in the warehouse is read
+from its relation (relations.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from crm_quality.ingest.contract import (
 from crm_quality.ingest.csv_rows import RawInputError, header_names, read_raw_csv
 from crm_quality.ingest.declared import DeclaredSource, declared_sources
 from crm_quality.ingest.files import PARQUET_MAGIC, detect_delimiter, detect_encoding
+from crm_quality.ingest.relations import Catalog, no_rows_sql, relation_rows_sql
 
 Rows = duckdb.DuckDBPyRelation | pd.DataFrame
 
@@ -213,7 +215,7 @@ def _projection(source: DeclaredSource) -> str:
         ]
     expressions += [
         f"{_quote(source.name)} as source_name",
-        f"{_quote(source.file)} as source_file",
+        f"{_quote(source.origin)} as source_file",
         "cast(_row_number as bigint) as _row_number",
         "cast(_line_number as bigint) as _line_number",
         "cast(_load_issue as varchar) as _load_issue",
@@ -224,10 +226,29 @@ def _projection(source: DeclaredSource) -> str:
     return ",\n".join(expressions)
 
 
+def relation_source_sql(source: DeclaredSource) -> str:
+    """Every row of a source already in the warehouse in its role's columns, as portable SQL
+    the warehouse runs (DuckDB, or PostgreSQL server-side)."""
+    if source.relation is None:
+        raise ValueError(f"source {source.name!r} reads a file, not a relation")
+    rows = relation_rows_sql(source.relation, _file_columns(source))
+    return f"select {_projection(source)} from ({rows}) as relation_rows"
+
+
 def load_source(
-    connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, source: DeclaredSource
+    connection: duckdb.DuckDBPyConnection,
+    raw_dir: str | Path,
+    source: DeclaredSource,
+    relations_here: bool = True,
 ) -> duckdb.DuckDBPyRelation:
-    """Every row of one declared source in its role's columns (`role_columns`)."""
+    """Every row of one declared source in its role's columns (`role_columns`). A relation's
+    rows are read on `connection` when `relations_here` (it is the warehouse holding it); else
+    its rows are left out, in the same shape, for the warehouse to add itself
+    (relation_source_sql)."""
+    if source.relation is not None:
+        if relations_here:
+            return connection.sql(relation_source_sql(source))
+        return connection.sql(no_rows_sql(_file_columns(source))).project(_projection(source))
     try:
         rows = load_raw_file(connection, Path(raw_dir) / source.file, _file_columns(source))
     except RawInputError as error:
@@ -239,15 +260,22 @@ def load_source(
     return rows.project(_projection(source))
 
 
-def load_role(connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, role: str) -> Rows:
+def load_role(
+    connection: duckdb.DuckDBPyConnection,
+    raw_dir: str | Path,
+    role: str,
+    catalog: Catalog | None = None,
+    relations_here: bool = True,
+) -> Rows:
     """Every row of every declared source of `role` (crm, billing or orders), in the columns
     `contract.role_columns(role)`: contract fields as text (null where a source does not
     collect the field), for crm the recycle-bin and conversion columns, `source_name`,
-    `source_file` and the load bookkeeping. Sources are stacked in declaration order."""
+    `source_file` and the load bookkeeping. Sources are stacked in declaration order.
+    `catalog` is the warehouse's, for sources naming relations (load_source)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
-    sources = [source for source in declared_sources(raw_dir) if source.role == role]
-    relations = [load_source(connection, raw_dir, source) for source in sources]
+    sources = [source for source in declared_sources(raw_dir, catalog) if source.role == role]
+    relations = [load_source(connection, raw_dir, source, relations_here) for source in sources]
     result = relations[0]
     for relation in relations[1:]:
         result = result.union(relation)

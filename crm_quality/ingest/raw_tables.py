@@ -4,22 +4,26 @@ dbt-postgres and dbt-spark run no Python models, so reading files cannot happen 
 build. `python -m crm_quality.ingest load` reads CRM_RAW_DIR's declared sources with the same
 readers (quarantine and conservation included) and writes one table per role, plus which
 fields each source collects, into the restricted schema. The staging models read those tables
-as dbt sources (models/staging/_raw__sources.yml).
+as dbt sources (models/staging/_raw__sources.yml). Sources already in the warehouse (a
+relation in sources.yml) load by SQL the warehouse runs: on PostgreSQL their rows never leave
+the server.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import closing
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from crm_quality.connect import postgres_connection
-from crm_quality.ingest.declared import FRAME_COLUMNS, sources_frame
+from crm_quality.connect import postgres_connection, postgres_parameters
+from crm_quality.ingest.declared import FRAME_COLUMNS, declared_sources, sources_frame
 from crm_quality.ingest.labels import LABELS_TABLE, load_labels
-from crm_quality.ingest.loader import load_role
+from crm_quality.ingest.loader import load_role, relation_source_sql
+from crm_quality.ingest.relations import Catalog
 
 Relation = duckdb.DuckDBPyRelation
 
@@ -37,14 +41,70 @@ RESTRICTED_SUFFIX = "_restricted"
 DUCKDB_CONFIG = {"storage_compatibility_version": "v1.4.0"}
 
 
+def _duckdb_where(warehouse: str | Path) -> str:
+    return f"the DuckDB warehouse {str(warehouse)!r}"
+
+
+def _postgres_where() -> str:
+    where = postgres_parameters()
+    return f"PostgreSQL {where.get('host')}:{where.get('port')}/{where.get('dbname')}"
+
+
+def duckdb_catalog(connection: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Catalog:
+    """The relations of a DuckDB warehouse file, for sources that name one."""
+    return Catalog(
+        lambda sql, parameters: connection.execute(sql, list(parameters)).fetchall(),
+        _duckdb_where(warehouse),
+    )
+
+
+def postgres_catalog(connection: Any) -> Catalog:
+    """The relations of the PostgreSQL database the PG* variables name."""
+    return Catalog(
+        lambda sql, parameters: connection.execute(sql.replace("?", "%s"), parameters).fetchall(),
+        _postgres_where(),
+    )
+
+
+@contextmanager
+def warehouse_catalog(target: str, duckdb_path: str | Path | None) -> Iterator[Catalog]:
+    """The catalog of the warehouse a build loads into (`duckdb_path` on DuckDB). It connects
+    only when a source names a relation, and reads a DuckDB file without locking it for others
+    (a missing file holds no relation)."""
+    with ExitStack() as stack:
+        opened: list[Catalog] = []
+
+        def query(sql: str, parameters: Sequence[str]) -> list[tuple]:
+            if not opened:
+                if target == "postgres":
+                    connection = stack.enter_context(postgres_connection(autocommit=True))
+                    opened.append(postgres_catalog(connection))
+                elif duckdb_path is None or not Path(duckdb_path).is_file():
+                    return []
+                else:
+                    reader = duckdb.connect(str(duckdb_path), read_only=True)
+                    stack.callback(reader.close)
+                    opened.append(duckdb_catalog(reader, duckdb_path))
+            return opened[0].rows(sql, parameters)
+
+        yield Catalog(
+            query, _postgres_where() if target == "postgres" else _duckdb_where(duckdb_path or "")
+        )
+
+
 def _loaded(
-    connection: duckdb.DuckDBPyConnection, raw_dir: str | Path, labels_file: str | Path | None
+    connection: duckdb.DuckDBPyConnection,
+    raw_dir: str | Path,
+    labels_file: str | Path | None,
+    catalog: Catalog,
+    relations_here: bool,
 ) -> dict[str, Relation]:
-    """Every raw table as a relation on `connection`, by table name."""
+    """Every raw table as a relation on `connection`, by table name (load_role)."""
     tables: dict[str, Relation] = {
-        table: load_role(connection, raw_dir, role) for role, table in ROLE_TABLES.items()
+        table: load_role(connection, raw_dir, role, catalog, relations_here)
+        for role, table in ROLE_TABLES.items()
     }
-    fields = connection.from_df(sources_frame(raw_dir))
+    fields = connection.from_df(sources_frame(raw_dir, catalog))
     tables[SOURCE_FIELDS_TABLE] = fields.project(
         ", ".join(
             f"cast({column} as {'boolean' if column == 'is_collected' else 'varchar'}) as {column}"
@@ -65,7 +125,8 @@ def load_into_duckdb(
     absent)."""
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
     with closing(duckdb.connect(str(warehouse), config=DUCKDB_CONFIG)) as connection:
-        tables = _loaded(connection, raw_dir, labels_file)
+        catalog = duckdb_catalog(connection, warehouse)
+        tables = _loaded(connection, raw_dir, labels_file, catalog, relations_here=True)
         connection.execute("begin")
         connection.execute(f'create schema if not exists "{restricted}"')
         for table, rows in tables.items():
@@ -89,10 +150,15 @@ def load_into_postgres(
     raw_dir: str | Path, schema: str = "main", labels_file: str | Path | None = None
 ) -> None:
     """Replace the raw tables in the PostgreSQL database the PG* variables name, in one
-    transaction (a reader sees the previous rows or the new ones, never a mix)."""
+    transaction (a reader sees the previous rows or the new ones, never a mix). Files are read
+    here and copied in; sources naming a relation are inserted by the server itself."""
     restricted = f"{schema}{RESTRICTED_SUFFIX}"
     with closing(duckdb.connect()) as reader, postgres_connection() as connection:
-        tables = _loaded(reader, raw_dir, labels_file)
+        catalog = postgres_catalog(connection)
+        tables = _loaded(reader, raw_dir, labels_file, catalog, relations_here=False)
+        in_warehouse = [
+            source for source in declared_sources(raw_dir, catalog) if source.relation is not None
+        ]
         with connection.cursor() as cursor:
             cursor.execute(f'create schema if not exists "{restricted}"')
             for table, relation in tables.items():
@@ -109,6 +175,10 @@ def load_into_postgres(
                 with cursor.copy(copy_sql) as copy:
                     for row in _rows(rows):
                         copy.write_row(row)
+                for source in in_warehouse:
+                    if ROLE_TABLES[source.role] == table:
+                        select = relation_source_sql(source)
+                        cursor.execute(f'insert into "{restricted}"."{table}" ({names}) {select}')
                 # Planner statistics now: the first models read these tables at once.
                 cursor.execute(f'analyze "{restricted}"."{table}"')
 

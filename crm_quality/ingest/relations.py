@@ -1,0 +1,113 @@
+"""Sources already in the warehouse: a sources.yml entry may name a relation (`schema.table`,
+a table or view the warehouse holds) instead of a file.
+
+Its rows load into the same raw tables as a file's (crm_quality.ingest.raw_tables), every
+column read as text, by SQL that runs on the warehouse itself: DuckDB's file, or PostgreSQL
+server-side (no rows travel through the build machine). A relation has no lines: each row's
+`_row_number` is its position in the order the engine reads it, and nothing is quarantined
+(its values are already parsed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+RELATION_NAME = re.compile(r"^\s*([A-Za-z_][\w$]*)\.([A-Za-z_][\w$]*)\s*$")
+# Portable across DuckDB and PostgreSQL; names match case-insensitively, as unquoted names do.
+COLUMNS_SQL = """
+    select table_schema, table_name, column_name
+    from information_schema.columns
+    where lower(table_schema) = lower(?) and lower(table_name) = lower(?)
+    order by table_schema, table_name, ordinal_position
+"""
+# Runs `sql` with `?` parameters on the warehouse, returning its rows.
+Query = Callable[[str, Sequence[str]], list[tuple]]
+
+
+@dataclass(frozen=True)
+class WarehouseRelation:
+    """A relation as the warehouse's catalog spells it, with its columns in order."""
+
+    schema: str
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def header(self) -> list[str]:
+        """The column names as a file header reads: trimmed and lowercased."""
+        return [column.strip().lower() for column in self.columns]
+
+    def column(self, name: str) -> str:
+        """The catalog's spelling of a column named case-insensitively."""
+        return self.columns[self.header.index(name.strip().lower())]
+
+
+def parse_relation_name(name: str) -> tuple[str, str] | None:
+    """(schema, table) of `schema.table`, or None when `name` is not of that form."""
+    found = RELATION_NAME.match(name)
+    return (found[1], found[2]) if found else None
+
+
+class Catalog:
+    """The relations a warehouse holds, read through `query` (information_schema)."""
+
+    def __init__(self, query: Query, where: str) -> None:
+        self._query = query
+        self.where = where  # how errors name the warehouse
+
+    def rows(self, sql: str, parameters: Sequence[str]) -> list[tuple]:
+        """`sql` (with `?` parameters) run on the warehouse."""
+        return self._query(sql, parameters)
+
+    def relation(self, name: str) -> WarehouseRelation | None:
+        """The relation `schema.table` names, or None when the warehouse has no such one.
+        Raises ValueError for a name not of that form or matching several relations."""
+        parts = parse_relation_name(name)
+        if parts is None:
+            raise ValueError(f"relation {name!r} must be schema.table")
+        rows = self._query(COLUMNS_SQL, parts)
+        if not rows:
+            return None
+        spellings = sorted({(schema, table) for schema, table, _ in rows})
+        if len(spellings) > 1:
+            found = ", ".join(f"{schema}.{table}" for schema, table in spellings)
+            raise ValueError(f"relation {name!r} matches several relations: {found}")
+        ((schema, table),) = spellings
+        return WarehouseRelation(schema, table, tuple(column for _, _, column in rows))
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def relation_rows_sql(relation: WarehouseRelation, columns: Sequence[str]) -> str:
+    """Every row of `relation`: `columns` (matched case-insensitively, named lowercased) as text,
+    and the load bookkeeping a file's rows carry. Portable SQL."""
+    selected = [
+        f"cast({_identifier(relation.column(name))} as varchar) as {_identifier(name.lower())}"
+        for name in columns
+    ]
+    return (
+        f"select {', '.join([*selected, *_bookkeeping('cast(row_number() over () as bigint)')])}"
+        f" from {_identifier(relation.schema)}.{_identifier(relation.table)}"
+    )
+
+
+def no_rows_sql(columns: Sequence[str]) -> str:
+    """The shape of relation_rows_sql with no rows: for a reader that does not hold the
+    relation (PostgreSQL's rows are inserted server-side afterwards)."""
+    selected = [f"cast(null as varchar) as {_identifier(name.lower())}" for name in columns]
+    return f"select {', '.join([*selected, *_bookkeeping('cast(null as bigint)')])} where false"
+
+
+def _bookkeeping(row_number: str) -> list[str]:
+    return [
+        f"{row_number} as _row_number",
+        "cast(null as bigint) as _line_number",
+        "cast(null as varchar) as _load_issue",
+        "false as _is_quarantined",
+        "cast(null as varchar) as _quarantine_reason",
+        "cast(null as varchar) as _raw_text",
+    ]

@@ -1,0 +1,161 @@
+"""Sources already in the warehouse: sources.yml names a relation instead of a file, on
+DuckDB and on PostgreSQL, and the builds give the figures the same rows give as files.
+
+One generated data set is built three ways: from its files on DuckDB, and with the HubSpot
+contacts, the billing accounts and the orders read from warehouse tables (every column text, as
+an EL tool lands a CSV) on DuckDB and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from crm_quality.ingest.declared import SOURCES_FILE
+from python_checks import cross_engine
+from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
+
+pytestmark = pytest.mark.integration
+
+LANDING = "landing"
+# Source name → its file in the generated data: one source of each role.
+IN_WAREHOUSE = {
+    "hubspot": "hubspot_contacts.csv",
+    "billing": "billing_customers.csv",
+    "orders": "orders.csv",
+}
+POSTGRES_SCHEMA = "relations"
+# The aggregate marts BI reads, compared whole.
+MARTS = ("mart_customer_shortage", "mart_defect_rate")
+# Columns naming the build itself (its id, its clock).
+BUILD_COLUMNS = {"run_id", "run_started_at"}
+
+
+def relation_name(file: str) -> str:
+    return f"{LANDING}.{Path(file).stem}"
+
+
+def with_relations(files_dir: Path, out_dir: Path) -> Path:
+    """A copy of `files_dir` whose sources.yml reads IN_WAREHOUSE from relations."""
+    shutil.copytree(files_dir, out_dir)
+    declared = yaml.safe_load((files_dir / SOURCES_FILE).read_text(encoding="utf-8"))
+    for entries in declared.values():
+        for entry in entries:
+            if entry["name"] in IN_WAREHOUSE:
+                assert entry.pop("file") == IN_WAREHOUSE[entry["name"]]
+                entry["relation"] = relation_name(IN_WAREHOUSE[entry["name"]])
+    (out_dir / SOURCES_FILE).write_text(yaml.safe_dump(declared), encoding="utf-8")
+    for file in IN_WAREHOUSE.values():
+        (out_dir / file).unlink()  # read from the warehouse, or not at all
+    return out_dir
+
+
+def landed_rows(path: Path) -> duckdb.DuckDBPyRelation:
+    return duckdb.sql(f"select * from read_csv('{path}', all_varchar = true)")
+
+
+def land_in_duckdb(files_dir: Path, warehouse: Path) -> None:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(f"create schema {LANDING}")
+        for file in IN_WAREHOUSE.values():
+            connection.execute(
+                f"create table {relation_name(file)} as"
+                f" select * from read_csv('{files_dir / file}', all_varchar = true)"
+            )
+
+
+def land_in_postgres(files_dir: Path, environment: dict[str, str]) -> None:
+    with cross_engine.connect_postgres(environment) as postgres:
+        postgres.execute(f"drop schema if exists {LANDING} cascade")
+        postgres.execute(f"create schema {LANDING}")
+        for file in IN_WAREHOUSE.values():
+            rows = landed_rows(files_dir / file)
+            columns = ", ".join(f'"{column}" text' for column in rows.columns)
+            postgres.execute(f"create table {relation_name(file)} ({columns})")
+            with postgres.cursor().copy(f"copy {relation_name(file)} from stdin") as copy:
+                for row in rows.fetchall():
+                    copy.write_row(row)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, postgres_env) -> dict:
+    root = tmp_path_factory.mktemp("relation-sources")
+    generate_demo(root / "files", people=300, seed=17, extra_args=["--layout", "sources"])
+    relations = with_relations(root / "files", root / "relations")
+    from_files = run_dbt(["build"], root / "files", root / "duckdb-files")
+    land_in_duckdb(root / "files", root / "duckdb-relations" / "warehouse.duckdb")
+    from_relations = run_dbt(["build"], relations, root / "duckdb-relations")
+    land_in_postgres(root / "files", postgres_env)
+    on_postgres = cross_engine.build_on_postgres(
+        ["build"], relations, root / "postgres", postgres_env, schema=POSTGRES_SCHEMA
+    )
+    return {
+        "root": root,
+        "files": from_files,
+        "relations": from_relations,
+        "postgres": on_postgres,
+        "env": postgres_env,
+    }
+
+
+def _mart_rows(query, schema: str, mart: str, columns: list[str]) -> list[tuple]:
+    names = ", ".join(f'"{column}"' for column in columns)
+    return cross_engine.sorted_rows(query(f'select {names} from "{schema}"."{mart}"'))
+
+
+def _mart_columns(build: DbtRun, mart: str) -> list[str]:
+    rows = build.query(
+        "select column_name from information_schema.columns"
+        f" where table_schema = 'main' and table_name = '{mart}' order by ordinal_position"
+    )
+    return [name for (name,) in rows if name not in BUILD_COLUMNS]
+
+
+def test_every_build_succeeds(builds) -> None:
+    for name in ("files", "relations"):
+        assert builds[name].returncode == 0, builds[name].output[-3000:]
+    assert builds["postgres"].returncode == 0, builds["postgres"].stdout[-3000:]
+
+
+def test_relation_rows_load_whole_and_named_by_their_relation(builds) -> None:
+    expected = {
+        relation_name(file): len(landed_rows(builds["root"] / "files" / file).fetchall())
+        for file in IN_WAREHOUSE.values()
+    }
+    tables = ("raw_crm_records", "raw_billing_customers", "raw_orders")
+    union = " union all ".join(
+        f"select source_file, _is_quarantined from main_restricted.{table}" for table in tables
+    )
+    counted = builds["relations"].query(
+        f"select source_file, count(*), count(*) filter (where _is_quarantined)"
+        f" from ({union}) as rows group by source_file"
+    )
+    loaded = {file: (count, quarantined) for file, count, quarantined in counted}
+    assert {name: loaded[name] for name in expected} == {
+        name: (count, 0) for name, count in expected.items()
+    }
+    with cross_engine.connect_postgres(builds["env"]) as postgres:
+        rows = postgres.execute(
+            f"select source_file, count(*) from ({union.replace('main_', POSTGRES_SCHEMA + '_')})"
+            " as rows group by source_file"
+        ).fetchall()
+    assert {name: count for name, count in rows if name in expected} == expected
+
+
+@pytest.mark.parametrize("mart", MARTS)
+def test_relations_give_the_figures_files_give(builds, mart: str) -> None:
+    files, relations = builds["files"], builds["relations"]
+    columns = _mart_columns(files, mart)
+    expected = _mart_rows(files.query, "main", mart, columns)
+    assert expected
+    assert _mart_rows(relations.query, "main", mart, columns) == expected
+    with cross_engine.connect_postgres(builds["env"]) as postgres:
+        on_postgres = _mart_rows(
+            lambda sql: postgres.execute(sql).fetchall(), POSTGRES_SCHEMA, mart, columns
+        )
+    assert cross_engine.rows_differ(expected, on_postgres) == []

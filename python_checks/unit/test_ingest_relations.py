@@ -1,0 +1,154 @@
+"""Sources already in the warehouse (sources.yml `relation: schema.table`), on DuckDB: their
+rows load into the raw tables as text, beside file sources of the same role, and every
+mistake is named by source, relation and warehouse. PostgreSQL: test_relation_sources.py."""
+
+from __future__ import annotations
+
+import re
+from contextlib import closing
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crm_quality.ingest import RawInputError, declared_sources
+from crm_quality.ingest.__main__ import main as ingest_main
+from crm_quality.ingest.dbt_declarations import SOURCES_PATH, render_sources_yml
+from crm_quality.ingest.raw_tables import duckdb_catalog, load_into_duckdb
+from python_checks.unit.fixtures.ingest.raw_dir import make_raw_dir
+
+# A CRM table as a sync tool lands it: typed columns, mixed-case names, nulls.
+LANDED = """
+    create schema landing;
+    create table landing."Web_Signups" (
+        "SignupId" integer, "EMail" varchar, "First" varchar, "Last" varchar,
+        "SignedUpAt" timestamp, "Opted" boolean
+    );
+    insert into landing."Web_Signups" values
+        (7, 'ada@example.com', 'Ada', 'Lovelace', '2024-03-01 09:30:00', true),
+        (8, null, ' Alan ', 'Turing', null, false);
+"""
+SOURCES_YML = """\
+crm:
+  - {name: salesforce_contacts, file: Contact.csv, preset: salesforce_contact}
+  - name: web_signups
+    relation: landing.web_signups
+    columns: {contact_id: SignupId, email: email, first_name: First, last_name: Last,
+              created_at: SignedUpAt}
+    channel: web_form
+billing:
+  - {name: billing_main, file: billing_customers.csv}
+"""
+
+
+def landed_warehouse(path: Path) -> Path:
+    with closing(duckdb.connect(str(path))) as connection:
+        connection.execute(LANDED)
+    return path
+
+
+def raw_rows(warehouse: Path, sql: str) -> list[tuple]:
+    with closing(duckdb.connect(str(warehouse), read_only=True)) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def declared_in(raw: Path, warehouse: Path):
+    with closing(duckdb.connect(str(warehouse))) as connection:
+        return declared_sources(raw, duckdb_catalog(connection, warehouse))
+
+
+def test_a_relation_loads_as_text_beside_the_files_of_its_role(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    load_into_duckdb(raw, warehouse)
+    rows = raw_rows(
+        warehouse,
+        "select contact_id, email, first_name, created_at, source_channel, source_file,"
+        " _row_number, _is_quarantined from main_restricted.raw_crm_records"
+        " where source_name = 'web_signups' order by contact_id",
+    )
+    assert rows == [
+        ("7", "ada@example.com", "Ada", "2024-03-01 09:30:00", "web_form",
+         "landing.Web_Signups", rows[0][6], False),
+        ("8", None, " Alan ", None, "web_form", "landing.Web_Signups", rows[1][6], False),
+    ]  # fmt: skip
+    assert sorted(row[6] for row in rows) == [1, 2]
+    sources = raw_rows(
+        warehouse,
+        "select distinct source_name from main_restricted.raw_crm_records order by 1",
+    )
+    assert sources == [("salesforce_contacts",), ("web_signups",)]
+    fields = raw_rows(
+        warehouse,
+        "select field, file_columns, is_collected from main_restricted.raw_source_fields"
+        " where source_name = 'web_signups' and field in ('email', 'phone') order by field",
+    )
+    assert fields == [("email", "email", True), ("phone", None, False)]
+
+
+def test_dbt_is_told_the_relation_not_a_file(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    sources = declared_in(raw, warehouse)
+    rendered = render_sources_yml(sources)
+    assert "relation: landing.Web_Signups" in rendered
+    assert "The warehouse relation landing.Web_Signups, read with a columns mapping." in rendered
+    signups = next(source for source in sources if source.name == "web_signups")
+    assert signups.file is None and signups.origin == "landing.Web_Signups"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{name: w, relation: landing.nowhere, columns: {email: EMail}}",
+            r"source 'w' \(landing.nowhere\): relation not found in the DuckDB warehouse '.*'",
+        ),
+        (
+            "{name: w, relation: web_signups, columns: {email: EMail}}",
+            r"source 'w' \(web_signups\): relation 'web_signups' must be schema.table",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, columns: {email: Mail}}",
+            r"column 'Mail' not found; the relation has: signupid, email, first, last,"
+            r" signedupat, opted",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, file: Contact.csv}",
+            r"source 'w' \(Contact.csv\): give either file or relation, not both",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, preset: hubspot_contact}",
+            r"column 'hs_object_id' or 'Record ID' not found; the relation has: signupid",
+        ),
+    ],
+)
+def test_mistakes_name_the_source_and_its_relation(tmp_path, entry, message):
+    raw = make_raw_dir(tmp_path, sources_yml=f"crm:\n  - {entry}\n")
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    with pytest.raises(RawInputError, match=message):
+        declared_in(raw, warehouse)
+
+
+def test_a_relation_needs_the_warehouse(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    with pytest.raises(
+        RawInputError,
+        match=re.escape("source 'web_signups' (landing.web_signups): a relation is read from"),
+    ):
+        declared_sources(raw)
+
+
+def test_make_declare_reads_the_relation_from_the_warehouse_file(tmp_path, capsys):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    out = tmp_path / "declared"
+    arguments = ["declare", "--raw-dir", str(raw), "--out", str(out), "--target", "duckdb"]
+    # Read-only: a BI tool holding the published file keeps it.
+    with closing(duckdb.connect(str(warehouse), read_only=True)):
+        assert ingest_main([*arguments, "--duckdb-path", str(warehouse)]) == 0
+    assert "relation: landing.Web_Signups" in (out / SOURCES_PATH).read_text(encoding="utf-8")
+    missing = tmp_path / "no-such.duckdb"
+    assert ingest_main([*arguments, "--duckdb-path", str(missing)]) == 1
+    assert "relation not found in the DuckDB warehouse" in capsys.readouterr().err
+    assert not missing.exists()
