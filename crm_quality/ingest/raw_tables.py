@@ -47,7 +47,11 @@ def _duckdb_where(warehouse: str | Path) -> str:
 
 def _postgres_where() -> str:
     where = postgres_parameters()
-    return f"PostgreSQL {where.get('host')}:{where.get('port')}/{where.get('dbname')}"
+    # information_schema lists only what the role may read: a relation it may not is "missing".
+    return (
+        f"PostgreSQL {where.get('host')}:{where.get('port')}/{where.get('dbname')}"
+        f" (or role {where.get('user')} may not read it)"
+    )
 
 
 def duckdb_catalog(connection: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Catalog:

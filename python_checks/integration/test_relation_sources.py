@@ -15,7 +15,10 @@ import duckdb
 import pytest
 import yaml
 
-from crm_quality.ingest.declared import SOURCES_FILE
+from crm_quality.ingest import RawInputError
+from crm_quality.ingest.contract import RAW_CONTRACT
+from crm_quality.ingest.declared import SOURCES_FILE, declared_sources
+from crm_quality.ingest.raw_tables import warehouse_catalog
 from python_checks import cross_engine
 from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
 
@@ -159,3 +162,39 @@ def test_relations_give_the_figures_files_give(builds, mart: str) -> None:
             lambda sql: postgres.execute(sql).fetchall(), POSTGRES_SCHEMA, mart, columns
         )
     assert cross_engine.rows_differ(expected, on_postgres) == []
+
+
+def test_a_relation_the_role_may_not_read_is_named_as_such(
+    tmp_path, postgres_env, monkeypatch
+) -> None:
+    """PostgreSQL's information_schema lists only what the role may read: the message says
+    the relation is missing or unreadable, and a grant is all it takes."""
+    role = "relation_source_reader"
+    with cross_engine.connect_postgres(postgres_env) as postgres:
+        postgres.execute("create schema if not exists guarded")
+        postgres.execute("drop table if exists guarded.contacts")
+        postgres.execute("create table guarded.contacts (id text, email text)")
+        postgres.execute(f"drop role if exists {role}")
+        postgres.execute(f"create role {role} login")
+        postgres.execute(f"grant usage on schema guarded to {role}")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for table in ("billing_customers", "orders"):  # the other roles' default files
+        (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
+    (raw / SOURCES_FILE).write_text(
+        "crm:\n  - {name: guarded, relation: guarded.contacts,"
+        " columns: {contact_id: id, email: email}}\n",
+        encoding="utf-8",
+    )
+    for name, value in {**postgres_env, "PGUSER": role}.items():
+        monkeypatch.setenv(name, value)
+    with (
+        warehouse_catalog("postgres", None) as catalog,
+        pytest.raises(RawInputError, match=rf"\(or role {role} may not read it\)"),
+    ):
+        declared_sources(raw, catalog)
+    with cross_engine.connect_postgres(postgres_env) as postgres:
+        postgres.execute(f"grant select on guarded.contacts to {role}")
+    with warehouse_catalog("postgres", None) as catalog:
+        crm = [source.origin for source in declared_sources(raw, catalog) if source.role == "crm"]
+    assert crm == ["guarded.contacts"]
