@@ -4,8 +4,11 @@ Field names are the vendors' own:
 - Salesforce: the API names of the Contact and Lead objects (Salesforce Object Reference and
   Field Reference, developer.salesforce.com: "Contact", "Lead"), which Data Loader, the weekly
   Data Export and ELT connectors write as headers. Lead's birth date is `BirthDate` (Contact's
-  is `Birthdate`); header matching is case-insensitive anyway. Contact has no company text
-  field (Account.Name lives on Account), so a contact source does not collect company_name.
+  is `Birthdate`); header matching is case-insensitive anyway, so connectors that lowercase
+  them (Stitch: `firstname`) match too. Contact has no company text field (Account.Name lives
+  on Account), so a contact source does not collect company_name. Fivetran lands the same
+  fields in snake_case (`first_name`, `mailing_postal_code`, `is_deleted`: the column lists of
+  its dbt_salesforce_source package), a second naming of each preset.
 - HubSpot: the internal names of the default contact properties (developers.hubspot.com,
   CRM properties / contacts API: hs_object_id, firstname, lastname, email, phone, mobilephone,
   address, city, zip, country, date_of_birth, company, createdate, lastmodifieddate,
@@ -50,11 +53,18 @@ class Preset:
     description: str = ""
 
     def naming_for(self, header: Sequence[str]) -> Naming | None:
-        """The naming whose id column the (lowercased) header has, if any."""
-        for naming in self.namings:
-            if naming.id_column.lower() in header:
-                return naming
-        return None
+        """The naming whose id column the (lowercased) header has, if any; of several (`Id`
+        and `id` are one to a case-insensitive match), the one with most of its columns."""
+        present = set(header)
+        candidates = [naming for naming in self.namings if naming.id_column.lower() in present]
+        return max(candidates, key=lambda naming: _columns_present(naming, present), default=None)
+
+
+def _columns_present(naming: Naming, header: set[str]) -> int:
+    columns = [column for found in naming.columns.values() for column in found]
+    links = (naming.channel_column, naming.deleted_column, naming.converted_flag_column,
+             naming.converted_id_column)  # fmt: skip
+    return sum(column.lower() in header for column in [*columns, *links] if column)
 
 
 SALESFORCE_CONTACT = Preset(
@@ -80,6 +90,25 @@ SALESFORCE_CONTACT = Preset(
             },
             channel_column="LeadSource",
             deleted_column="IsDeleted",
+        ),
+        Naming(
+            label="Salesforce field names in snake_case (Fivetran)",
+            columns={
+                "contact_id": ("id",),
+                "first_name": ("first_name",),
+                "last_name": ("last_name",),
+                "email": ("email",),
+                "phone": ("phone", "mobile_phone", "home_phone"),
+                "street_address": ("mailing_street",),
+                "city": ("mailing_city",),
+                "postal_code": ("mailing_postal_code",),
+                "country": ("mailing_country", "mailing_country_code"),
+                "birth_date": ("birthdate",),
+                "created_at": ("created_date",),
+                "updated_at": ("last_modified_date",),
+            },
+            channel_column="lead_source",
+            deleted_column="is_deleted",
         ),
     ),
 )
@@ -111,6 +140,28 @@ SALESFORCE_LEAD = Preset(
             deleted_column="IsDeleted",
             converted_flag_column="IsConverted",
             converted_id_column="ConvertedContactId",
+        ),
+        Naming(
+            label="Salesforce field names in snake_case (Fivetran)",
+            columns={
+                "contact_id": ("id",),
+                "first_name": ("first_name",),
+                "last_name": ("last_name",),
+                "email": ("email",),
+                "phone": ("phone", "mobile_phone"),
+                "street_address": ("street",),
+                "city": ("city",),
+                "postal_code": ("postal_code",),
+                "country": ("country", "country_code"),
+                "birth_date": ("birth_date",),
+                "company_name": ("company",),
+                "created_at": ("created_date",),
+                "updated_at": ("last_modified_date",),
+            },
+            channel_column="lead_source",
+            deleted_column="is_deleted",
+            converted_flag_column="is_converted",
+            converted_id_column="converted_contact_id",
         ),
     ),
 )

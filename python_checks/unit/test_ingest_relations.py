@@ -152,3 +152,64 @@ def test_make_declare_reads_the_relation_from_the_warehouse_file(tmp_path, capsy
     assert ingest_main([*arguments, "--duckdb-path", str(missing)]) == 1
     assert "relation not found in the DuckDB warehouse" in capsys.readouterr().err
     assert not missing.exists()
+
+
+# Salesforce as Fivetran lands it: snake_case columns, typed values (its dbt_salesforce_source
+# package's column lists).
+FIVETRAN = """
+    create schema salesforce;
+    create table salesforce.contact (
+        id varchar, first_name varchar, last_name varchar, email varchar, phone varchar,
+        mobile_phone varchar, mailing_street varchar, mailing_city varchar,
+        mailing_postal_code varchar, mailing_country varchar, birthdate date,
+        created_date timestamp, last_modified_date timestamp, lead_source varchar,
+        is_deleted boolean, _fivetran_synced timestamp
+    );
+    insert into salesforce.contact values
+        ('003A', 'Ada', 'Lovelace', 'ada@example.com', null, '+44 20 7946 0000', '1 Main St',
+         'London', 'SW1A 1AA', 'United Kingdom', '1815-12-10', '2024-01-02 03:04:05',
+         '2024-02-02 03:04:05', 'Web', false, '2024-06-01'),
+        ('003B', 'Old', 'Record', null, null, null, null, null, null, null, null,
+         '2020-01-01', '2020-01-01', null, true, '2024-06-01');
+    create table salesforce.lead (
+        id varchar, first_name varchar, last_name varchar, email varchar, company varchar,
+        street varchar, city varchar, postal_code varchar, country varchar,
+        created_date timestamp, last_modified_date timestamp, lead_source varchar,
+        is_deleted boolean, is_converted boolean, converted_contact_id varchar
+    );
+    insert into salesforce.lead values
+        ('00QA', 'Ada', 'Lovelace', 'ada@example.com', 'Analytical Engines', null, 'London',
+         null, 'UK', '2023-12-01', '2024-01-02', 'Event', false, true, '003A');
+"""
+FIVETRAN_SOURCES = """\
+crm:
+  - {name: sf_contacts, relation: salesforce.contact, preset: salesforce_contact}
+  - {name: sf_leads, relation: salesforce.lead, preset: salesforce_lead}
+billing:
+  - {name: billing_main, file: billing_customers.csv}
+"""
+
+
+def test_salesforce_as_fivetran_lands_it_reads_with_the_presets(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=FIVETRAN_SOURCES)
+    warehouse = tmp_path / "warehouse.duckdb"
+    with closing(duckdb.connect(str(warehouse))) as connection:
+        connection.execute(FIVETRAN)
+    contacts, leads = (source for source in declared_in(raw, warehouse) if source.role == "crm")
+    assert contacts.naming == leads.naming == "Salesforce field names in snake_case (Fivetran)"
+    assert contacts.columns["postal_code"] == ("mailing_postal_code",)
+    assert contacts.columns["phone"] == ("phone", "mobile_phone")  # no home_phone landed
+    assert (contacts.deleted_column, contacts.channel_column) == ("is_deleted", "lead_source")
+    assert (leads.converted_id_column, leads.converts_to) == ("converted_contact_id", "sf_contacts")
+    load_into_duckdb(raw, warehouse)
+    rows = raw_rows(
+        warehouse,
+        "select contact_id, phone, postal_code, birth_date, source_channel, is_deleted,"
+        " is_converted, converted_contact_id from main_restricted.raw_crm_records"
+        " order by contact_id",
+    )
+    assert rows == [
+        ("003A", "+44 20 7946 0000", "SW1A 1AA", "1815-12-10", "Web", "false", None, None),
+        ("003B", None, None, None, None, "true", None, None),
+        ("00QA", None, None, None, "Event", "false", "true", "003A"),
+    ]
