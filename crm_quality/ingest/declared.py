@@ -173,7 +173,7 @@ def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming
         raise entry.error(f"unknown preset {preset_name!r}; known: {known or 'none'}")
     naming = preset.naming_for(header)
     if naming is None:
-        wanted = " or ".join(repr(naming.id_column) for naming in preset.namings)
+        wanted = " or ".join(dict.fromkeys(repr(naming.id_column) for naming in preset.namings))
         raise entry.error(
             f"column {wanted} not found; the {entry.kind} has: {', '.join(header) or 'no columns'}"
         )

@@ -14,7 +14,8 @@ Field names are the vendors' own:
   address, city, zip, country, date_of_birth, company, createdate, lastmodifieddate,
   hs_analytics_source) and the labels HubSpot's own export writes instead ("Record ID",
   "First Name", "Phone Number", "Country/Region", "Original Source", …; HubSpot's knowledge
-  base, "HubSpot's default contact properties"). Older portals label `zip` "Zip".
+  base, "HubSpot's default contact properties"). Older portals label `zip` "Zip". ELT
+  connectors land the properties under a prefix (HUBSPOT_LANDINGS).
 Several columns for one field: the first non-blank wins (Phone before MobilePhone).
 """
 
@@ -166,30 +167,51 @@ SALESFORCE_LEAD = Preset(
     ),
 )
 
+HUBSPOT_PROPERTIES = Naming(
+    label="HubSpot internal property names",
+    columns={
+        "contact_id": ("hs_object_id",),
+        "first_name": ("firstname",),
+        "last_name": ("lastname",),
+        "email": ("email",),
+        "phone": ("phone", "mobilephone"),
+        "street_address": ("address",),
+        "city": ("city",),
+        "postal_code": ("zip",),
+        "country": ("country",),
+        "birth_date": ("date_of_birth",),
+        "company_name": ("company",),
+        "created_at": ("createdate",),
+        "updated_at": ("lastmodifieddate",),
+    },
+    channel_column="hs_analytics_source",
+)
+# How ELT connectors land the contact properties in a warehouse table: the record id as `id`,
+# each property under a prefix (Fivetran: its dbt_hubspot_source package reads property_email;
+# Airbyte: properties_email), and Fivetran's flag for rows deleted in HubSpot.
+HUBSPOT_LANDINGS = (
+    ("HubSpot properties as Fivetran lands them (property_*)", "property_", "_fivetran_deleted"),
+    ("HubSpot properties as Airbyte lands them (properties_*)", "properties_", None),
+)
+
+
+def _landed(naming: Naming, label: str, prefix: str, deleted_column: str | None) -> Naming:
+    """`naming` with every property under `prefix`, the record id as `id`."""
+    columns = {
+        field: ("id",) if field == "contact_id" else tuple(prefix + name for name in names)
+        for field, names in naming.columns.items()
+    }
+    channel = naming.channel_column and prefix + naming.channel_column
+    return Naming(label, columns, channel_column=channel, deleted_column=deleted_column)
+
+
 HUBSPOT_CONTACT = Preset(
     name="hubspot_contact",
     role="crm",
     description="HubSpot contact property names or export column labels",
     namings=(
-        Naming(
-            label="HubSpot internal property names",
-            columns={
-                "contact_id": ("hs_object_id",),
-                "first_name": ("firstname",),
-                "last_name": ("lastname",),
-                "email": ("email",),
-                "phone": ("phone", "mobilephone"),
-                "street_address": ("address",),
-                "city": ("city",),
-                "postal_code": ("zip",),
-                "country": ("country",),
-                "birth_date": ("date_of_birth",),
-                "company_name": ("company",),
-                "created_at": ("createdate",),
-                "updated_at": ("lastmodifieddate",),
-            },
-            channel_column="hs_analytics_source",
-        ),
+        HUBSPOT_PROPERTIES,
+        *(_landed(HUBSPOT_PROPERTIES, *landing) for landing in HUBSPOT_LANDINGS),
         Naming(
             label="HubSpot export column labels",
             columns={

@@ -150,7 +150,7 @@ NEWSLETTER_ENTRY = """\
         ),
         (
             "crm:\n  - {name: hs, file: newsletter.csv, preset: hubspot_contact}\n",
-            r"source 'hs' \(newsletter.csv\): column 'hs_object_id' or 'Record ID' not found; "
+            r"source 'hs' \(newsletter.csv\): column 'hs_object_id' or 'id' or 'Record ID' not found; "
             "the file has: e-mail",
         ),
         (

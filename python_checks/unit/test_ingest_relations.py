@@ -119,7 +119,7 @@ def test_dbt_is_told_the_relation_not_a_file(tmp_path):
         ),
         (
             "{name: w, relation: landing.web_signups, preset: hubspot_contact}",
-            r"column 'hs_object_id' or 'Record ID' not found; the relation has: signupid",
+            r"column 'hs_object_id' or 'id' or 'Record ID' not found; the relation has: signupid",
         ),
     ],
 )
@@ -213,3 +213,38 @@ def test_salesforce_as_fivetran_lands_it_reads_with_the_presets(tmp_path):
         ("003B", None, None, None, None, "true", None, None),
         ("00QA", None, None, None, "Event", "false", "true", "003A"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "deleted", "naming"),
+    [
+        ("property_", "_fivetran_deleted", "HubSpot properties as Fivetran lands them"),
+        ("properties_", None, "HubSpot properties as Airbyte lands them"),
+    ],
+)
+def test_hubspot_as_connectors_land_it_reads_with_the_preset(tmp_path, prefix, deleted, naming):
+    raw = make_raw_dir(
+        tmp_path,
+        sources_yml="crm:\n  - {name: hs, relation: hubspot.contact, preset: hubspot_contact}\n",
+    )
+    warehouse = tmp_path / "warehouse.duckdb"
+    flag = f", {deleted} boolean" if deleted else ""
+    with closing(duckdb.connect(str(warehouse))) as connection:
+        connection.execute(
+            "create schema hubspot;"
+            f" create table hubspot.contact (id bigint, {prefix}firstname varchar,"
+            f" {prefix}email varchar, {prefix}zip varchar, {prefix}hs_analytics_source varchar"
+            f"{flag});"
+            f" insert into hubspot.contact values (51, 'Ada', 'ada@example.com', '10115', 'DIRECT'"
+            f"{', true' if deleted else ''})"
+        )
+    (source,) = (source for source in declared_in(raw, warehouse) if source.role == "crm")
+    assert source.naming.startswith(naming)
+    assert source.columns["postal_code"] == (f"{prefix}zip",)
+    assert source.deleted_column == deleted
+    load_into_duckdb(raw, warehouse)
+    assert raw_rows(
+        warehouse,
+        "select contact_id, first_name, postal_code, source_channel, is_deleted"
+        " from main_restricted.raw_crm_records",
+    ) == [("51", "Ada", "10115", "DIRECT", "true" if deleted else None)]
