@@ -142,6 +142,10 @@ def _warehouse_relation(entry: _Entry, name: str, catalog: Catalog | None) -> Wa
         raise entry.error(str(error)) from None
     if relation is None:
         raise entry.error(f"relation not found in {catalog.where}")
+    if not relation.readable:
+        raise entry.error(
+            f"not readable in {catalog.where}: grant select on {relation.schema}.{relation.table}"
+        )
     return relation
 
 

@@ -23,7 +23,7 @@ from crm_quality.connect import postgres_connection, postgres_parameters
 from crm_quality.ingest.declared import FRAME_COLUMNS, declared_sources, sources_frame
 from crm_quality.ingest.labels import LABELS_TABLE, load_labels
 from crm_quality.ingest.loader import load_role, relation_source_sql
-from crm_quality.ingest.relations import Catalog
+from crm_quality.ingest.relations import POSTGRES_COLUMNS_SQL, Catalog
 
 Relation = duckdb.DuckDBPyRelation
 
@@ -47,10 +47,9 @@ def _duckdb_where(warehouse: str | Path) -> str:
 
 def _postgres_where() -> str:
     where = postgres_parameters()
-    # information_schema lists only what the role may read: a relation it may not is "missing".
     return (
         f"PostgreSQL {where.get('host')}:{where.get('port')}/{where.get('dbname')}"
-        f" (or role {where.get('user')} may not read it)"
+        f" as role {where.get('user')}"
     )
 
 
@@ -67,6 +66,7 @@ def postgres_catalog(connection: Any) -> Catalog:
     return Catalog(
         lambda sql, parameters: connection.execute(sql.replace("?", "%s"), parameters).fetchall(),
         _postgres_where(),
+        POSTGRES_COLUMNS_SQL,
     )
 
 
@@ -91,9 +91,10 @@ def warehouse_catalog(target: str, duckdb_path: str | Path | None) -> Iterator[C
                     opened.append(duckdb_catalog(reader, duckdb_path))
             return opened[0].rows(sql, parameters)
 
-        yield Catalog(
-            query, _postgres_where() if target == "postgres" else _duckdb_where(duckdb_path or "")
-        )
+        if target == "postgres":
+            yield Catalog(query, _postgres_where(), POSTGRES_COLUMNS_SQL)
+        else:
+            yield Catalog(query, _duckdb_where(duckdb_path or ""))
 
 
 def _loaded(

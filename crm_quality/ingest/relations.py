@@ -15,12 +15,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 RELATION_NAME = re.compile(r"^\s*([A-Za-z_][\w$]*)\.([A-Za-z_][\w$]*)\s*$")
-# Portable across DuckDB and PostgreSQL; names match case-insensitively, as unquoted names do.
+# A relation's columns, and whether this session may read it; names match case-insensitively,
+# as unquoted names do. DuckDB has no privileges to check.
 COLUMNS_SQL = """
-    select table_schema, table_name, column_name
+    select table_schema, table_name, column_name, true as readable
     from information_schema.columns
     where lower(table_schema) = lower(?) and lower(table_name) = lower(?)
     order by table_schema, table_name, ordinal_position
+"""
+# PostgreSQL's information_schema lists only what the role may read, and no materialized view:
+# its catalog lists every relation, with the role's select privilege on it.
+POSTGRES_COLUMNS_SQL = """
+    select namespaces.nspname, relations.relname, columns.attname,
+        has_table_privilege(relations.oid, 'select') as readable
+    from pg_catalog.pg_class as relations
+    inner join pg_catalog.pg_namespace as namespaces on relations.relnamespace = namespaces.oid
+    inner join pg_catalog.pg_attribute as columns on columns.attrelid = relations.oid
+    where relations.relkind in ('r', 'p', 'v', 'm', 'f')
+        and columns.attnum > 0 and not columns.attisdropped
+        and lower(namespaces.nspname) = lower(?) and lower(relations.relname) = lower(?)
+    order by namespaces.nspname, relations.relname, columns.attnum
 """
 # Runs `sql` with `?` parameters on the warehouse, returning its rows.
 Query = Callable[[str, Sequence[str]], list[tuple]]
@@ -33,6 +47,7 @@ class WarehouseRelation:
     schema: str
     table: str
     columns: tuple[str, ...]
+    readable: bool = True  # the session may select from it
 
     @property
     def header(self) -> list[str]:
@@ -53,9 +68,10 @@ def parse_relation_name(name: str) -> tuple[str, str] | None:
 class Catalog:
     """The relations a warehouse holds, read through `query` (information_schema)."""
 
-    def __init__(self, query: Query, where: str) -> None:
+    def __init__(self, query: Query, where: str, columns_sql: str = COLUMNS_SQL) -> None:
         self._query = query
         self.where = where  # how errors name the warehouse
+        self._columns_sql = columns_sql
 
     def rows(self, sql: str, parameters: Sequence[str]) -> list[tuple]:
         """`sql` (with `?` parameters) run on the warehouse."""
@@ -67,15 +83,16 @@ class Catalog:
         parts = parse_relation_name(name)
         if parts is None:
             raise ValueError(f"relation {name!r} must be schema.table")
-        rows = self._query(COLUMNS_SQL, parts)
+        rows = self._query(self._columns_sql, parts)
         if not rows:
             return None
-        spellings = sorted({(schema, table) for schema, table, _ in rows})
+        spellings = sorted({(schema, table) for schema, table, _, _ in rows})
         if len(spellings) > 1:
             found = ", ".join(f"{schema}.{table}" for schema, table in spellings)
             raise ValueError(f"relation {name!r} matches several relations: {found}")
         ((schema, table),) = spellings
-        return WarehouseRelation(schema, table, tuple(column for _, _, column in rows))
+        columns = tuple(column for _, _, column, _ in rows)
+        return WarehouseRelation(schema, table, columns, readable=all(row[3] for row in rows))
 
 
 def _identifier(name: str) -> str:

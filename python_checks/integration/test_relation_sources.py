@@ -167,13 +167,15 @@ def test_relations_give_the_figures_files_give(builds, mart: str) -> None:
 def test_a_relation_the_role_may_not_read_is_named_as_such(
     tmp_path, postgres_env, monkeypatch
 ) -> None:
-    """PostgreSQL's information_schema lists only what the role may read: the message says
-    the relation is missing or unreadable, and a grant is all it takes."""
+    """PostgreSQL's information_schema lists only what the role may read; the build looks in
+    the catalog, so the message says the role may not read the relation, and a grant is all it
+    takes. A materialized view is a relation too."""
     role = "relation_source_reader"
     with cross_engine.connect_postgres(postgres_env) as postgres:
-        postgres.execute("create schema if not exists guarded")
-        postgres.execute("drop table if exists guarded.contacts")
-        postgres.execute("create table guarded.contacts (id text, email text)")
+        postgres.execute("drop schema if exists guarded cascade")
+        postgres.execute("create schema guarded")
+        postgres.execute("create table guarded.landed (id text, email text)")
+        postgres.execute("create materialized view guarded.contacts as table guarded.landed")
         postgres.execute(f"drop role if exists {role}")
         postgres.execute(f"create role {role} login")
         postgres.execute(f"grant usage on schema guarded to {role}")
@@ -190,7 +192,10 @@ def test_a_relation_the_role_may_not_read_is_named_as_such(
         monkeypatch.setenv(name, value)
     with (
         warehouse_catalog("postgres", None) as catalog,
-        pytest.raises(RawInputError, match=rf"\(or role {role} may not read it\)"),
+        pytest.raises(
+            RawInputError,
+            match=rf"not readable in PostgreSQL .* as role {role}: grant select on guarded\.",
+        ),
     ):
         declared_sources(raw, catalog)
     with cross_engine.connect_postgres(postgres_env) as postgres:

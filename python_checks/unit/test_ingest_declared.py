@@ -150,8 +150,8 @@ NEWSLETTER_ENTRY = """\
         ),
         (
             "crm:\n  - {name: hs, file: newsletter.csv, preset: hubspot_contact}\n",
-            r"source 'hs' \(newsletter.csv\): column 'hs_object_id' or 'id' or 'Record ID' not found; "
-            "the file has: e-mail",
+            r"source 'hs' \(newsletter.csv\): column 'hs_object_id' or 'id' or 'Record ID' not "
+            "found; the file has: e-mail",
         ),
         (
             "crm:\n  - {name: leads, file: Lead.csv, preset: salesforce_lead, converts_to: sf}\n",
