@@ -21,6 +21,7 @@ Several columns for one field: the first non-blank wins (Phone before MobilePhon
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -68,50 +69,70 @@ def _columns_present(naming: Naming, header: set[str]) -> int:
     return sum(column.lower() in header for column in [*columns, *links] if column)
 
 
+SALESFORCE_CONTACT_FIELDS = Naming(
+    label="Salesforce API field names",
+    columns={
+        "contact_id": ("Id",),
+        "first_name": ("FirstName",),
+        "last_name": ("LastName",),
+        "email": ("Email",),
+        "phone": ("Phone", "MobilePhone", "HomePhone"),
+        "street_address": ("MailingStreet",),
+        "city": ("MailingCity",),
+        "postal_code": ("MailingPostalCode",),
+        "country": ("MailingCountry", "MailingCountryCode"),
+        "birth_date": ("Birthdate",),
+        "created_at": ("CreatedDate",),
+        "updated_at": ("LastModifiedDate",),
+    },
+    channel_column="LeadSource",
+    deleted_column="IsDeleted",
+)
+
+SALESFORCE_LEAD_FIELDS = Naming(
+    label="Salesforce API field names",
+    columns={
+        "contact_id": ("Id",),
+        "first_name": ("FirstName",),
+        "last_name": ("LastName",),
+        "email": ("Email",),
+        "phone": ("Phone", "MobilePhone"),
+        "street_address": ("Street",),
+        "city": ("City",),
+        "postal_code": ("PostalCode",),
+        "country": ("Country", "CountryCode"),
+        "birth_date": ("BirthDate",),
+        "company_name": ("Company",),
+        "created_at": ("CreatedDate",),
+        "updated_at": ("LastModifiedDate",),
+    },
+    channel_column="LeadSource",
+    deleted_column="IsDeleted",
+    converted_flag_column="IsConverted",
+    converted_id_column="ConvertedContactId",
+)
+
+
+def _snake_case(name: str) -> str:
+    """An API name as Fivetran writes it: `MailingPostalCode` → `mailing_postal_code`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _snake_cased(naming: Naming) -> Naming:
+    """`naming` as Fivetran lands it: every column in snake_case."""
+    links = ("channel_column", "deleted_column", "converted_flag_column", "converted_id_column")
+    return Naming(
+        f"{naming.label.replace('API field names', 'field names')} in snake_case (Fivetran)",
+        {field: tuple(map(_snake_case, names)) for field, names in naming.columns.items()},
+        **{link: getattr(naming, link) and _snake_case(getattr(naming, link)) for link in links},
+    )
+
+
 SALESFORCE_CONTACT = Preset(
     name="salesforce_contact",
     role="crm",
     description="the Salesforce Contact object's API field names",
-    namings=(
-        Naming(
-            label="Salesforce API field names",
-            columns={
-                "contact_id": ("Id",),
-                "first_name": ("FirstName",),
-                "last_name": ("LastName",),
-                "email": ("Email",),
-                "phone": ("Phone", "MobilePhone", "HomePhone"),
-                "street_address": ("MailingStreet",),
-                "city": ("MailingCity",),
-                "postal_code": ("MailingPostalCode",),
-                "country": ("MailingCountry", "MailingCountryCode"),
-                "birth_date": ("Birthdate",),
-                "created_at": ("CreatedDate",),
-                "updated_at": ("LastModifiedDate",),
-            },
-            channel_column="LeadSource",
-            deleted_column="IsDeleted",
-        ),
-        Naming(
-            label="Salesforce field names in snake_case (Fivetran)",
-            columns={
-                "contact_id": ("id",),
-                "first_name": ("first_name",),
-                "last_name": ("last_name",),
-                "email": ("email",),
-                "phone": ("phone", "mobile_phone", "home_phone"),
-                "street_address": ("mailing_street",),
-                "city": ("mailing_city",),
-                "postal_code": ("mailing_postal_code",),
-                "country": ("mailing_country", "mailing_country_code"),
-                "birth_date": ("birthdate",),
-                "created_at": ("created_date",),
-                "updated_at": ("last_modified_date",),
-            },
-            channel_column="lead_source",
-            deleted_column="is_deleted",
-        ),
-    ),
+    namings=(SALESFORCE_CONTACT_FIELDS, _snake_cased(SALESFORCE_CONTACT_FIELDS)),
 )
 
 SALESFORCE_LEAD = Preset(
@@ -119,52 +140,7 @@ SALESFORCE_LEAD = Preset(
     role="crm",
     description="the Salesforce Lead object's API field names",
     converts_into_preset="salesforce_contact",
-    namings=(
-        Naming(
-            label="Salesforce API field names",
-            columns={
-                "contact_id": ("Id",),
-                "first_name": ("FirstName",),
-                "last_name": ("LastName",),
-                "email": ("Email",),
-                "phone": ("Phone", "MobilePhone"),
-                "street_address": ("Street",),
-                "city": ("City",),
-                "postal_code": ("PostalCode",),
-                "country": ("Country", "CountryCode"),
-                "birth_date": ("BirthDate",),
-                "company_name": ("Company",),
-                "created_at": ("CreatedDate",),
-                "updated_at": ("LastModifiedDate",),
-            },
-            channel_column="LeadSource",
-            deleted_column="IsDeleted",
-            converted_flag_column="IsConverted",
-            converted_id_column="ConvertedContactId",
-        ),
-        Naming(
-            label="Salesforce field names in snake_case (Fivetran)",
-            columns={
-                "contact_id": ("id",),
-                "first_name": ("first_name",),
-                "last_name": ("last_name",),
-                "email": ("email",),
-                "phone": ("phone", "mobile_phone"),
-                "street_address": ("street",),
-                "city": ("city",),
-                "postal_code": ("postal_code",),
-                "country": ("country", "country_code"),
-                "birth_date": ("birth_date",),
-                "company_name": ("company",),
-                "created_at": ("created_date",),
-                "updated_at": ("last_modified_date",),
-            },
-            channel_column="lead_source",
-            deleted_column="is_deleted",
-            converted_flag_column="is_converted",
-            converted_id_column="converted_contact_id",
-        ),
-    ),
+    namings=(SALESFORCE_LEAD_FIELDS, _snake_cased(SALESFORCE_LEAD_FIELDS)),
 )
 
 HUBSPOT_PROPERTIES = Naming(
