@@ -102,6 +102,19 @@ LOAD_COLUMNS = (
 )
 
 
+def clean_load_columns(row_number: str) -> list[str]:
+    """LOAD_COLUMNS as SQL select items for rows read whole: numbered by the SQL expression
+    `row_number`, no load issue, not quarantined."""
+    return [
+        f"cast({row_number} as bigint) as _row_number",
+        "cast(null as bigint) as _line_number",
+        "cast(null as varchar) as _load_issue",
+        "false as _is_quarantined",
+        "cast(null as varchar) as _quarantine_reason",
+        "cast(null as varchar) as _raw_text",
+    ]
+
+
 def role_fields(role: str) -> tuple[str, ...]:
     """The contract fields of a role, in contract order."""
     return RAW_CONTRACT[ROLE_TABLES[role]]

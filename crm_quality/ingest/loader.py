@@ -16,6 +16,7 @@ from crm_quality.ingest.contract import (
     CRM_LINK_COLUMNS,
     RAW_CONTRACT,
     ROLES,
+    clean_load_columns,
     role_fields,
 )
 from crm_quality.ingest.csv_rows import RawInputError, header_names, read_raw_csv
@@ -87,19 +88,8 @@ def _strict_duckdb_read(
         )
         """
     )
-    return connection.sql(
-        f"""
-        select
-            {", ".join(_identifier(name) for name in columns)},
-            cast(rowid + 1 as bigint) as _row_number,
-            cast(null as bigint) as _line_number,
-            cast(null as varchar) as _load_issue,
-            false as _is_quarantined,
-            cast(null as varchar) as _quarantine_reason,
-            cast(null as varchar) as _raw_text
-        from {scanned}
-        """
-    )
+    selected = [_identifier(name) for name in columns] + clean_load_columns("rowid + 1")
+    return connection.sql(f"select {', '.join(selected)} from {scanned}")
 
 
 def _parquet_read(
@@ -111,23 +101,11 @@ def _parquet_read(
     missing = [name for name in columns if name.strip().lower() not in actual]
     if missing:
         raise _missing_error(path, missing)
-    selected = ", ".join(
+    selected = [
         f"cast({_identifier(actual[name.strip().lower()])} as varchar) as {_identifier(name)}"
         for name in columns
-    )
-    return connection.sql(
-        f"""
-        select
-            {selected},
-            file_row_number + 1 as _row_number,
-            cast(null as bigint) as _line_number,
-            cast(null as varchar) as _load_issue,
-            false as _is_quarantined,
-            cast(null as varchar) as _quarantine_reason,
-            cast(null as varchar) as _raw_text
-        from {scan}
-        """
-    )
+    ] + clean_load_columns("file_row_number + 1")
+    return connection.sql(f"select {', '.join(selected)} from {scan}")
 
 
 def load_raw_file(

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from crm_quality.ingest.contract import clean_load_columns
+
 RELATION_NAME = re.compile(r"^\s*([A-Za-z_][\w$]*)\.([A-Za-z_][\w$]*)\s*$")
 # A relation's columns, and whether this session may read it; names match case-insensitively,
 # as unquoted names do. DuckDB has no privileges to check.
@@ -107,7 +109,7 @@ def relation_rows_sql(relation: WarehouseRelation, columns: Sequence[str]) -> st
         for name in columns
     ]
     return (
-        f"select {', '.join([*selected, *_bookkeeping('cast(row_number() over () as bigint)')])}"
+        f"select {', '.join([*selected, *clean_load_columns('row_number() over ()')])}"
         f" from {_identifier(relation.schema)}.{_identifier(relation.table)}"
     )
 
@@ -116,15 +118,4 @@ def no_rows_sql(columns: Sequence[str]) -> str:
     """The shape of relation_rows_sql with no rows: for a reader that does not hold the
     relation (PostgreSQL's rows are inserted server-side afterwards)."""
     selected = [f"cast(null as varchar) as {_identifier(name.lower())}" for name in columns]
-    return f"select {', '.join([*selected, *_bookkeeping('cast(null as bigint)')])} where false"
-
-
-def _bookkeeping(row_number: str) -> list[str]:
-    return [
-        f"{row_number} as _row_number",
-        "cast(null as bigint) as _line_number",
-        "cast(null as varchar) as _load_issue",
-        "false as _is_quarantined",
-        "cast(null as varchar) as _quarantine_reason",
-        "cast(null as varchar) as _raw_text",
-    ]
+    return f"select {', '.join([*selected, *clean_load_columns('null')])} where false"
