@@ -1,9 +1,10 @@
 """dbt declarations generated from the declared sources, so lineage starts at the raw files.
 
-`_declared__sources.yml` makes each declared source a dbt source table (role = dbt source,
-source_name = table) documented with its file, preset and the fields it collects; the macro
-`declared_sources(role)` lists a role's source names, so a static model can loop
-`{{ source(role, name) }}`. Output is deterministic and written only when it changes, so
+`_declared__sources.yml` makes each declared source a dbt source table documented with its
+file, preset and the fields it collects: a file's in the dbt source of its role (lineage only),
+a relation's in the dbt source of its schema (so `dbt source freshness` reads it); the macro
+`declared_sources(role)` lists a role's [dbt source, table] pairs, so a static model can loop
+`{{ source(pair[0], pair[1]) }}`. Output is deterministic and written only when it changes, so
 dbt's partial parsing survives an unchanged sources.yml.
 """
 
@@ -77,9 +78,28 @@ def _columns(source: DeclaredSource) -> list[dict[str, str]]:
     return [{"name": column, "description": " ".join(texts)} for column, texts in described.items()]
 
 
+def dbt_source_name(source: DeclaredSource) -> str:
+    """The dbt source holding a declared source: its role for a file (lineage only), the
+    relation's schema for a relation, so `source()` and `dbt source freshness` reach it."""
+    return source.role if source.relation is None else source.relation.schema.lower()
+
+
+def _freshness_properties(source: DeclaredSource) -> dict[str, object]:
+    """What `dbt source freshness` reads of a relation source."""
+    found: dict[str, object] = {}
+    if source.relation is not None:
+        found["identifier"] = source.relation.table
+    if source.loaded_at_column:
+        found["loaded_at_field"] = '"' + source.loaded_at_column.replace('"', '""') + '"'
+    if source.freshness is not None:
+        found["freshness"] = dict(source.freshness)
+    return found
+
+
 def _table(source: DeclaredSource) -> dict[str, object]:
     return {
         "name": source.name,
+        **_freshness_properties(source),
         "description": _table_description(source),
         "meta": {
             **({"relation": source.origin} if source.relation else {"file": source.file}),
@@ -92,37 +112,49 @@ def _table(source: DeclaredSource) -> dict[str, object]:
     }
 
 
-def render_sources_yml(sources: list[DeclaredSource]) -> str:
-    document = {
-        "version": 2,
-        "sources": [
-            {
-                "name": role,
-                "description": (
-                    f"{ROLE_DESCRIPTIONS[role]} Declared in CRM_RAW_DIR/sources.yml (default: "
-                    f"{ROLE_TABLES[role]}.csv); every column is read as text."
-                ),
-                "tables": [_table(source) for source in sources if source.role == role],
-            }
-            for role in ROLES
-        ],
+def _dbt_source(name: str, sources: list[DeclaredSource]) -> dict[str, object]:
+    held = [source for source in sources if dbt_source_name(source) == name]
+    schemas = sorted({source.relation.schema for source in held if source.relation is not None})
+    if name in ROLES:
+        description = (
+            f"{ROLE_DESCRIPTIONS[name]} Declared in CRM_RAW_DIR/sources.yml (default: "
+            f"{ROLE_TABLES[name]}.csv); every column is read as text."
+        )
+    else:
+        description = (
+            f"Relations of the warehouse schema {schemas[0]} that CRM_RAW_DIR/sources.yml names; "
+            "every column is read as text."
+        )
+    return {
+        "name": name,
+        **({"schema": schemas[0]} if schemas else {}),
+        "description": description,
+        "tables": [_table(source) for source in held],
     }
+
+
+def render_sources_yml(sources: list[DeclaredSource]) -> str:
+    names = list(ROLES) + [
+        name for name in dict.fromkeys(map(dbt_source_name, sources)) if name not in ROLES
+    ]
+    document = {"version": 2, "sources": [_dbt_source(name, sources) for name in names]}
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return f"# {GENERATED}\n{body}"
 
 
 def render_macro(sources: list[DeclaredSource]) -> str:
-    names = {role: [source.name for source in sources if source.role == role] for role in ROLES}
-    literal = ", ".join(
-        f'"{role}": [' + ", ".join(f'"{name}"' for name in role_names) + "]"
-        for role, role_names in names.items()
-    )
+    held = {
+        role: [[dbt_source_name(source), source.name] for source in sources if source.role == role]
+        for role in ROLES
+    }
+    literal = ", ".join(f'"{role}": {pairs!r}' for role, pairs in held.items())
     return (
         f"{{#- {GENERATED} -#}}\n"
-        "{#- The source names of a role (crm, billing, orders), in declaration order. -#}\n"
+        "{#- A role's declared sources (crm, billing, orders) in declaration order, each as\n"
+        "    [dbt source, table]: a file's is its role's, a relation's its schema's. -#}\n"
         "{% macro declared_sources(role) %}\n"
-        f"    {{%- set names = {{{literal}}} -%}}\n"
-        "    {{ return(names[role]) }}\n"
+        f"    {{%- set sources = {{{literal}}} -%}}\n"
+        "    {{ return(sources[role]) }}\n"
         "{% endmacro %}\n"
     )
 

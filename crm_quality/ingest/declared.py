@@ -40,6 +40,8 @@ ENTRY_KEYS = (
     "deleted_column",
     "converted_flag_column",
     "converted_id_column",
+    "freshness",
+    "loaded_at_column",
 )
 FRAME_COLUMNS = (
     "source_system",
@@ -70,6 +72,8 @@ class DeclaredSource:
     converts_to: str | None = None  # the source a converted lead's contact lives in
     naming: str | None = None  # which header vocabulary of the preset the file uses
     relation: WarehouseRelation | None = None  # where a source already in the warehouse is
+    freshness: Mapping[str, object] | None = None  # dbt's freshness block, for a relation
+    loaded_at_column: str | None = None  # the relation's timestamp column freshness reads
 
     @property
     def origin(self) -> str:
@@ -167,6 +171,37 @@ def _require_columns(entry: _Entry, header: list[str], columns: list[str]) -> No
 
 def _present(header: list[str], column: str | None) -> str | None:
     return column if column and column.lower() in header else None
+
+
+def _freshness(
+    entry: _Entry, relation: WarehouseRelation | None, columns: Mapping[str, tuple[str, ...]]
+) -> tuple[Mapping[str, object] | None, str | None]:
+    """dbt's freshness block and the timestamp column it reads (the catalog's spelling): for
+    `dbt source freshness`, which queries the warehouse, so only a relation has them. The
+    column defaults to the one the source maps to updated_at."""
+    freshness, named = entry.entry.get("freshness"), entry.text("loaded_at_column")
+    if freshness is None and named is None:
+        return None, None
+    if relation is None:
+        raise entry.error(
+            "freshness and loaded_at_column need a relation: dbt source freshness queries the "
+            "warehouse (a file's staleness is the timeliness checks')"
+        )
+    if freshness is not None and not isinstance(freshness, Mapping):
+        raise entry.error(
+            f"freshness must be dbt's freshness block (warn_after, error_after), got {freshness!r}"
+        )
+    column = named or next(iter(columns.get("updated_at", ())), None)
+    if column is None:
+        raise entry.error("freshness needs a loaded_at_column: the source maps no updated_at")
+    _require_columns(entry, relation.header, [column])
+    if not relation.is_timestamp(column):
+        kind = relation.types[relation.header.index(column.lower())] if relation.types else "?"
+        raise entry.error(
+            f"column {column!r} is {kind}: dbt source freshness needs a timestamp column "
+            "(name one with loaded_at_column)"
+        )
+    return (dict(freshness) if freshness is not None else None), relation.column(column)
 
 
 def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming:
@@ -275,6 +310,7 @@ def _declare(
         raise entry.error("converts_to needs a converted_id_column (the converted contact's id)")
     _require_columns(entry, header, [c for found in columns.values() for c in found])
     _require_columns(entry, header, [column for column in links.values() if column])
+    freshness, loaded_at_column = _freshness(entry, relation, columns)
     return DeclaredSource(
         role=role,
         name=name,
@@ -286,6 +322,8 @@ def _declare(
         converts_to=entry.text("converts_to"),
         naming=naming_label,
         relation=relation,
+        freshness=freshness,
+        loaded_at_column=loaded_at_column,
         **links,
     )
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from crm_quality.ingest.contract import clean_load_columns
 
 RELATION_NAME = re.compile(r"^\s*([A-Za-z_][\w$]*)\.([A-Za-z_][\w$]*)\s*$")
-# A relation's columns, and whether this session may read it; names match case-insensitively,
-# as unquoted names do. DuckDB has no privileges to check.
+# A relation's columns with their types, and whether this session may read it; names match
+# case-insensitively, as unquoted names do. DuckDB has no privileges to check.
 COLUMNS_SQL = """
-    select table_schema, table_name, column_name, true as readable
+    select table_schema, table_name, column_name, true as readable, lower(data_type)
     from information_schema.columns
     where lower(table_schema) = lower(?) and lower(table_name) = lower(?)
     order by table_schema, table_name, ordinal_position
@@ -29,7 +29,8 @@ COLUMNS_SQL = """
 # its catalog lists every relation, with the role's select privilege on it.
 POSTGRES_COLUMNS_SQL = """
     select namespaces.nspname, relations.relname, columns.attname,
-        has_table_privilege(relations.oid, 'select') as readable
+        has_table_privilege(relations.oid, 'select') as readable,
+        format_type(columns.atttypid, columns.atttypmod)
     from pg_catalog.pg_class as relations
     inner join pg_catalog.pg_namespace as namespaces on relations.relnamespace = namespaces.oid
     inner join pg_catalog.pg_attribute as columns on columns.attrelid = relations.oid
@@ -44,12 +45,14 @@ Query = Callable[[str, Sequence[str]], list[tuple]]
 
 @dataclass(frozen=True)
 class WarehouseRelation:
-    """A relation as the warehouse's catalog spells it, with its columns in order."""
+    """A relation as the warehouse's catalog spells it, with its columns (and their types,
+    lowercased: `timestamp with time zone`, `character varying`, …) in order."""
 
     schema: str
     table: str
     columns: tuple[str, ...]
     readable: bool = True  # the session may select from it
+    types: tuple[str, ...] = ()
 
     @property
     def header(self) -> list[str]:
@@ -59,6 +62,11 @@ class WarehouseRelation:
     def column(self, name: str) -> str:
         """The catalog's spelling of a column named case-insensitively."""
         return self.columns[self.header.index(name.strip().lower())]
+
+    def is_timestamp(self, name: str) -> bool:
+        """Whether the column named case-insensitively holds timestamps (or dates)."""
+        kind = self.types[self.header.index(name.strip().lower())] if self.types else ""
+        return kind.startswith(("timestamp", "date"))
 
 
 def parse_relation_name(name: str) -> tuple[str, str] | None:
@@ -88,13 +96,16 @@ class Catalog:
         rows = self._query(self._columns_sql, parts)
         if not rows:
             return None
-        spellings = sorted({(schema, table) for schema, table, _, _ in rows})
+        spellings = sorted({(row[0], row[1]) for row in rows})
         if len(spellings) > 1:
             found = ", ".join(f"{schema}.{table}" for schema, table in spellings)
             raise ValueError(f"relation {name!r} matches several relations: {found}")
         ((schema, table),) = spellings
-        columns = tuple(column for _, _, column, _ in rows)
-        return WarehouseRelation(schema, table, columns, readable=all(row[3] for row in rows))
+        columns = tuple(row[2] for row in rows)
+        types = tuple(str(row[4]).lower() for row in rows)
+        return WarehouseRelation(
+            schema, table, columns, readable=all(row[3] for row in rows), types=types
+        )
 
 
 def _identifier(name: str) -> str:

@@ -8,6 +8,6 @@
 -#}
 {% macro declared_source_lineage(role) %}
     {%- if declared_sources is defined and model.resource_type != 'unit_test' -%}
-        -- depends_on:{% for name in declared_sources(role) %} {{ source(role, name) }}{% endfor %}
+        -- depends_on:{% for pair in declared_sources(role) %} {{ source(pair[0], pair[1]) }}{% endfor %}
     {%- endif -%}
 {% endmacro %}

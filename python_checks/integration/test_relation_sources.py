@@ -8,7 +8,9 @@ an EL tool lands a CSV) on DuckDB and on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
@@ -17,6 +19,7 @@ import yaml
 
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.contract import RAW_CONTRACT
+from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.declared import SOURCES_FILE, declared_sources
 from crm_quality.ingest.raw_tables import warehouse_catalog
 from python_checks import cross_engine
@@ -83,6 +86,11 @@ def land_in_postgres(files_dir: Path, environment: dict[str, str]) -> None:
             with postgres.cursor().copy(f"copy {relation_name(file)} from stdin") as copy:
                 for row in rows.fetchall():
                     copy.write_row(row)
+
+
+def _other_roles_empty(raw: Path) -> None:
+    for table in ("billing_customers", "orders"):  # the other roles' default files
+        (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +189,7 @@ def test_a_relation_the_role_may_not_read_is_named_as_such(
         postgres.execute(f"grant usage on schema guarded to {role}")
     raw = tmp_path / "raw"
     raw.mkdir()
-    for table in ("billing_customers", "orders"):  # the other roles' default files
-        (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
+    _other_roles_empty(raw)
     (raw / SOURCES_FILE).write_text(
         "crm:\n  - {name: guarded, relation: guarded.contacts,"
         " columns: {contact_id: id, email: email}}\n",
@@ -203,3 +210,60 @@ def test_a_relation_the_role_may_not_read_is_named_as_such(
     with warehouse_catalog("postgres", None) as catalog:
         crm = [source.origin for source in declared_sources(raw, catalog) if source.role == "crm"]
     assert crm == ["guarded.contacts"]
+
+
+def _freshness_status(raw: Path, work: Path, modified_days_ago: int) -> tuple[str, int]:
+    with closing(duckdb.connect(str(work / "warehouse.duckdb"))) as connection:
+        connection.execute(
+            "update landing.signups set modified_at ="
+            f" (now() at time zone 'UTC') - interval {modified_days_ago} day"
+        )
+    run = run_dbt(["source", "freshness", "--select", "source:landing.signups"], raw, work)
+    (result,) = json.loads((work / "target" / "sources.json").read_text())["results"]
+    return result["status"], run.returncode
+
+
+def test_dbt_source_freshness_reads_a_relation_source(tmp_path) -> None:
+    """A source already in the warehouse is a dbt source on its relation: `dbt source
+    freshness` reads the column the source maps to updated_at against its freshness block."""
+    work, raw = tmp_path / "work", tmp_path / "raw"
+    work.mkdir()
+    raw.mkdir()
+    with closing(duckdb.connect(str(work / "warehouse.duckdb"))) as connection:
+        connection.execute("create schema landing")
+        connection.execute(
+            "create table landing.signups (id varchar, email varchar, modified_at timestamp)"
+        )
+        connection.execute("insert into landing.signups values ('1', 'ada@example.com', null)")
+    _other_roles_empty(raw)
+    (raw / SOURCES_FILE).write_text(
+        "crm:\n  - {name: signups, relation: landing.signups,"
+        " columns: {contact_id: id, email: email, updated_at: modified_at},"
+        " freshness: {warn_after: {count: 1, period: day},"
+        " error_after: {count: 30, period: day}}}\n",
+        encoding="utf-8",
+    )
+    with warehouse_catalog("duckdb", work / "warehouse.duckdb") as catalog:
+        write_dbt_declarations(raw, work / "declared", catalog)
+    assert _freshness_status(raw, work, 0) == ("pass", 0)
+    assert _freshness_status(raw, work, 3) == ("warn", 0)
+    assert _freshness_status(raw, work, 60) == ("error", 1)
+
+
+def test_postgres_catalog_types_tell_a_timestamp_column(postgres_env, monkeypatch) -> None:
+    with cross_engine.connect_postgres(postgres_env) as postgres:
+        postgres.execute("drop schema if exists typed cascade")
+        postgres.execute("create schema typed")
+        postgres.execute(
+            "create table typed.contacts"
+            ' (id text, "Synced" timestamptz, seen date, n numeric(9, 2))'
+        )
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    with warehouse_catalog("postgres", None) as catalog:
+        relation = catalog.relation("typed.contacts")
+    assert relation is not None
+    assert relation.types == ("text", "timestamp with time zone", "date", "numeric(9,2)")
+    assert [relation.is_timestamp(column) for column in ("ID", "synced", "seen", "n")] == [
+        False, True, True, False,
+    ]  # fmt: skip

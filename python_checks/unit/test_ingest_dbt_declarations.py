@@ -72,13 +72,13 @@ def test_macro_lists_each_roles_sources(tmp_path):
     out = tmp_path / "project"
     write_dbt_declarations(make_raw_dir(tmp_path), out)
     assert macro_result(out, "crm") == [
-        "salesforce_contacts",
-        "salesforce_leads",
-        "hubspot",
-        "hubspot_export",
-        "newsletter",
+        ["crm", "salesforce_contacts"],
+        ["crm", "salesforce_leads"],
+        ["crm", "hubspot"],
+        ["crm", "hubspot_export"],
+        ["crm", "newsletter"],
     ]
-    assert macro_result(out, "orders") == ["orders"]
+    assert macro_result(out, "orders") == [["orders", "orders"]]
 
 
 def test_output_is_deterministic_and_written_only_on_change(tmp_path):
@@ -108,7 +108,7 @@ def test_stale_declarations_are_refused_until_redeclared(tmp_path):
     assert main(["declare", "--raw-dir", str(raw), "--out", str(out), "--check"]) == 1
     assert main(["declare", "--raw-dir", str(raw), "--out", str(out)]) == 0
     check_dbt_declarations(raw, out)
-    assert "hs" in macro_result(out, "crm")
+    assert ["crm", "hs"] in macro_result(out, "crm")
 
 
 def test_every_contract_field_has_one_description():

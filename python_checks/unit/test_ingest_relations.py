@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from crm_quality.ingest import RawInputError, declared_sources
 from crm_quality.ingest.__main__ import main as ingest_main
@@ -95,6 +96,97 @@ def test_dbt_is_told_the_relation_not_a_file(tmp_path):
     assert "The warehouse relation landing.Web_Signups, read with a columns mapping." in rendered
     signups = next(source for source in sources if source.name == "web_signups")
     assert signups.file is None and signups.origin == "landing.Web_Signups"
+
+
+FRESHNESS = "{warn_after: {count: 1, period: day}, error_after: {count: 7, period: day}}"
+
+
+def declared_table(raw: Path, warehouse: Path, name: str) -> tuple[dict, dict]:
+    """The dbt source holding the declared source `name`, and its table there."""
+    rendered = yaml.safe_load(render_sources_yml(declared_in(raw, warehouse)))
+    return next(
+        (source, table)
+        for source in rendered["sources"]
+        for table in source["tables"]
+        if table["name"] == name
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "loaded_at"),
+    [
+        ("updated_at: SignedUpAt}", '"SignedUpAt"'),  # the column updated_at maps, by default
+        ("created_at: First}, loaded_at_column: signedupat", '"SignedUpAt"'),
+    ],
+)
+def test_dbt_source_freshness_reads_the_relation(tmp_path, extra, loaded_at):
+    raw = make_raw_dir(
+        tmp_path,
+        sources_yml="crm:\n  - {name: w, relation: landing.web_signups, columns: {email: EMail, "
+        f"{extra}, freshness: {FRESHNESS}}}\n",
+    )
+    source, table = declared_table(raw, landed_warehouse(tmp_path / "warehouse.duckdb"), "w")
+    assert (source["name"], source["schema"], table["identifier"]) == (
+        "landing",
+        "landing",
+        "Web_Signups",
+    )
+    assert table["loaded_at_field"] == loaded_at
+    assert table["freshness"] == {
+        "warn_after": {"count": 1, "period": "day"},
+        "error_after": {"count": 7, "period": "day"},
+    }
+
+
+def test_a_file_source_stays_lineage_only_a_relation_is_reached(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML)
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    source, table = declared_table(raw, warehouse, "salesforce_contacts")
+    assert source["name"] == "crm" and "schema" not in source
+    assert not {"identifier", "loaded_at_field", "freshness"} & set(table)
+    source, signups = declared_table(raw, warehouse, "web_signups")
+    assert (source["name"], source["schema"], signups["identifier"]) == (
+        "landing",
+        "landing",
+        "Web_Signups",
+    )
+    assert "freshness" not in signups and "loaded_at_field" not in signups
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            f"{{name: w, file: Contact.csv, preset: salesforce_contact, freshness: {FRESHNESS}}}",
+            r"source 'w' \(Contact.csv\): freshness and loaded_at_column need a relation",
+        ),
+        (
+            f"{{name: w, relation: landing.web_signups, columns: {{email: EMail}},"
+            f" freshness: {FRESHNESS}}}",
+            r"freshness needs a loaded_at_column: the source maps no updated_at",
+        ),
+        (
+            f"{{name: w, relation: landing.web_signups, columns: {{email: EMail}},"
+            f" loaded_at_column: EMail, freshness: {FRESHNESS}}}",
+            r"column 'EMail' is varchar: dbt source freshness needs a timestamp column",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, columns: {email: EMail},"
+            " loaded_at_column: SignedUpAt, freshness: daily}",
+            r"freshness must be dbt's freshness block \(warn_after, error_after\), got 'daily'",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, columns: {email: EMail},"
+            " loaded_at_column: Synced}",
+            r"column 'Synced' not found; the relation has: signupid",
+        ),
+    ],
+)
+def test_freshness_mistakes_name_the_source(tmp_path, entry, message):
+    raw = make_raw_dir(tmp_path, sources_yml=f"crm:\n  - {entry}\n")
+    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
+    with pytest.raises(RawInputError, match=message):
+        declared_in(raw, warehouse)
 
 
 @pytest.mark.parametrize(
