@@ -157,6 +157,27 @@ def test_a_file_source_stays_lineage_only_a_relation_is_reached(tmp_path):
     ("entry", "message"),
     [
         (
+            "{name: w, relation: landing.nowhere, columns: {email: EMail}}",
+            r"source 'w' \(landing.nowhere\): relation not found in the DuckDB warehouse '.*'",
+        ),
+        (
+            "{name: w, relation: web_signups, columns: {email: EMail}}",
+            r"source 'w' \(web_signups\): relation 'web_signups' must be schema.table",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, columns: {email: Mail}}",
+            r"column 'Mail' not found; the relation has: signupid, email, first, last,"
+            r" signedupat, opted",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, file: Contact.csv}",
+            r"source 'w' \(Contact.csv\): give either file or relation, not both",
+        ),
+        (
+            "{name: w, relation: landing.web_signups, preset: hubspot_contact}",
+            r"column 'hs_object_id' or 'id' or 'Record ID' not found; the relation has: signupid",
+        ),
+        (
             f"{{name: w, file: Contact.csv, preset: salesforce_contact, freshness: {FRESHNESS}}}",
             r"source 'w' \(Contact.csv\): freshness and loaded_at_column need a relation",
         ),
@@ -179,39 +200,6 @@ def test_a_file_source_stays_lineage_only_a_relation_is_reached(tmp_path):
             "{name: w, relation: landing.web_signups, columns: {email: EMail},"
             " loaded_at_column: Synced}",
             r"column 'Synced' not found; the relation has: signupid",
-        ),
-    ],
-)
-def test_freshness_mistakes_name_the_source(tmp_path, entry, message):
-    raw = make_raw_dir(tmp_path, sources_yml=f"crm:\n  - {entry}\n")
-    warehouse = landed_warehouse(tmp_path / "warehouse.duckdb")
-    with pytest.raises(RawInputError, match=message):
-        declared_in(raw, warehouse)
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        (
-            "{name: w, relation: landing.nowhere, columns: {email: EMail}}",
-            r"source 'w' \(landing.nowhere\): relation not found in the DuckDB warehouse '.*'",
-        ),
-        (
-            "{name: w, relation: web_signups, columns: {email: EMail}}",
-            r"source 'w' \(web_signups\): relation 'web_signups' must be schema.table",
-        ),
-        (
-            "{name: w, relation: landing.web_signups, columns: {email: Mail}}",
-            r"column 'Mail' not found; the relation has: signupid, email, first, last,"
-            r" signedupat, opted",
-        ),
-        (
-            "{name: w, relation: landing.web_signups, file: Contact.csv}",
-            r"source 'w' \(Contact.csv\): give either file or relation, not both",
-        ),
-        (
-            "{name: w, relation: landing.web_signups, preset: hubspot_contact}",
-            r"column 'hs_object_id' or 'id' or 'Record ID' not found; the relation has: signupid",
         ),
     ],
 )
