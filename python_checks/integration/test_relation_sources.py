@@ -17,13 +17,14 @@ import duckdb
 import pytest
 import yaml
 
+from crm_quality import dbt_in_process
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.contract import RAW_CONTRACT
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.declared import SOURCES_FILE, declared_sources
 from crm_quality.ingest.raw_tables import warehouse_catalog
 from python_checks import cross_engine
-from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
+from python_checks.dbt_runner import DbtRun, dbt_environment, generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -250,7 +251,11 @@ def test_dbt_source_freshness_reads_a_relation_source(tmp_path) -> None:
     assert _freshness_status(raw, work, 60) == ("error", 1)
 
 
-def test_postgres_catalog_types_tell_a_timestamp_column(postgres_env, monkeypatch) -> None:
+def test_dbt_source_freshness_on_postgres_reads_a_typed_column(
+    tmp_path, postgres_env, monkeypatch
+) -> None:
+    """PostgreSQL's catalog gives each column's type, so a timestamptz named in mixed case is
+    the freshness column, quoted as spelled; dbt-postgres reads it."""
     with cross_engine.connect_postgres(postgres_env) as postgres:
         postgres.execute("drop schema if exists typed cascade")
         postgres.execute("create schema typed")
@@ -258,12 +263,37 @@ def test_postgres_catalog_types_tell_a_timestamp_column(postgres_env, monkeypatc
             "create table typed.contacts"
             ' (id text, "Synced" timestamptz, seen date, n numeric(9, 2))'
         )
+        postgres.execute(
+            "insert into typed.contacts values ('1', now() - interval '3 days', null, null)"
+        )
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
+    work, raw = tmp_path / "work", tmp_path / "raw"
+    raw.mkdir()
+    _other_roles_empty(raw)
+    (raw / SOURCES_FILE).write_text(
+        "crm:\n  - {name: synced, relation: typed.contacts, columns: {contact_id: id},"
+        " loaded_at_column: synced, freshness: {warn_after: {count: 1, period: day}}}\n",
+        encoding="utf-8",
+    )
     with warehouse_catalog("postgres", None) as catalog:
         relation = catalog.relation("typed.contacts")
+        write_dbt_declarations(raw, work / "declared", catalog)
     assert relation is not None
     assert relation.types == ("text", "timestamp with time zone", "date", "numeric(9,2)")
     assert [relation.is_timestamp(column) for column in ("ID", "synced", "seen", "n")] == [
         False, True, True, False,
     ]  # fmt: skip
+    environment = {
+        **dbt_environment(raw, work, work / "unused.duckdb"),
+        **postgres_env,
+        "CRM_DBT_TARGET": "postgres",
+    }
+    invocation = dbt_in_process.invoke(
+        ["source", "freshness", "--select", "source:typed.synced", "--target-path",
+         str(work / "target"), "--log-path", str(work / "logs")],
+        environment,
+    )  # fmt: skip
+    assert invocation.returncode == 0, invocation.output[-2000:]
+    (result,) = json.loads((work / "target" / "sources.json").read_text())["results"]
+    assert result["status"] == "warn"
