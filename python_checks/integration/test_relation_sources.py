@@ -297,3 +297,35 @@ def test_dbt_source_freshness_on_postgres_reads_a_typed_column(
     assert invocation.returncode == 0, invocation.output[-2000:]
     (result,) = json.loads((work / "target" / "sources.json").read_text())["results"]
     assert result["status"] == "warn"
+
+
+def test_a_relation_source_is_in_the_lineage_on_its_relation(builds) -> None:
+    manifest = json.loads(
+        (builds["relations"].warehouse.parent / "target" / "manifest.json").read_text()
+    )
+    source = manifest["sources"]["source.crm_quality.landing.hubspot"]
+    assert (source["schema"], source["identifier"]) == (LANDING, "hubspot_contacts")
+    staging = manifest["nodes"]["model.crm_quality.stg_crm__contacts"]["depends_on"]["nodes"]
+    assert "source.crm_quality.landing.hubspot" in staging
+
+
+def test_declarations_of_an_older_release_stop_with_what_to_run(tmp_path) -> None:
+    """Declarations listed source names before relation sources had dbt sources of their
+    own; left from an older release, they stop the compile and say what to run."""
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    raw.mkdir()
+    for table in ("crm_contacts", "billing_customers", "orders"):
+        (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
+    environment = dbt_environment(raw, work, work / "warehouse.duckdb")
+    (work / "declared" / "macros" / "declared_sources.sql").write_text(
+        "{% macro declared_sources(role) %}{{ return({'crm': ['crm'], 'billing': ['billing'],"
+        " 'orders': ['orders']}[role]) }}{% endmacro %}\n",
+        encoding="utf-8",
+    )
+    invocation = dbt_in_process.invoke(
+        ["compile", "--select", "stg_crm__contacts", "--target-path", str(work / "target"),
+         "--log-path", str(work / "logs")],
+        environment,
+    )  # fmt: skip
+    assert invocation.returncode != 0
+    assert "were written by an older crm-quality: run `make declare`" in invocation.output
