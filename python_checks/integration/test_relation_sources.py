@@ -89,9 +89,14 @@ def land_in_postgres(files_dir: Path, environment: dict[str, str]) -> None:
                     copy.write_row(row)
 
 
-def _other_roles_empty(raw: Path) -> None:
-    for table in ("billing_customers", "orders"):  # the other roles' default files
+def _raw_with_crm_source(raw: Path, entry: str) -> Path:
+    """A raw directory declaring one crm source (`entry`, a sources.yml mapping), the other
+    roles' default files empty."""
+    raw.mkdir()
+    for table in ("billing_customers", "orders"):
         (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
+    (raw / SOURCES_FILE).write_text(f"crm:\n  - {entry}\n", encoding="utf-8")
+    return raw
 
 
 @pytest.fixture(scope="module")
@@ -188,13 +193,9 @@ def test_a_relation_the_role_may_not_read_is_named_as_such(
         postgres.execute(f"drop role if exists {role}")
         postgres.execute(f"create role {role} login")
         postgres.execute(f"grant usage on schema guarded to {role}")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    _other_roles_empty(raw)
-    (raw / SOURCES_FILE).write_text(
-        "crm:\n  - {name: guarded, relation: guarded.contacts,"
-        " columns: {contact_id: id, email: email}}\n",
-        encoding="utf-8",
+    raw = _raw_with_crm_source(
+        tmp_path / "raw",
+        "{name: guarded, relation: guarded.contacts, columns: {contact_id: id, email: email}}",
     )
     for name, value in {**postgres_env, "PGUSER": role}.items():
         monkeypatch.setenv(name, value)
@@ -227,22 +228,19 @@ def _freshness_status(raw: Path, work: Path, modified_days_ago: int) -> tuple[st
 def test_dbt_source_freshness_reads_a_relation_source(tmp_path) -> None:
     """A source already in the warehouse is a dbt source on its relation: `dbt source
     freshness` reads the column the source maps to updated_at against its freshness block."""
-    work, raw = tmp_path / "work", tmp_path / "raw"
+    work = tmp_path / "work"
     work.mkdir()
-    raw.mkdir()
     with closing(duckdb.connect(str(work / "warehouse.duckdb"))) as connection:
         connection.execute("create schema landing")
         connection.execute(
             "create table landing.signups (id varchar, email varchar, modified_at timestamp)"
         )
         connection.execute("insert into landing.signups values ('1', 'ada@example.com', null)")
-    _other_roles_empty(raw)
-    (raw / SOURCES_FILE).write_text(
-        "crm:\n  - {name: signups, relation: landing.signups,"
+    raw = _raw_with_crm_source(
+        tmp_path / "raw",
+        "{name: signups, relation: landing.signups,"
         " columns: {contact_id: id, email: email, updated_at: modified_at},"
-        " freshness: {warn_after: {count: 1, period: day},"
-        " error_after: {count: 30, period: day}}}\n",
-        encoding="utf-8",
+        " freshness: {warn_after: {count: 1, period: day}, error_after: {count: 30, period: day}}}",
     )
     with warehouse_catalog("duckdb", work / "warehouse.duckdb") as catalog:
         write_dbt_declarations(raw, work / "declared", catalog)
@@ -268,13 +266,11 @@ def test_dbt_source_freshness_on_postgres_reads_a_typed_column(
         )
     for name, value in postgres_env.items():
         monkeypatch.setenv(name, value)
-    work, raw = tmp_path / "work", tmp_path / "raw"
-    raw.mkdir()
-    _other_roles_empty(raw)
-    (raw / SOURCES_FILE).write_text(
-        "crm:\n  - {name: synced, relation: typed.contacts, columns: {contact_id: id},"
-        " loaded_at_column: synced, freshness: {warn_after: {count: 1, period: day}}}\n",
-        encoding="utf-8",
+    work = tmp_path / "work"
+    raw = _raw_with_crm_source(
+        tmp_path / "raw",
+        "{name: synced, relation: typed.contacts, columns: {contact_id: id},"
+        " loaded_at_column: synced, freshness: {warn_after: {count: 1, period: day}}}",
     )
     with warehouse_catalog("postgres", None) as catalog:
         relation = catalog.relation("typed.contacts")
@@ -312,10 +308,11 @@ def test_a_relation_source_is_in_the_lineage_on_its_relation(builds) -> None:
 def test_declarations_of_an_older_release_stop_with_what_to_run(tmp_path) -> None:
     """Declarations listed source names before relation sources had dbt sources of their
     own; left from an older release, they stop the compile and say what to run."""
-    raw, work = tmp_path / "raw", tmp_path / "work"
-    raw.mkdir()
-    for table in ("crm_contacts", "billing_customers", "orders"):
-        (raw / f"{table}.csv").write_text(",".join(RAW_CONTRACT[table]) + "\n", encoding="utf-8")
+    work = tmp_path / "work"
+    raw = _raw_with_crm_source(tmp_path / "raw", "{name: crm, file: crm_contacts.csv}")
+    (raw / "crm_contacts.csv").write_text(
+        ",".join(RAW_CONTRACT["crm_contacts"]) + "\n", encoding="utf-8"
+    )
     environment = dbt_environment(raw, work, work / "warehouse.duckdb")
     (work / "declared" / "macros" / "declared_sources.sql").write_text(
         "{% macro declared_sources(role) %}{{ return({'crm': ['crm'], 'billing': ['billing'],"
