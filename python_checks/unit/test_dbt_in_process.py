@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import time
 from collections import UserDict
 
-from crm_quality.dbt_in_process import REPO_ROOT, Invocation, environ, invoke
+import pytest
+
+from crm_quality.dbt_in_process import (
+    DBT_GC_THRESHOLD,
+    REPO_ROOT,
+    Invocation,
+    collecting_less,
+    environ,
+    invoke,
+)
 
 
 def test_the_environment_is_the_given_one_meanwhile_and_restored_after(monkeypatch):
@@ -92,8 +102,11 @@ class TimedWrites(io.StringIO):
         return super().write(text)
 
 
-def test_dbt_lines_reach_the_echo_while_dbt_runs(tmp_path):
-    """make build shows dbt's progress as it happens, not when the build ends."""
+@pytest.fixture(scope="module")
+def parsed_with_echo(tmp_path_factory):
+    """One `dbt parse` in this process: its echo, its invocation, and the collector's
+    thresholds at each collection while it ran."""
+    tmp_path = tmp_path_factory.mktemp("parse")
     echo = TimedWrites()
     environment = {
         **os.environ,
@@ -102,9 +115,44 @@ def test_dbt_lines_reach_the_echo_while_dbt_runs(tmp_path):
         "CRM_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
     }
     parse = ["parse", "--no-partial-parse", "--target-path", str(tmp_path / "target")]
-    parsed = invoke(parse, environment, echo=echo)
+    thresholds = []
+
+    def record(phase, info):
+        if phase == "start":
+            thresholds.append(gc.get_threshold())
+
+    gc.callbacks.append(record)
+    try:
+        parsed = invoke(parse, environment, echo=echo)
+    finally:
+        gc.callbacks.remove(record)
+    return echo, parsed, thresholds
+
+
+def test_dbt_lines_reach_the_echo_while_dbt_runs(parsed_with_echo):
+    """make build shows dbt's progress as it happens, not when the build ends."""
+    echo, parsed, _ = parsed_with_echo
     assert parsed.success, parsed.output
     assert echo.getvalue() == parsed.output
     assert "Running with dbt" in echo.getvalue().splitlines()[0]
     # dbt's first line came a parse earlier than its last (a second or more).
     assert echo.times[-1] - echo.times[0] > 0.5
+
+
+def test_dbt_runs_with_the_collector_collecting_less(parsed_with_echo):
+    """A parse allocates enough for collections: each ran at dbt's thresholds."""
+    _, _, thresholds = parsed_with_echo
+    assert thresholds
+    assert set(thresholds) == {DBT_GC_THRESHOLD}
+
+
+def test_collecting_less_leaves_the_collector_as_it_was():
+    """Objects alive before are left alone meanwhile, and collectable again after."""
+    before = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
+    alive = [object() for _ in range(1000)]
+    with collecting_less():
+        assert gc.get_threshold() == DBT_GC_THRESHOLD
+        assert gc.get_freeze_count() >= frozen_before + len(alive)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
