@@ -118,7 +118,7 @@ def _dbt_source(name: str, sources: list[DeclaredSource]) -> dict[str, object]:
     if name in ROLES:
         description = (
             f"{ROLE_DESCRIPTIONS[name]} Declared in CRM_RAW_DIR/sources.yml (default: "
-            f"{ROLE_TABLES[name]}.csv); every column is read as text."
+            f"{ROLE_TABLES[name]}.csv or .parquet); every column is read as text."
         )
     else:
         description = (

@@ -2,10 +2,11 @@
 
 Without sources.yml the directory holds the three contract files, read as sources named
 after their role: `crm` (crm_contacts.csv), `billing` (billing_customers.csv), `orders`
-(orders.csv). Each declared source says, per contract field, which of its file's columns
-hold it; a field with no column is one the source does not collect. A source already in the
-warehouse names its relation (`relation: schema.table`) instead of a file: its columns are
-checked against the warehouse's catalog (crm_quality/ingest/relations.py).
+(orders.csv), each CSV or Parquet (crm_contacts.parquet, …). Each declared source says, per
+contract field, which of its file's columns hold it; a field with no column is one the
+source does not collect. A source already in the warehouse names its relation (`relation:
+schema.table`) instead of a file: its columns are checked against the warehouse's catalog
+(crm_quality/ingest/relations.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
 from crm_quality.ingest.relations import Catalog, WarehouseRelation
 
 SOURCES_FILE = "sources.yml"
+# What a contract file may be without sources.yml, in the order a missing one is reported.
+DEFAULT_FILE_SUFFIXES = ("csv", "parquet")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ENTRY_KEYS = (
     "name",
@@ -328,12 +331,31 @@ def _declare(
     )
 
 
+def _default_file(raw_dir: Path, role: str) -> str:
+    """The contract file of `role` in raw_dir: <table>.csv, or <table>.parquet when only that is
+    there (a missing file is reported as the CSV)."""
+    files = [f"{ROLE_TABLES[role]}.{suffix}" for suffix in DEFAULT_FILE_SUFFIXES]
+    present = [name for name in files if (raw_dir / name).is_file()]
+    if len(present) > 1:
+        raise RawInputError(
+            f"source {role!r}: both {' and '.join(present)} in CRM_RAW_DIR={str(raw_dir)!r};"
+            f" keep one, or declare which to read in {SOURCES_FILE}"
+        )
+    return present[0] if present else files[0]
+
+
 def _entries(raw_dir: Path) -> dict[str, list[object]]:
-    defaults = {role: [{"name": role, "file": f"{ROLE_TABLES[role]}.csv"}] for role in ROLES}
-    path = raw_dir / SOURCES_FILE
-    if not path.is_file():
-        return defaults
     where = f"{SOURCES_FILE} in CRM_RAW_DIR={str(raw_dir)!r}"
+    path = raw_dir / SOURCES_FILE
+    document = _sources_document(path, where) if path.is_file() else {}
+    return {
+        role: document.get(role) or [{"name": role, "file": _default_file(raw_dir, role)}]
+        for role in ROLES
+    }
+
+
+def _sources_document(path: Path, where: str) -> Mapping[str, list[object]]:
+    """sources.yml read and checked: roles it names, each a non-empty list of entries."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -345,7 +367,7 @@ def _entries(raw_dir: Path) -> dict[str, list[object]]:
             raise RawInputError(f"{where}: unknown role {role!r}; roles are {', '.join(ROLES)}")
         if not isinstance(entries, list) or not entries:
             raise RawInputError(f"{where}: {role!r} must be a non-empty list of sources")
-    return {role: document.get(role) or defaults[role] for role in ROLES}
+    return document
 
 
 def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[DeclaredSource]:

@@ -29,6 +29,16 @@ def test_without_sources_yml_the_three_contract_files_are_the_sources(tmp_path):
     assert sources[0].not_collected_fields == ()
 
 
+def test_a_contract_file_in_csv_and_in_parquet_is_refused(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=None)
+    (raw / "orders.parquet").write_bytes(b"")
+    with pytest.raises(RawInputError, match=r"source 'orders': both orders.csv and orders.parquet"):
+        declared_sources(raw)
+    # Declared in sources.yml, the role reads the file named there.
+    (raw / "sources.yml").write_text("orders:\n  - {name: orders, file: orders.csv}\n")
+    assert by_name(raw)["orders"].file == "orders.csv"
+
+
 def test_presets_resolve_against_the_file_header(tmp_path):
     raw = make_raw_dir(tmp_path)
     sources = by_name(raw)

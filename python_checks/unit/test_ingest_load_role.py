@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from crm_quality.ingest import RawInputError, load_raw_table, load_role, role_columns
+from crm_quality.ingest.contract import ROLE_TABLES
 from python_checks.unit.fixtures.ingest.raw_dir import SOURCES_YML, make_raw_dir
 
 
@@ -129,6 +130,26 @@ def test_contract_layout_loads_as_before(tmp_path):
     assert new[list(old.columns)].values.tolist() == old.values.tolist()
     assert set(new["source_name"]) == {"crm"}
     assert new[["is_deleted", "is_converted", "converted_contact_id"]].isna().all().all()
+
+
+def test_contract_files_as_parquet_load_without_sources_yml(tmp_path):
+    """The three contract files written as Parquet (`python -m crm_quality.demo --format
+    parquet`) are the sources, with the rows their CSVs hold."""
+    csv_raw = make_raw_dir(tmp_path, sources_yml=None)
+    parquet_raw = tmp_path / "parquet"
+    parquet_raw.mkdir()
+    connection = duckdb.connect()
+    for table in ROLE_TABLES.values():
+        connection.execute(
+            f"copy (select * from read_csv('{csv_raw / f'{table}.csv'}', all_varchar = true))"
+            f" to '{parquet_raw / f'{table}.parquet'}' (format parquet)"
+        )
+    for role, table in ROLE_TABLES.items():
+        from_csv = rows(load_role(connection, csv_raw, role)).drop(columns="source_file")
+        from_parquet = rows(load_role(connection, parquet_raw, role))
+        assert set(from_parquet["source_file"]) == {f"{table}.parquet"}
+        from_parquet = from_parquet.drop(columns="source_file")
+        assert from_parquet.values.tolist() == from_csv.values.tolist(), role
 
 
 def test_malformed_rows_are_quarantined_per_source(tmp_path):
