@@ -87,6 +87,7 @@ SHARED_BUILDS = {
 PER_PARAMETER = {
     "python_checks/integration/test_generator_scenarios.py": 1,  # without_email
     "python_checks/integration/test_febrl.py": 2,  # febrl2-dedup
+    "python_checks/integration/test_postgres_other_data.py": 1,  # company_exports
 }
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of both workers' runs; any other unit follows in collection order.

@@ -15,13 +15,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg
+import yaml
 
 from crm_quality.build import run_build
-from python_checks.dbt_runner import AS_OF_DATE, dbt_environment
+from python_checks.dbt_runner import AS_OF_DATE, REPO_ROOT, DbtRun, dbt_environment
 
 # Floating-point sums and averages may differ in their last bits between engines (summation
 # order); numbers agree when within this relative (or, near zero, absolute) difference.
 FLOAT_TOLERANCE = 1e-9
+# Columns whose values are the build's own: when it ran, its id, how long it took, where.
+BUILD_COLUMNS = {
+    "run_id", "run_started_at", "issued_at", "retired_at", "reset_at", "baseline_starts_at",
+    "execution_seconds", "failures_relation", "message", "declared_dir", "trained_at",
+}  # fmt: skip
+# The failing rows are kept as JSON text, which each engine spells its own way.
+JSON_COLUMNS = {"failing_row"}
 
 
 def _connect_arguments(environment: Mapping[str, str]) -> dict[str, str]:
@@ -109,3 +117,84 @@ def _rows_equal(left: tuple, right: tuple) -> bool:
         elif a != b:
             return False
     return True
+
+
+def node_statuses(work_dir: Path) -> dict[str, str]:
+    """Node → status in the run_results of the PostgreSQL build made in work_dir."""
+    results_file = work_dir / "target" / "run_results.json"
+    results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
+    return {result["unique_id"]: result["status"] for result in results}
+
+
+def restricted_marts() -> list[str]:
+    """The marts dbt_project.yml puts in the restricted schema (they hold personal data)."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    marts = project["models"]["crm_quality"]["marts"]
+    return sorted(
+        name for name, config in marts.items()
+        if isinstance(config, dict) and config.get("+schema") == "restricted"
+    )  # fmt: skip
+
+
+def compared_tables(duck: DbtRun) -> list[tuple[str, str]]:
+    """(schema, table) of what BI and analysts read: every table of the DuckDB build's main
+    schema and the restricted marts."""
+    main = duck.query(
+        "select table_name from information_schema.tables where table_schema = 'main'"
+        " order by table_name"
+    )
+    tables = [("main", name) for (name,) in main]
+    return tables + [("main_restricted", name) for name in restricted_marts()]
+
+
+def differing_tables(
+    duck: DbtRun, environment: Mapping[str, str], postgres_dir: Path, schema: str = "main"
+) -> dict[str, list[tuple[tuple, tuple]]]:
+    """Each compared table whose rows differ between the DuckDB build and the PostgreSQL build
+    made in postgres_dir into `schema` (CRM_PG_SCHEMA), with its first differing rows."""
+    tests_run = [node for node in node_statuses(postgres_dir) if "test." in node]
+    differences = {}
+    with connect_postgres(environment) as postgres:
+        for duck_schema, table in compared_tables(duck):
+            columns = _columns(duck, duck_schema, table)
+            on_duckdb = duck.query(_select(duck_schema, table, columns, tests_run))
+            postgres_schema = schema + duck_schema.removeprefix("main")
+            sql = _select(postgres_schema, table, columns, tests_run)
+            differing = rows_differ(
+                _normalized(on_duckdb, columns),
+                _normalized(postgres.execute(sql).fetchall(), columns),
+            )
+            if differing:
+                differences[f"{duck_schema}.{table}"] = differing[:3]
+    return differences
+
+
+def _columns(duck: DbtRun, schema: str, table: str) -> list[str]:
+    rows = duck.query(
+        "select column_name from information_schema.columns"
+        f" where table_schema = '{schema}' and table_name = '{table}' order by ordinal_position"
+    )
+    return [name for (name,) in rows if name not in BUILD_COLUMNS]
+
+
+def _normalized(rows: list[tuple], columns: list[str]) -> list[tuple]:
+    json_positions = [index for index, name in enumerate(columns) if name in JSON_COLUMNS]
+    normalized = []
+    for row in rows:
+        values = list(row)
+        for index in json_positions:
+            parsed = json.loads(values[index])
+            values[index] = json.dumps(
+                {key: comparable(value) for key, value in parsed.items()}, sort_keys=True
+            )
+        normalized.append(tuple(values))
+    return sorted_rows(normalized)
+
+
+def _select(schema: str, table: str, columns: list[str], tests_run: list[str]) -> str:
+    where = ""
+    if "test_unique_id" in columns:  # PostgreSQL runs no test of a model it does not build
+        listed = ", ".join(f"'{test}'" for test in tests_run)
+        where = f" where test_unique_id in ({listed})"
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f'select {names} from "{schema}"."{table}"{where}'

@@ -15,84 +15,18 @@ import subprocess
 import sys
 
 import pandas as pd
-import yaml
 
 from crm_quality.ingest.raw_tables import ROLE_TABLES as RAW_TABLES
 from python_checks import cross_engine
 from python_checks.dbt_runner import REPO_ROOT, DbtRun
 
-# Columns whose values are the build's own: when it ran, its id, how long it took, where.
-BUILD_COLUMNS = {
-    "run_id", "run_started_at", "issued_at", "retired_at", "reset_at", "baseline_starts_at",
-    "execution_seconds", "failures_relation", "message", "declared_dir", "trained_at",
-}  # fmt: skip
-# The failing rows are kept as JSON text, which each engine spells its own way.
-JSON_COLUMNS = {"failing_row"}
 RESTRICTED_SCHEMA = "main_restricted"
-
-
-def restricted_marts() -> list[str]:
-    """The marts dbt_project.yml puts in the restricted schema (they hold personal data)."""
-    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
-    marts = project["models"]["crm_quality"]["marts"]
-    return sorted(
-        name for name, config in marts.items()
-        if isinstance(config, dict) and config.get("+schema") == "restricted"
-    )  # fmt: skip
-
-
-def _columns(duck: DbtRun, schema: str, table: str) -> list[str]:
-    rows = duck.query(
-        "select column_name from information_schema.columns"
-        f" where table_schema = '{schema}' and table_name = '{table}' order by ordinal_position"
-    )
-    return [name for (name,) in rows if name not in BUILD_COLUMNS]
-
-
-def _compared_tables(duck: DbtRun) -> list[tuple[str, str]]:
-    main = duck.query(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-        " order by table_name"
-    )
-    tables = [("main", name) for (name,) in main]
-    return tables + [(RESTRICTED_SCHEMA, name) for name in restricted_marts()]
-
-
-def _normalized(rows: list[tuple], columns: list[str]) -> list[tuple]:
-    json_positions = [index for index, name in enumerate(columns) if name in JSON_COLUMNS]
-    normalized = []
-    for row in rows:
-        values = list(row)
-        for index in json_positions:
-            parsed = json.loads(values[index])
-            values[index] = json.dumps(
-                {key: cross_engine.comparable(value) for key, value in parsed.items()},
-                sort_keys=True,
-            )
-        normalized.append(tuple(values))
-    return cross_engine.sorted_rows(normalized)
-
-
-def _select(schema: str, table: str, columns: list[str], tests_run: list[str]) -> str:
-    where = ""
-    if "test_unique_id" in columns:  # PostgreSQL runs no test of a model it does not build
-        listed = ", ".join(f"'{test}'" for test in tests_run)
-        where = f" where test_unique_id in ({listed})"
-    names = ", ".join(f'"{name}"' for name in columns)
-    return f'select {names} from "{schema}"."{table}"{where}'
-
-
-def _postgres_results(builds: dict) -> dict[str, str]:
-    """Node → status in the first PostgreSQL build's run_results."""
-    results_file = builds["root"] / "postgres-1" / "target" / "run_results.json"
-    results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
-    return {result["unique_id"]: result["status"] for result in results}
 
 
 def test_postgres_build_passes_every_test(cross_engine_builds) -> None:
     build = cross_engine_builds["postgres"]
     assert build.returncode == 0, (build.stdout + build.stderr)[-4000:]
-    statuses = _postgres_results(cross_engine_builds)
+    statuses = cross_engine.node_statuses(cross_engine_builds["root"] / "postgres-1")
     failing = {node: status for node, status in statuses.items()
                if status not in ("success", "pass", "warn", "no-op")}  # fmt: skip
     assert failing == {}
@@ -102,21 +36,12 @@ def test_postgres_build_passes_every_test(cross_engine_builds) -> None:
 
 def test_every_mart_is_identical_on_both_engines(cross_engine_builds) -> None:
     duck: DbtRun = cross_engine_builds["duckdb"]
-    tables = _compared_tables(duck)
     assert {"mart_defect_rate", "dim_customers", "mart_data_quality_history"} <= {
-        table for _, table in tables
+        table for _, table in cross_engine.compared_tables(duck)
     }
-    tests_run = [node for node in _postgres_results(cross_engine_builds) if "test." in node]
-    differences = {}
-    with cross_engine.connect_postgres(cross_engine_builds["env"]) as postgres:
-        for schema, table in tables:
-            columns = _columns(duck, schema, table)
-            sql = _select(schema, table, columns, tests_run)
-            expected = _normalized(duck.query(sql), columns)
-            actual = _normalized(postgres.execute(sql).fetchall(), columns)
-            differing = cross_engine.rows_differ(expected, actual)
-            if differing:
-                differences[f"{schema}.{table}"] = differing[:3]
+    differences = cross_engine.differing_tables(
+        duck, cross_engine_builds["env"], cross_engine_builds["root"] / "postgres-1"
+    )
     assert differences == {}
 
 
