@@ -133,7 +133,7 @@ blocked_pairs as {{ wide_cte_materialized() }} (
     inner join features_with_frequencies as r
         on {{ rule }}
     where
-        {{ matching_key_order('l.record_key') }} < {{ matching_key_order('r.record_key') }}
+        {{ code_point_order('l.record_key') }} < {{ code_point_order('r.record_key') }}
         {%- if not loop.first %}
         and not (
             {%- for earlier in rules[:loop.index0] %}

@@ -41,7 +41,7 @@ account_customers as (
     -- One customer per account id, so a repeated id cannot fan orders out.
     select
         source_id as account_id,
-        min(customer_id) as customer_id
+        min({{ code_point_order('customer_id') }}) as customer_id
 
     from records
     where source_system = 'billing' and source_id is not null

@@ -169,7 +169,7 @@ merge_groups as (
 
     select
         record_key,
-        min(reached_record_key) as merge_group_id
+        min({{ code_point_order('reached_record_key') }}) as merge_group_id
     from reachable
     group by record_key
 
@@ -188,7 +188,7 @@ group_ranked as (
         merge_groups.merge_group_id,
         row_number() over (
             partition by merge_groups.merge_group_id
-            order by crm_records.survivor_rank asc, crm_records.record_key asc
+            order by crm_records.survivor_rank asc, {{ code_point_order('crm_records.record_key') }} asc
         ) as merge_rank
 
     from crm_records
@@ -223,7 +223,7 @@ evidence_ranked as (
                 case when linked.linked_record_key = masters.record_key then 0 else 1 end,
                 linked.match_probability desc,
                 linked.match_weight desc,
-                linked.linked_record_key asc
+                {{ code_point_order('linked.linked_record_key') }} asc
         ) as evidence_rank
 
     from duplicates
@@ -262,7 +262,7 @@ strongest_levels as (
         *,
         row_number() over (
             partition by duplicate_record_key
-            order by match_weight desc, comparison_level asc
+            order by match_weight desc, {{ code_point_order('comparison_level') }} asc
         ) as level_rank
 
     from evidence_levels

@@ -29,7 +29,8 @@ accounts as (
 
     select
         customer_id,
-        {{ list_agg('coalesce(source_id, source_record_id)', 'coalesce(source_id, source_record_id)') }}
+        {{ list_agg('coalesce(source_id, source_record_id)',
+            code_point_order('coalesce(source_id, source_record_id)')) }}
             as billing_account_ids
 
     from records
@@ -82,8 +83,8 @@ ranked_crm as (
             partition by billing_records.customer_id
             order by
                 billing_to_crm.match_probability desc,
-                billing_to_crm.crm_record_key asc,
-                billing_to_crm.billing_record_key asc
+                {{ code_point_order('billing_to_crm.crm_record_key') }} asc,
+                {{ code_point_order('billing_to_crm.billing_record_key') }} asc
         ) as nearness_rank
 
     from billing_to_crm

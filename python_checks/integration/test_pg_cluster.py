@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
+from crm_quality import pg_cluster
 from crm_quality.build import postgres_session_options
 
 
@@ -15,9 +16,23 @@ def test_cluster_serves_a_utf8_database_on_localhost(postgres_env: dict[str, str
         ).fetchone()
     assert postgres_env["PGHOST"] == "127.0.0.1"
     assert encoding == "UTF8"
-    assert ctype == "C.UTF-8"
+    assert ctype == pg_cluster.DATABASE_LOCALE
     # lower()/upper() follow the database's ctype: under plain C they would skip 'ÿ'.
     assert upper == "STRAßE Ÿ"
+
+
+def test_the_database_sorts_text_by_language_not_by_code_point(postgres_env) -> None:
+    """As most servers do: the engine tests then catch SQL whose result depends on the
+    collation (code_point_order where an order decides a result)."""
+    assert pg_cluster.has_locale(pg_cluster.DATABASE_LOCALE), (
+        f"no {pg_cluster.DATABASE_LOCALE} locale for the test database; as root: localedef -i "
+        "en_US -f UTF-8 en_US.UTF-8 (.ci/run does)"
+    )
+    with psycopg.connect(**_connect_arguments(postgres_env)) as connection:
+        in_database, by_code_point = connection.execute(
+            "select 'a' < 'B', 'a' collate \"C\" < 'B'"
+        ).fetchone()
+    assert (in_database, by_code_point) == (True, False)
 
 
 def test_the_builds_session_options_reach_the_server(postgres_env: dict[str, str]) -> None:

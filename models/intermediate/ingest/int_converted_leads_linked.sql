@@ -35,7 +35,8 @@ linked as (
         leads.contact_id as source_id,
         leads.source_channel,
         -- A repeated contact id is a defect of the contact source; the first record takes the lead.
-        min(contacts.source_name || ':' || contacts.source_record_id) as converted_record_key
+        min({{ code_point_order("contacts.source_name || ':' || contacts.source_record_id") }})
+            as converted_record_key
 
     from leads
     inner join contacts

@@ -33,7 +33,8 @@ enriched as (
         billing_accounts.account_id is not null as has_billing_account,
         currencies.currency_code is not null as is_known_currency,
         row_number() over (
-            partition by orders.source_name, orders.order_id order by orders.source_record_id
+            partition by orders.source_name, orders.order_id
+            order by {{ code_point_order('orders.source_record_id') }}
         ) as id_occurrence
 
     from orders

@@ -13,7 +13,8 @@ person_record_ids as (
     select
         *,
         row_number() over (
-            partition by source_system, source_name, source_id order by source_record_id
+            partition by source_system, source_name, source_id
+            order by {{ code_point_order('source_record_id') }}
         ) as id_occurrence
 
     from records

@@ -100,7 +100,8 @@ new_keys as (
         current_records.record_key,
         current_records.record_fingerprint,
         row_number() over (
-            partition by current_records.record_fingerprint order by current_records.record_key
+            partition by current_records.record_fingerprint
+            order by {{ code_point_order('current_records.record_key') }}
         ) as copy_number
 
     from current_records
@@ -116,7 +117,8 @@ gone_keys as (
         previous_records.customer_id,
         previous_records.customer_number,
         row_number() over (
-            partition by previous_records.record_fingerprint order by previous_records.record_key
+            partition by previous_records.record_fingerprint
+            order by {{ code_point_order('previous_records.record_key') }}
         ) as copy_number
 
     from previous_records
@@ -174,7 +176,7 @@ holdings_ranked as (
         *,
         row_number() over (
             partition by previous_customer_id
-            order by records_held desc, cluster_size desc, cluster_id asc
+            order by records_held desc, cluster_size desc, {{ code_point_order('cluster_id') }} asc
         ) as holder_rank
 
     from holdings
@@ -227,7 +229,9 @@ new_ids as (
     select
         clusters_without_id.cluster_id,
         issued_before.last_issued_customer_number
-        + row_number() over (order by clusters_without_id.cluster_id) as customer_number
+        + row_number() over (
+            order by {{ code_point_order('clusters_without_id.cluster_id') }}
+        ) as customer_number
 
     from clusters_without_id
     cross join issued_before

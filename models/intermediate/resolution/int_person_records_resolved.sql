@@ -59,21 +59,21 @@ ranked as (
             order by
                 last_touched_at desc nulls last,
                 valid_field_count desc,
-                source_record_id asc
+                {{ code_point_order('source_record_id') }} asc
         ) as survivor_rank,
         row_number() over (
             partition by customer_id
             order by
                 case when source_system = 'billing' then 0 else 1 end,
                 last_touched_at desc nulls last,
-                record_key asc
+                {{ code_point_order('record_key') }} asc
         ) as identity_priority,
         row_number() over (
             partition by customer_id
             order by
                 case when source_system = 'crm' then 0 else 1 end,
                 last_touched_at desc nulls last,
-                record_key asc
+                {{ code_point_order('record_key') }} asc
         ) as contact_priority
 
     from ordering

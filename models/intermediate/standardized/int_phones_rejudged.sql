@@ -54,7 +54,7 @@ ranked as (
         country,
         row_number() over (
             partition by customer_id
-            order by record_count desc, is_in_billing desc, country asc
+            order by record_count desc, is_in_billing desc, {{ code_point_order('country') }} asc
         ) as country_rank
     from countries
 
