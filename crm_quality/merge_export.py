@@ -27,10 +27,10 @@ import pandas as pd
 from crm_quality.connect import TARGETS, connect, connect_postgres
 from crm_quality.spreadsheet import neutralized
 
-SUGGESTIONS_SQL = """
-    select * from fct_merge_suggestions
-    order by source_name, master_record_key, duplicate_record_key
-"""
+SUGGESTIONS_SQL = "select * from fct_merge_suggestions"
+# The generic file's row order, sorted here by code point: a database's collation may sort
+# mixed-case ids (Salesforce's) or punctuation otherwise.
+SUGGESTIONS_ORDER = ["source_name", "master_record_key", "duplicate_record_key"]
 # The preset each CRM source was declared with (null for a source mapped by `columns:`).
 SOURCE_PRESETS_SQL = """
     select distinct source_name, preset from stg_sources__fields
@@ -240,7 +240,7 @@ def read_warehouse(
     with connection:
         suggestions = connection.execute(SUGGESTIONS_SQL).fetchdf()
         presets = dict(connection.execute(SOURCE_PRESETS_SQL).fetchall())
-    return suggestions, presets
+    return suggestions.sort_values(SUGGESTIONS_ORDER, ignore_index=True), presets
 
 
 def main() -> None:

@@ -9,11 +9,15 @@ German newsletter list) for East Asian and German people without birth dates.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from crm_quality.external.febrl import write_raw
 from python_checks import cross_engine
-from python_checks.dbt_runner import generate_demo, run_dbt
+from python_checks.dbt_runner import REPO_ROOT, generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -79,3 +83,31 @@ def test_every_mart_is_identical_on_both_engines(builds) -> None:
         builds["duckdb"], builds["env"], builds["root"] / "postgres", schema=builds["schema"]
     )
     assert differences == {}
+
+
+def test_headline_and_merge_files_read_alike_from_both_engines(builds, tmp_path) -> None:
+    """What people read off the warehouse, in the same order: the headline, and the merge
+    files a steward hands back to the CRM (Salesforce's mixed-case ids sort by code point)."""
+    postgres_env = {**os.environ, **builds["env"], "CRM_PG_SCHEMA": builds["schema"]}
+    warehouse = ["--warehouse", str(builds["duckdb"].warehouse)]
+    written = {}
+    for engine, target, env in (
+        ("postgres", ["--target", "postgres"], postgres_env),
+        ("duckdb", warehouse, None),
+    ):
+        out = tmp_path / engine
+        for module, arguments in (
+            ("headline", target),
+            ("merge_export", [*target, "--out", str(out)]),
+        ):
+            printed = subprocess.run(
+                [sys.executable, "-m", f"crm_quality.{module}", *arguments],
+                cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            written[engine, module] = printed.replace(str(out), "OUT")
+        for path in sorted(out.iterdir()):
+            written[engine, path.name] = path.read_text(encoding="utf-8")
+    for (engine, name), text in written.items():
+        if engine == "duckdb":
+            assert written["postgres", name] == text, name
+    assert ("postgres", "merge_suggestions.csv") in written
