@@ -58,9 +58,10 @@ AS_OF_DATE = "2026-06-30"
 # On PostgreSQL the builds write into schemas of their own (the first build drops them), so a
 # server given by PGHOST keeps its warehouse's `main` untouched.
 PG_SCHEMA = "crm_bench"
-# The server settings the results record (the memory a query may use before spilling).
+# The server settings the results record (the memory a query may use before spilling; the
+# database's collation, which sorts text; PostgreSQL 16 and later no longer list it).
 PG_SETTINGS = ("shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size",
-               "max_parallel_workers_per_gather", "jit")  # fmt: skip
+               "max_parallel_workers_per_gather", "jit", "lc_collate")  # fmt: skip
 
 TRAINING_STAGE = "matching: training (or reuse check)"
 # The build's training step (crm_quality/matching/train_step.py), between its two dbt selections.
