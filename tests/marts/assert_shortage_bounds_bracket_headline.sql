@@ -4,7 +4,8 @@
 -- customer in the CRM and a merge never loses one, so in every breakdown
 --   missing at the conservative threshold >= missing_customers (headline) >= missing at the lenient one.
 -- (Rates need not be ordered: a split also adds actual customers.) An alternative cluster
--- belongs to the breakdown of the resolved customer of its smallest record, as in the mart.
+-- belongs to the breakdown of the resolved customer of its smallest record (its id), as in
+-- the mart.
 -- Fails when the clusterings are not nested (thresholds out of order, different pairs) or
 -- the mart's headline count drifts from its records.
 with
@@ -27,26 +28,9 @@ shortage as (
 
 ),
 
-alternative_clusters as (
-
-    {%- for clustering in ['conservative', 'lenient'] %}
-    select
-        '{{ clustering }}' as clustering,
-        min(record_key) as anchor_record_key,
-        max(case when source_system = 'billing' then 1 else 0 end) as has_billing,
-        max(case when source_system = 'crm' then 1 else 0 end) as has_crm
-    from records
-    group by {{ clustering }}_customer_id
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-
-),
-
+-- Per clustering: each cluster's systems and sources, one row each (one pass over the records).
 alternative_source_clusters as (
 
-    -- Per clustering: the clusters with a billing record, and the CRM sources each has.
     {%- for clustering in ['conservative', 'lenient'] %}
     select
         '{{ clustering }}' as clustering,
@@ -59,6 +43,19 @@ alternative_source_clusters as (
     union all
     {%- endif %}
     {%- endfor %}
+
+),
+
+-- A cluster's id is its smallest record's key (in code point order), the mart's anchor.
+alternative_clusters as (
+
+    select
+        clustering,
+        alternative_customer_id as anchor_record_key,
+        max(case when source_system = 'billing' then 1 else 0 end) as has_billing,
+        max(case when source_system = 'crm' then 1 else 0 end) as has_crm
+    from alternative_source_clusters
+    group by clustering, alternative_customer_id
 
 ),
 
