@@ -159,15 +159,25 @@ def truth_records(crm: pd.DataFrame, billing: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+# FEBRL has no orders: the raw directory declares none.
+SOURCES_YML = """\
+crm:
+  - {name: crm, file: crm_contacts.csv}
+billing:
+  - {name: billing, file: billing_customers.csv}
+orders: []
+"""
+
+
 def write_raw(dataset: str, layout: str, out_dir: str | Path) -> dict:
-    """Write crm_contacts.csv, billing_customers.csv, orders.csv and the truth files."""
+    """Write crm_contacts.csv, billing_customers.csv, sources.yml and the truth files."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     crm, billing = split(dataset, layout)
     options = {"index": False, "quoting": csv.QUOTE_MINIMAL, "lineterminator": "\n"}
     crm_contacts(crm).to_csv(out / "crm_contacts.csv", **options)
     billing_customers(billing).to_csv(out / "billing_customers.csv", **options)
-    pd.DataFrame(columns=list(RAW_CONTRACT["orders"])).to_csv(out / "orders.csv", **options)
+    (out / "sources.yml").write_text(SOURCES_YML, encoding="utf-8")
     truth_records(crm, billing).to_csv(out / "truth_records.csv", **options)
     summary = truth_summary(dataset, layout, crm, billing)
     (out / "truth.json").write_text(json.dumps(summary, indent=2) + "\n", "utf-8")

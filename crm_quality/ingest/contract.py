@@ -46,6 +46,9 @@ ROLE_TABLES: dict[str, str] = {
     "orders": "orders",
 }
 ROLES = tuple(ROLE_TABLES)
+# Roles sources.yml may declare with no source (`orders: []`): a company without an orders
+# export still has customers (billing) and a CRM to measure; only order activity is unknown.
+OPTIONAL_ROLES = ("orders",)
 
 # What the rows of a role are, for the generated dbt source descriptions.
 ROLE_DESCRIPTIONS: dict[str, str] = {

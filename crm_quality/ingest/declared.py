@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from crm_quality.ingest.contract import ROLE_TABLES, ROLES, role_fields
+from crm_quality.ingest.contract import OPTIONAL_ROLES, ROLE_TABLES, ROLES, role_fields
 from crm_quality.ingest.csv_rows import header_names
 from crm_quality.ingest.files import RawInputError, sniff
 from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
@@ -277,7 +277,12 @@ def _declare(
     else:
         path = raw_dir / file
         if not path.is_file():
-            raise entry.error("file not found")
+            hint = (
+                f"; with no {role} export, declare `{role}: []` in {SOURCES_FILE}"
+                if role in OPTIONAL_ROLES
+                else ""
+            )
+            raise entry.error("file not found" + hint)
         header = _file_header(path)
     links = {
         key: entry.text(key)
@@ -348,14 +353,18 @@ def _entries(raw_dir: Path) -> dict[str, list[object]]:
     where = f"{SOURCES_FILE} in CRM_RAW_DIR={str(raw_dir)!r}"
     path = raw_dir / SOURCES_FILE
     document = _sources_document(path, where) if path.is_file() else {}
+    # A role sources.yml leaves out reads its contract file; one it lists as [] has no source.
     return {
-        role: document.get(role) or [{"name": role, "file": _default_file(raw_dir, role)}]
+        role: document[role]
+        if role in document
+        else [{"name": role, "file": _default_file(raw_dir, role)}]
         for role in ROLES
     }
 
 
 def _sources_document(path: Path, where: str) -> Mapping[str, list[object]]:
-    """sources.yml read and checked: roles it names, each a non-empty list of entries."""
+    """sources.yml read and checked: roles it names, each a non-empty list of entries (an
+    optional role's may be empty: it has no source)."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -365,8 +374,13 @@ def _sources_document(path: Path, where: str) -> Mapping[str, list[object]]:
     for role, entries in document.items():
         if role not in ROLES:
             raise RawInputError(f"{where}: unknown role {role!r}; roles are {', '.join(ROLES)}")
-        if not isinstance(entries, list) or not entries:
-            raise RawInputError(f"{where}: {role!r} must be a non-empty list of sources")
+        if not isinstance(entries, list):
+            raise RawInputError(f"{where}: {role!r} must be a list of sources")
+        if not entries and role not in OPTIONAL_ROLES:
+            optional = ", ".join(f"{name}: []" for name in OPTIONAL_ROLES)
+            raise RawInputError(
+                f"{where}: {role!r} must list at least one source (only {optional} may be empty)"
+            )
     return document
 
 

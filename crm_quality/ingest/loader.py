@@ -248,11 +248,16 @@ def load_role(
     """Every row of every declared source of `role` (crm, billing or orders), in the columns
     `contract.role_columns(role)`: contract fields as text (null where a source does not
     collect the field), for crm the recycle-bin and conversion columns, `source_name`,
-    `source_file` and the load bookkeeping. Sources are stacked in declaration order.
+    `source_file` and the load bookkeeping. Sources are stacked in declaration order; a role
+    with no source has no rows.
     `catalog` is the warehouse's, for sources naming relations (load_source)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     sources = [source for source in declared_sources(raw_dir, catalog) if source.role == role]
+    if not sources:
+        # A role declared with no source (OPTIONAL_ROLES): its table, with no rows.
+        nothing = DeclaredSource(role=role, name=role, file="", preset=None, columns={})
+        return connection.sql(no_rows_sql([])).project(_projection(nothing))
     relations = [load_source(connection, raw_dir, source, relations_here) for source in sources]
     result = relations[0]
     for relation in relations[1:]:

@@ -1,7 +1,11 @@
-"""Two order systems declared in sources.yml whose order ids overlap (a web shop beside the
-main order system, both numbering from the same range): an id is unique within its source
-only, so the build passes, every row is loaded, and a repeated id is a defect only within
-its own source."""
+"""Order systems as sources.yml declares them.
+
+Two whose order ids overlap (a web shop beside the main order system, both numbering from the
+same range): an id is unique within its source only, so the build passes, every row is loaded,
+and a repeated id is a defect only within its own source.
+
+None (`orders: []`, a company without an orders export): the build passes, no customer has
+order activity, and every other figure is as it is with the orders."""
 
 from __future__ import annotations
 
@@ -48,6 +52,61 @@ def warehouse(raw_dir, tmp_path_factory) -> DbtRun:
     run = run_dbt(["build"], raw_dir, tmp_path_factory.mktemp("order_sources_build"))
     assert run.returncode == 0, run.output[-4000:]
     return run
+
+
+@pytest.fixture(scope="module")
+def without_orders(tmp_path_factory) -> DbtRun:
+    raw = tmp_path_factory.mktemp("no_orders") / "raw"
+    shutil.copytree(DEMO, raw)
+    (raw / "orders.csv").unlink()
+    declared = (raw / "sources.yml").read_text(encoding="utf-8")
+    declared = declared.replace("orders:\n  - {name: orders, file: orders.csv}\n", "orders: []\n")
+    assert declared.endswith("orders: []\n")
+    (raw / "sources.yml").write_text(declared, encoding="utf-8")
+    run = run_dbt(["build"], raw, tmp_path_factory.mktemp("no_orders_build"))
+    assert run.returncode == 0, run.output[-4000:]
+    return run
+
+
+def test_without_orders_no_customer_has_order_activity(without_orders):
+    assert without_orders.scalar("select count(*) from raw_orders") == 0
+    activity = without_orders.query(
+        "select customer_activity, sum(order_count), count(last_order_date) from dim_customers "
+        "group by all"
+    )
+    assert activity == [("no_orders", 0, 0)]
+    checked = without_orders.query(
+        "select distinct source_name, records_checked, defective_records from mart_defect_rate "
+        "where source_system = 'orders'"
+    )
+    assert checked == [("all", 0, 0)]
+
+
+def _same_rows(first: DbtRun, second: DbtRun, sql: str) -> None:
+    rows = first.query(sql)
+    assert rows, sql
+    assert rows == second.query(sql), sql
+
+
+def test_without_orders_every_other_figure_is_as_with_them(warehouse, without_orders):
+    # The resolution, the shortage and the CRM and billing defects do not read the orders.
+    _same_rows(warehouse, without_orders, "select * from customer_xref order by all")
+    _same_rows(
+        warehouse,
+        without_orders,
+        "select * from mart_customer_shortage where breakdown <> 'customer_activity' order by all",
+    )
+    _same_rows(
+        warehouse,
+        without_orders,
+        "select * from mart_defect_rate where source_system in ('crm', 'billing') order by all",
+    )
+    _same_rows(
+        warehouse,
+        without_orders,
+        "select * exclude (order_count, first_order_date, last_order_date, customer_activity) "
+        "from dim_customers order by all",
+    )
 
 
 def test_every_order_of_both_systems_is_loaded(raw_dir, warehouse):

@@ -49,7 +49,10 @@ def test_missing_file_names_file_and_dir(tmp_path, copy_demo):
     (raw / "orders.csv").unlink()
     run = run_dbt(["build"], raw, tmp_path / "build")
     assert run.returncode != 0
-    assert "source 'orders' (orders.csv): file not found" in run.output
+    assert (
+        "source 'orders' (orders.csv): file not found; with no orders export, declare "
+        "`orders: []` in sources.yml" in run.output
+    )
     assert f"CRM_RAW_DIR='{raw}'" in run.output
 
 

@@ -29,6 +29,15 @@ def test_without_sources_yml_the_three_contract_files_are_the_sources(tmp_path):
     assert sources[0].not_collected_fields == ()
 
 
+def test_orders_may_be_declared_with_no_source(tmp_path):
+    # A company without an orders export: no orders source, and no orders.csv is looked for.
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML + "orders: []\n")
+    (raw / "orders.csv").unlink()
+    sources = declared_sources(raw)
+    assert [source.role for source in sources if source.role == "orders"] == []
+    assert "orders" not in set(sources_frame(raw)["source_system"])
+
+
 def test_a_contract_file_in_csv_and_in_parquet_is_refused(tmp_path):
     raw = make_raw_dir(tmp_path, sources_yml=None)
     (raw / "orders.parquet").write_bytes(b"")
@@ -196,6 +205,15 @@ NEWSLETTER_ENTRY = """\
         (
             "billing:\n  - {name: b, file: newsletter.csv}\n",
             r"source 'b' \(newsletter.csv\): column 'account_id' not found",
+        ),
+        (
+            "crm: []\n",
+            "sources.yml in CRM_RAW_DIR=.*: 'crm' must list at least one source "
+            r"\(only orders: \[\] may be empty\)",
+        ),
+        (
+            "billing: {name: b, file: billing_customers.csv}\n",
+            "'billing' must be a list of sources",
         ),
     ],
 )

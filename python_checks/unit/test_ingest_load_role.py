@@ -122,6 +122,18 @@ def test_billing_and_orders_roles(tmp_path):
     assert orders.project("order_id, source_name").fetchall() == [("O1", "orders")]
 
 
+def test_a_role_with_no_source_is_an_empty_table_of_its_columns(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=SOURCES_YML + "orders: []\n")
+    (tmp_path / "with_orders").mkdir()
+    connection = duckdb.connect()
+    loaded = load_role(connection, make_raw_dir(tmp_path / "with_orders"), "orders")
+    nothing = load_role(connection, raw, "orders")
+    assert nothing.fetchall() == []
+    assert list(zip(nothing.columns, nothing.types, strict=True)) == list(
+        zip(loaded.columns, loaded.types, strict=True)
+    )
+
+
 def test_contract_layout_loads_as_before(tmp_path):
     raw = make_raw_dir(tmp_path, sources_yml=None)
     connection = duckdb.connect()
