@@ -94,6 +94,8 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
 # Columns the crm role carries beyond its contract fields: recycle-bin and lead-conversion
 # facts as raw text, and the source a converted lead's contact lives in.
 CRM_LINK_COLUMNS = ("is_deleted", "is_converted", "converted_contact_id", "converted_source_name")
+# The billing source an order's account id belongs to (null: any billing source's).
+ORDERS_LINK_COLUMNS = ("billing_source_name",)
 SOURCE_COLUMNS = ("source_name", "source_file")
 LOAD_COLUMNS = (
     "_row_number",
@@ -125,5 +127,5 @@ def role_fields(role: str) -> tuple[str, ...]:
 
 def role_columns(role: str) -> tuple[str, ...]:
     """Every column `load_role` returns for a role, in order."""
-    link = CRM_LINK_COLUMNS if role == "crm" else ()
+    link = {"crm": CRM_LINK_COLUMNS, "orders": ORDERS_LINK_COLUMNS}.get(role, ())
     return (*role_fields(role), *link, *SOURCE_COLUMNS, *LOAD_COLUMNS)

@@ -45,6 +45,7 @@ ENTRY_KEYS = (
     "converted_id_column",
     "freshness",
     "loaded_at_column",
+    "billing_source",
 )
 FRAME_COLUMNS = (
     "source_system",
@@ -77,6 +78,8 @@ class DeclaredSource:
     relation: WarehouseRelation | None = None  # where a source already in the warehouse is
     freshness: Mapping[str, object] | None = None  # dbt's freshness block, for a relation
     loaded_at_column: str | None = None  # the relation's timestamp column freshness reads
+    # Orders: the billing source whose account ids they carry; None when several could be.
+    billing_source: str | None = None
 
     @property
     def origin(self) -> str:
@@ -270,6 +273,8 @@ def _declare(
         raise entry.error("give either channel or channel_column, not both")
     if role != "crm" and (channel or channel_column or entry.text("converts_to")):
         raise entry.error("channel, channel_column and converts_to belong to crm sources")
+    if role != "orders" and entry.text("billing_source"):
+        raise entry.error("billing_source belongs to orders sources")
     relation = None
     if relation_name is not None:
         relation = _warehouse_relation(entry, relation_name, catalog)
@@ -332,6 +337,7 @@ def _declare(
         relation=relation,
         freshness=freshness,
         loaded_at_column=loaded_at_column,
+        billing_source=entry.text("billing_source"),
         **links,
     )
 
@@ -412,6 +418,25 @@ def _with_conversions(raw_dir: Path, sources: list[DeclaredSource]) -> list[Decl
     return resolved
 
 
+def _with_billing_sources(raw_dir: Path, sources: list[DeclaredSource]) -> list[DeclaredSource]:
+    """Each orders source's billing_source: as declared, else the only billing source (with
+    several, None: an order's account id may be any billing source's)."""
+    billing_names = [source.name for source in sources if source.role == "billing"]
+    resolved = []
+    for source in sources:
+        named = source.billing_source
+        if named is not None and named not in billing_names:
+            raise RawInputError(
+                f"source {source.name!r} ({source.origin}): billing_source {named!r} is not a "
+                f"billing source; billing sources are: {', '.join(billing_names)} "
+                f"(CRM_RAW_DIR={str(raw_dir)!r})"
+            )
+        if source.role == "orders" and named is None and len(billing_names) == 1:
+            named = billing_names[0]
+        resolved.append(dataclasses.replace(source, billing_source=named))
+    return resolved
+
+
 def declared_sources(raw_dir: str | Path, catalog: Catalog | None = None) -> list[DeclaredSource]:
     """Every source of `raw_dir`, role by role (crm, billing, orders) in declaration order;
     `catalog` is the warehouse's, where sources name relations.
@@ -427,7 +452,7 @@ def declared_sources(raw_dir: str | Path, catalog: Catalog | None = None) -> lis
             source = _declare(raw_dir, role, entry, names, catalog)
             names.add(source.name)
             sources.append(source)
-    return _with_conversions(raw_dir, sources)
+    return _with_billing_sources(raw_dir, _with_conversions(raw_dir, sources))
 
 
 def sources_frame(raw_dir: str | Path, catalog: Catalog | None = None) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from crm_quality.ingest.contract import (
     CRM_LINK_COLUMNS,
+    ORDERS_LINK_COLUMNS,
     RAW_CONTRACT,
     ROLES,
     clean_load_columns,
@@ -191,6 +192,9 @@ def _projection(source: DeclaredSource) -> str:
         expressions += [
             f"{link} as {name}" for link, name in zip(links, CRM_LINK_COLUMNS, strict=True)
         ]
+    if source.role == "orders":
+        (name,) = ORDERS_LINK_COLUMNS
+        expressions.append(f"{_text_or_null(source.billing_source)} as {name}")
     expressions += [
         f"{_quote(source.name)} as source_name",
         f"{_quote(source.origin)} as source_file",

@@ -36,16 +36,38 @@ orders as (
 
 ),
 
-account_customers as (
+billing_accounts as (
 
-    -- One customer per account id, so a repeated id cannot fan orders out.
     select
+        source_name,
         source_id as account_id,
-        min({{ code_point_order('customer_id') }}) as customer_id
-
+        customer_id
     from records
     where source_system = 'billing' and source_id is not null
-    group by source_id
+
+),
+
+account_customers as (
+
+    -- One customer per account id of a billing source, so a repeated id cannot fan orders out;
+    -- under '' one per account id of any billing source, for orders naming none.
+    select
+        source_name as billing_source_name,
+        account_id,
+        min({{ code_point_order('customer_id') }}) as customer_id
+
+    from billing_accounts
+    group by source_name, account_id
+
+    union all
+
+    select
+        '' as billing_source_name,
+        account_id,
+        min({{ code_point_order('customer_id') }}) as customer_id
+
+    from billing_accounts
+    group by account_id
 
 ),
 
@@ -58,7 +80,10 @@ customer_orders as (
         max(cast(orders.order_date as date)) as last_order_date
 
     from orders
-    inner join account_customers on orders.account_id = account_customers.account_id
+    inner join account_customers
+        on
+            orders.account_id = account_customers.account_id
+            and coalesce(orders.billing_source_name, '') = account_customers.billing_source_name
     where orders.order_date_status = 'valid'
     group by account_customers.customer_id
 

@@ -38,6 +38,24 @@ def test_orders_may_be_declared_with_no_source(tmp_path):
     assert "orders" not in set(sources_frame(raw)["source_system"])
 
 
+def test_orders_carry_the_account_ids_of_the_billing_source_they_name(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=None)
+    # One billing source: every orders source's account ids are its.
+    assert by_name(raw)["orders"].billing_source == "billing"
+    (raw / "shop_billing.csv").write_bytes((raw / "billing_customers.csv").read_bytes())
+    (raw / "sources.yml").write_text(
+        "billing:\n  - {name: billing, file: billing_customers.csv}\n"
+        "  - {name: shop_billing, file: shop_billing.csv}\n"
+        "orders:\n  - {name: orders, file: orders.csv}\n"
+        "  - {name: shop_orders, file: orders.csv, billing_source: shop_billing}\n"
+    )
+    sources = by_name(raw)
+    # Several: as declared, else any billing source's.
+    assert sources["shop_orders"].billing_source == "shop_billing"
+    assert sources["orders"].billing_source is None
+    assert sources["billing"].billing_source is None
+
+
 def test_a_contract_file_in_csv_and_in_parquet_is_refused(tmp_path):
     raw = make_raw_dir(tmp_path, sources_yml=None)
     (raw / "orders.parquet").write_bytes(b"")
@@ -214,6 +232,16 @@ NEWSLETTER_ENTRY = """\
         (
             "billing: {name: b, file: billing_customers.csv}\n",
             "'billing' must be a list of sources",
+        ),
+        (
+            "orders:\n  - {name: o, file: orders.csv, billing_source: shop}\n",
+            r"source 'o' \(orders.csv\): billing_source 'shop' is not a billing source; "
+            "billing sources are: billing",
+        ),
+        (
+            "crm:\n  - {name: sf, file: Contact.csv, preset: salesforce_contact, "
+            "billing_source: billing}\n",
+            r"source 'sf' \(Contact.csv\): billing_source belongs to orders sources",
         ),
     ],
 )

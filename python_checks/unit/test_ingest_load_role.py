@@ -119,7 +119,10 @@ def test_billing_and_orders_roles(tmp_path):
     ]
     orders = load_role(connection, raw, "orders")
     assert tuple(orders.columns) == role_columns("orders")
-    assert orders.project("order_id, source_name").fetchall() == [("O1", "orders")]
+    # The only billing source is the one whose account ids the orders carry.
+    assert orders.project("order_id, source_name, billing_source_name").fetchall() == [
+        ("O1", "orders", "billing_main")
+    ]
 
 
 def test_a_role_with_no_source_is_an_empty_table_of_its_columns(tmp_path):

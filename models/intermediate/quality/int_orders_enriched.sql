@@ -1,7 +1,8 @@
 -- Orders with what their catalog checks need, computed once (a table, so the checks of
 -- int_quality_checks_orders scan it instead of re-running the joins and the window): the record
--- identity every check row carries, whether billing knows the account and the currency, and
--- id_occurrence numbering the orders sharing an id (by record id).
+-- identity every check row carries, whether billing knows the account (in the billing source
+-- the orders source names) and the currency, and id_occurrence numbering the orders sharing an
+-- id (by record id).
 with
 
 orders as (
@@ -12,7 +13,20 @@ orders as (
 
 billing_accounts as (
 
-    select distinct account_id from {{ ref('stg_billing__customers') }}
+    -- Each account id under its billing source, and once more under '' for orders whose
+    -- source names no billing source (any one's account counts).
+    select distinct
+        source_name as billing_source_name,
+        account_id
+    from {{ ref('stg_billing__customers') }}
+    where account_id is not null
+
+    union all
+
+    select distinct
+        '' as billing_source_name,
+        account_id
+    from {{ ref('stg_billing__customers') }}
     where account_id is not null
 
 ),
@@ -38,7 +52,10 @@ enriched as (
         ) as id_occurrence
 
     from orders
-    left join billing_accounts on orders.account_id = billing_accounts.account_id
+    left join billing_accounts
+        on
+            orders.account_id = billing_accounts.account_id
+            and coalesce(orders.billing_source_name, '') = billing_accounts.billing_source_name
     left join currencies on orders.currency = currencies.currency_code
 
 )

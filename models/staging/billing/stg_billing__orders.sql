@@ -26,7 +26,8 @@ renamed as (
         nullif(trim(account_id), '') as account_id,
         order_date as order_date_raw,
         amount as amount_raw,
-        upper(nullif(trim(currency), '')) as currency
+        upper(nullif(trim(currency), '')) as currency,
+        billing_source_name
 
     from identified
 
