@@ -37,7 +37,7 @@ currencies as (
 
 ),
 
-enriched as (
+joined as (
 
     select
         orders.*,
@@ -45,11 +45,7 @@ enriched as (
         'orders' as source_system,
         'billing' as source_channel,
         billing_accounts.account_id is not null as has_billing_account,
-        currencies.currency_code is not null as is_known_currency,
-        row_number() over (
-            partition by orders.source_name, orders.order_id
-            order by {{ code_point_order('orders.source_record_id') }}
-        ) as id_occurrence
+        currencies.currency_code is not null as is_known_currency
 
     from orders
     left join billing_accounts
@@ -57,6 +53,29 @@ enriched as (
             orders.account_id = billing_accounts.account_id
             and coalesce(orders.billing_source_name, '') = billing_accounts.billing_source_name
     left join currencies on orders.currency = currencies.currency_code
+
+),
+
+enriched as (
+
+    -- Only orders whose id repeats are numbered: a window over every order cost a fifth of
+    -- this model at a million customers.
+    select
+        *,
+        cast(1 as {{ dbt.type_bigint() }}) as id_occurrence
+    from joined
+    where not is_id_repeated
+
+    union all
+
+    select
+        *,
+        row_number() over (
+            partition by source_name, order_id
+            order by {{ code_point_order('source_record_id') }}
+        ) as id_occurrence
+    from joined
+    where is_id_repeated
 
 )
 

@@ -23,6 +23,7 @@ renamed as (
         source_file,
         _load_issue as load_issue,
         nullif(trim(order_id), '') as order_id,
+        source_id_rows > 1 as is_id_repeated,
         nullif(trim(account_id), '') as account_id,
         order_date as order_date_raw,
         amount as amount_raw,
