@@ -56,6 +56,7 @@ FRAME_COLUMNS = (
     "file_columns",
     "is_collected",
     "converts_to",
+    "billing_source",
 )
 
 
@@ -467,6 +468,7 @@ def sources_frame(raw_dir: str | Path, catalog: Catalog | None = None) -> pd.Dat
             "file_columns": " / ".join(source.columns[field]) if field in source.columns else None,
             "is_collected": field in source.collected_fields,
             "converts_to": source.converts_to,
+            "billing_source": source.billing_source,
         }
         for source in declared_sources(raw_dir, catalog)
         for field in role_fields(source.role)

@@ -110,6 +110,7 @@ def test_sources_frame_says_which_fields_each_source_collects(tmp_path):
         "file_columns",
         "is_collected",
         "converts_to",
+        "billing_source",
     ]
     rows = {(row.source_name, row.field): row for row in frame.itertuples(index=False)}
     assert len(frame) == 5 * 14 + 12 + 5
@@ -120,6 +121,8 @@ def test_sources_frame_says_which_fields_each_source_collects(tmp_path):
     assert rows[("newsletter", "source_channel")].is_collected is True
     assert rows[("newsletter", "street_address")].is_collected is False
     assert rows[("billing_main", "account_id")].source_system == "billing"
+    assert rows[("orders", "account_id")].billing_source == "billing_main"
+    assert pd.isna(rows[("billing_main", "account_id")].billing_source)
     assert rows[("hubspot_export", "phone")].file_columns == "Phone Number / Mobile Phone Number"
 
 

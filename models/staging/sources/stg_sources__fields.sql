@@ -8,6 +8,7 @@ select
     field,
     file_columns,
     is_collected,
-    converts_to
+    converts_to,
+    billing_source
 
 from {{ source('raw', 'raw_source_fields') }}
