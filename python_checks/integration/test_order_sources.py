@@ -196,6 +196,11 @@ def test_an_order_counts_for_the_customer_of_its_account_in_the_billing_source_i
         "select customer_id, order_count from dim_customers where order_count > 0 order by all"
     )
     assert counted == expected
+    declared = warehouse.query(
+        "select distinct source_name, billing_source from stg_sources__fields "
+        "where source_system = 'orders' order by all"
+    )
+    assert declared == sorted(BILLING_OF.items())
     # The case is there: the two systems' accounts of one id are other people's.
     apart = warehouse.scalar(
         """
