@@ -24,6 +24,8 @@ from __future__ import annotations
 import copy
 import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -159,7 +161,8 @@ def with_u_corrected(
     few thousand with many duplicates it is not (FEBRL1: one pair in a thousand is a
     match), and an uncorrected u makes agreement look far more common among strangers than
     it is. Households and namesakes score low, so they stay in u. A corrected u never drops
-    below `floor` (half a sampled pair).
+    below `floor` (half a sampled pair) nor rises above 1 - `floor`: a level every sampled
+    pair fell into leaves the others at least the floor.
     """
     matched_share = expected_total / total_pairs
     for comparison in settings["comparisons"]:
@@ -173,7 +176,7 @@ def with_u_corrected(
                 continue
             contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / total_pairs
             corrected = (u - contamination) / (1 - matched_share)
-            level["u_probability"] = min(max(corrected, floor), 1.0)
+            level["u_probability"] = min(max(corrected, floor), 1.0 - floor)
     return settings
 
 
@@ -204,6 +207,29 @@ def neutralise_unobserved(
     return settings, unobserved
 
 
+# The logger Splink warns through of each level an EM round's pairs never showed.
+EM_LOGGER = "splink.internals.expectation_maximisation"
+
+
+class _UnobservedLevelNotices(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "not observed in dataset" not in record.getMessage()
+
+
+@contextmanager
+def unobserved_level_notices_quiet() -> Iterator[None]:
+    """Splink's notices of unobserved levels held back: it repeats them round after round (a
+    dozen lines in every build's output), while neutralise_unobserved gives those levels their
+    probabilities and fct_matching_parameters lists them. Its other warnings still print."""
+    quiet = _UnobservedLevelNotices()
+    logger = logging.getLogger(EM_LOGGER)
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
+
+
 def _em_round(
     training: Any, key: tuple[str, ...], pairs: int, fields: tuple[str, ...], max_pairs: float
 ) -> dict[str, Any]:
@@ -221,7 +247,7 @@ def _em_round(
         rule(key).get_blocking_rule("duckdb").blocking_rule_sql, UNIQUE_ID, stride
     )
     try:
-        with em_pairs_in_one_order():
+        with em_pairs_in_one_order(), unobserved_level_notices_quiet():
             session = training.estimate_parameters_using_expectation_maximisation(blocking)
     except EMTrainingException as error:
         return {**record, "iterations": 0, "converged": False, "error": str(error)[:200]}

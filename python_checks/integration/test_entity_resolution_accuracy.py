@@ -270,3 +270,13 @@ def test_no_matching_working_tables_are_left_in_the_warehouse(warehouse):
         "where table_name like '%splink%' or schema_name like 'er_scratch%'"
     )
     assert leftovers == []
+
+
+def test_a_sound_training_warns_of_nothing(warehouse):
+    """A few levels go unobserved on any data (5 here); they are no evidence of a match, not a
+    degenerate training, so no warning test fires on a healthy build."""
+    unobserved = warehouse.scalar(
+        "select count(*) from fct_matching_parameters where not is_observed"
+    )
+    warning = {name for name, status in warehouse.node_statuses().items() if status == "warn"}
+    assert unobserved > 0 and warning == set()

@@ -82,6 +82,8 @@ def test_only_populated_fields_are_compared_and_nothing_is_weak(febrl):
     levels = {row[0] for row in run.query("select distinct email_level from fct_match_pairs")}
     assert levels <= {"not compared"}
     assert run.scalar("select bool_or(is_identification_weak) from mart_customer_shortage") is False
+    warning = {name for name, status in run.node_statuses().items() if status == "warn"}
+    assert warning == set(), "data we did not write trains a sound model"
     blocked_on_contact = run.scalar(
         "select count(*) from fct_matching_blocking_keys where blocking_key in ('email', 'phone')"
     )

@@ -38,6 +38,8 @@ class Scenario:
     dropped_field: str | None = None
     # Monitors whose failure is the right verdict on this data.
     failing_monitors: frozenset[str] = frozenset()
+    # Warning tests that are right to warn on this data.
+    warning_tests: frozenset[str] = frozenset()
     # 'crm/completeness/missing/last_name' → why the warehouse disagrees with the truth.
     known_gaps: Mapping[str, str] = field(default_factory=dict)
 
@@ -55,7 +57,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         dropped_field="phone",
         failing_monitors=frozenset({"monitor_customer_phone_null_rate", *MISSING_FIELD_MONITORS}),
     ),
-    Scenario("without_birth_date", ("--without", "birth_date"), dropped_field="birth_date"),
+    Scenario(
+        "without_birth_date",
+        ("--without", "birth_date"),
+        dropped_field="birth_date",
+        # No round without birth dates saw two records of one person spell a first name
+        # differently: EM pins m(first_name exact) at 1, so any other spelling weighs heavily
+        # against a match.
+        warning_tests=frozenset({"assert_matching_training_not_degenerate"}),
+    ),
     Scenario("countries_kr_br_jp", ("--countries", "KR,BR,JP")),
 )
 
@@ -103,15 +113,19 @@ def expect_gaps(request, build: ScenarioBuild, keys: list[str]) -> None:
         request.applymarker(pytest.mark.xfail(strict=True, reason="; ".join(reasons)))
 
 
-def test_models_build_and_only_the_expected_monitors_fail(scenario_build: ScenarioBuild) -> None:
+def test_models_build_and_only_the_expected_tests_fail_or_warn(
+    scenario_build: ScenarioBuild,
+) -> None:
     statuses = scenario_build.run.node_statuses()
     assert statuses, scenario_build.run.output[-4000:]
     not_built = {
         name: status for name, status in statuses.items() if status in ("error", "skipped")
     }
     failing = {name for name, status in statuses.items() if status == "fail"}
+    warning = {name for name, status in statuses.items() if status == "warn"}
     assert not_built == {}, scenario_build.run.output[-4000:]
     assert failing == scenario_build.scenario.failing_monitors
+    assert warning == scenario_build.scenario.warning_tests
     assert scenario_build.run.returncode == (1 if failing else 0)
 
 

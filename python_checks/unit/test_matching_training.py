@@ -111,3 +111,41 @@ def test_u_loses_the_matches_the_random_sample_held():
     assert math.isclose(untouched["u_probability"], 0.01 / (1 - 0.005))
     floored = with_u_corrected(settings, {"first_name": {gamma_exact: 1e6}}, 1e6, 2e6, 1e-7)
     assert floored["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7
+
+
+def test_a_level_every_random_pair_fell_into_keeps_u_off_its_bound():
+    """At a million records no sampled pair shares an e-mail: u(different) was 1 and, corrected,
+    stayed pinned at 1, so every healthy build reported a probability at its bound."""
+    from crm_quality.matching.diagnostics import parameters_frame
+    from crm_quality.matching.training import with_u_corrected
+
+    settings = settings_dict(settings_creator(("first_name_key", "last_name_key"), []))
+    levels = settings["comparisons"][0]["comparison_levels"][1:]
+    for level in levels:
+        level["m_probability"], level["u_probability"] = 0.2, 0.0
+    levels[-1]["u_probability"] = 1.0
+    corrected = with_u_corrected(settings, {"first_name": {0: 10.0}}, 100.0, 1e12, 1e-7)
+    different = corrected["comparisons"][0]["comparison_levels"][-1]
+    assert different["u_probability"] == 1.0 - 1e-7
+    parameters = parameters_frame(
+        "model", {"splink_settings": corrected, "training": {"em_rounds": []}}
+    )
+    assert not parameters["is_at_bound"].any()
+
+
+def test_splink_notices_of_unobserved_levels_are_held_back_and_its_other_warnings_kept(caplog):
+    import logging
+
+    from crm_quality.matching.training import EM_LOGGER, unobserved_level_notices_quiet
+
+    logger = logging.getLogger(EM_LOGGER)
+    notice = "Level exact on comparison email not observed in dataset, unable to train m value"
+    with caplog.at_level(logging.WARNING, logger=EM_LOGGER):
+        with unobserved_level_notices_quiet():
+            logger.warning(notice)
+            logger.warning("EM training cannot converge")
+        logger.warning(notice)
+    assert [record.getMessage() for record in caplog.records] == [
+        "EM training cannot converge",
+        notice,
+    ]
