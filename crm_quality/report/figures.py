@@ -30,12 +30,16 @@ def _layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
 
 
 def trend_figure(trend: pd.DataFrame) -> go.Figure:
-    """Headline rates over builds; per-dimension defect rates start hidden in the legend."""
+    """Headline rates over builds; per-dimension defect rates start hidden in the legend.
+
+    One tick per build, named to the second: on a time axis a first build alone was drawn
+    over a span of microseconds, and builds days apart left weeks of empty axis between them.
+    """
     figure = go.Figure()
     for series, rows in trend.groupby("series", sort=False):
         figure.add_trace(
             go.Scatter(
-                x=[str(moment) for moment in rows["run_started_at"]],
+                x=[f"{moment:%Y-%m-%d %H:%M:%S}" for moment in rows["run_started_at"]],
                 y=_values(rows["value"]),
                 name=str(series),
                 mode="lines+markers",
@@ -43,7 +47,10 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
             )
         )
     return _layout(
-        figure, "Shortage and CRM defect rate over builds", yaxis_title="%", xaxis_title="build"
+        figure,
+        "Shortage and CRM defect rate over builds",
+        yaxis_title="%",
+        xaxis={"title": "build", "type": "category", "categoryorder": "category ascending"},
     )
 
 

@@ -27,6 +27,19 @@ def test_trend_shows_headline_series_and_hides_the_dimensions():
     assert list(traces["customer shortage"].x) == ["2026-01-01 00:00:00", "2026-01-02 00:00:00"]
 
 
+def test_trend_names_each_build_to_the_second_on_an_axis_of_builds():
+    trend = pd.DataFrame(
+        {
+            "run_started_at": [datetime(2026, 12, 5, 7, 32, 4, 997473)],
+            "series": ["customer shortage"],
+            "value": [9.93],
+        }
+    )
+    figure = figures.trend_figure(trend)
+    assert list(figure.data[0].x) == ["2026-12-05 07:32:04"]
+    assert figure.layout.xaxis.type == "category"
+
+
 def test_heatmap_places_each_rate_at_its_field_and_dimension():
     by_field = pd.DataFrame(
         {
