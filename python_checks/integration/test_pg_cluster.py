@@ -40,7 +40,8 @@ def test_the_builds_session_options_reach_the_server(postgres_env: dict[str, str
     options = postgres_session_options("")
     with psycopg.connect(**_connect_arguments(postgres_env), options=options) as connection:
         (jit,) = connection.execute("show jit").fetchone()
-    assert jit == "off"
+        (merge_joins,) = connection.execute("show enable_mergejoin").fetchone()
+    assert (jit, merge_joins) == ("off", "off")
 
 
 def _connect_arguments(environment: dict[str, str]) -> dict[str, str]:
