@@ -44,7 +44,7 @@ import psycopg
 import yaml
 
 from crm_quality import pg_cluster
-from crm_quality.build import PHASES_LINE
+from crm_quality.build import PHASES_LINE, postgres_session_options
 from crm_quality.connect import (
     connect,
     connect_postgres,
@@ -841,7 +841,14 @@ def _engine_text(result: dict) -> dict[str, str]:
         "name": "PostgreSQL",
         "engine": f"Target: PostgreSQL {server['version']}, {server['server']}; the builds "
         f"write into schema {server['schema']} (and its _restricted and _audit schemas). "
-        f"Server settings: {settings}. {memory}",
+        f"Server settings: {settings}"
+        + (
+            f"; the builds' own sessions take PGOPTIONS `{server['build_session_options']}`"
+            " (crm_quality.build)"
+            if server.get("build_session_options")
+            else ""
+        )
+        + f". {memory}",
         "targets": "The issue's targets are for the DuckDB build at a million CRM contacts: "
         "the PostgreSQL build's figures stand beside them unjudged.",
         "store": "one database",
@@ -1027,6 +1034,9 @@ def main(argv: list[str] | None = None) -> int:
         stock = run_splink_alone(warehouse, args.work, "stock")
     if postgres is not None:
         postgres["memory_measure"] = builds[0].get("server_memory_measure")
+        postgres["build_session_options"] = postgres_session_options(
+            os.environ.get("PGOPTIONS", "")
+        )
     result = {
         "target": args.target,
         "postgres": postgres,

@@ -60,3 +60,24 @@ def test_only_a_postgresql_build_is_told_a_schema(monkeypatch):
     postgres = bench.build_environment(bench.Warehouse("postgres", Path("w.duckdb")), Path("p"))
     assert postgres["CRM_PG_SCHEMA"] == bench.PG_SCHEMA
     assert duck["DBT_PROFILES_DIR"] == postgres["DBT_PROFILES_DIR"] == "p"
+
+
+def test_the_postgresql_results_say_which_options_the_builds_sessions_took():
+    bench = load_benchmark_script("run_benchmark")
+    server = {
+        "version": "15.18",
+        "server": "a throwaway cluster",
+        "schema": "crm_bench",
+        "settings": {"jit": "on", "work_mem": "4MB"},
+        "postmaster_pid": 1,
+        "memory_measure": "PSS",
+        "build_session_options": "-c jit=off -c enable_mergejoin=off",
+    }
+    engine = bench._engine_text({"target": "postgres", "postgres": server})["engine"]
+    assert (
+        "Server settings: jit on, work_mem 4MB; the builds' own sessions take PGOPTIONS" in engine
+    )
+    assert "`-c jit=off -c enable_mergejoin=off`" in engine
+    del server["build_session_options"]
+    older = bench._engine_text({"target": "postgres", "postgres": server})["engine"]
+    assert "Server settings: jit on, work_mem 4MB. Its memory" in older
