@@ -52,6 +52,10 @@ def _headline_cards(headline: dict[str, object]) -> str:
     )
 
 
+def _builds(count: int) -> str:
+    return f"{count} build" if count == 1 else f"{count} builds"
+
+
 def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -> str:
     """The report's HTML, read from the warehouse behind `connection`."""
     trend = queries.headline_trend(connection)
@@ -63,7 +67,7 @@ def build_report(connection: duckdb.DuckDBPyConnection, source_name: str = "") -
     intro = (
         f'<p class="meta">Generated {generated}'
         + (f" from <code>{html.escape(source_name)}</code>" if source_name else "")
-        + f"; {queries.build_count(connection)} build(s) in the quality history."
+        + f"; {_builds(queries.build_count(connection))} in the quality history."
         " Aggregates only: no names, emails or phone numbers.</p>"
     )
     sections = [

@@ -134,7 +134,7 @@ def test_report_without_history_says_so(marts_only):
 def test_report_with_history_lists_anomalies_and_failing_monitors(with_history):
     document = build_report(with_history, source_name="small.duckdb")
     assert document.count("Plotly.newPlot(") == 6
-    assert "2 build(s) in the quality history" in document
+    assert "2 builds in the quality history" in document
     anomalies = document.split('id="anomalies"', 1)[1].split("</section>", 1)[0]
     assert "shortage_rate_pct" in anomalies and "37.50" in anomalies
     monitors = document.split('id="monitors"', 1)[1].split("</section>", 1)[0]
@@ -186,3 +186,9 @@ def test_the_estimated_precision_is_shown_with_its_interval(with_history):
     first_row = quality.split("<tr>", 3)[2]
     assert all(value in first_row for value in ("118", "98.12", "94.33", "90.21", "95.38"))
     assert "no labelled pair among the scored pairs" in quality
+
+
+def test_the_report_counts_its_builds_in_words():
+    from crm_quality.report.build import _builds
+
+    assert [_builds(count) for count in (0, 1, 2)] == ["0 builds", "1 build", "2 builds"]
