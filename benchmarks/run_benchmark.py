@@ -475,10 +475,11 @@ def profile_memory_limit() -> str:
 
 
 def limited_profiles(directory: Path, memory_limit: str) -> Path:
-    """A copy of the project's profiles.yml with DuckDB's memory_limit set."""
+    """A copy of the project's profiles.yml with DuckDB's memory_limit set (and its block
+    allocator, which the profile sizes alike)."""
     profiles = yaml.safe_load((REPO_ROOT / "profiles.yml").read_text("utf-8"))
-    for output in profiles["crm_quality"]["outputs"].values():
-        output.setdefault("config_options", {})["memory_limit"] = memory_limit
+    duckdb_options = profiles["crm_quality"]["outputs"]["duckdb"]["config_options"]
+    duckdb_options.update(memory_limit=memory_limit, block_allocator_memory=memory_limit)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "profiles.yml").write_text(yaml.safe_dump(profiles), "utf-8")
     return directory
