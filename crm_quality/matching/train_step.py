@@ -21,7 +21,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from crm_quality.connect import postgres_connection
+from crm_quality.connect import duckdb_profile_config, postgres_connection
+from crm_quality.duckdb_memory import keep_freed_blocks
 from crm_quality.matching.diagnostics import FRAME_COLUMNS, diagnostics_frame, summary_row
 from crm_quality.matching.duckdb_backend import (
     TrainingOptions,
@@ -280,6 +281,7 @@ def train(inputs: TrainingInputs) -> Trained:
     # One thread: DuckDB's parallel sums differ in their last bits from run to run, and the
     # model id hashes the trained floats; one thread gives both engines the same model.
     with closing(duckdb.connect(config={"threads": 1})) as session:
+        keep_freed_blocks(session, duckdb_profile_config()["memory_limit"])
         # The records in whichever order the engine gave them: the features Splink reads come
         # out in record_key order (matching_features), and Splink's sums follow their order.
         row = train_or_reuse(
