@@ -773,7 +773,8 @@ phone_significant as {{ phone_materialized() }} (
 )
 {%- endmacro %}
 
-{#- phone_valid (phone_id, phone): E.164 of the numbers valid in the region they belong to. -#}
+{#- phone_valid (phone_id, phone): E.164 of the numbers valid in the region they belong to; phone is
+    null, or the number has no row, otherwise. -#}
 {% macro phone_valid_numbers(source, md) %}
     {{ return(adapter.dispatch('phone_valid_numbers', 'crm_quality')(source, md)) }}
 {% endmacro %}
@@ -786,12 +787,16 @@ phone_number_region as {{ phone_materialized() }} (
     from {{ source }}
 ),
 
+{#- A null phone rather than a filter: DuckDB pushes a reader's filter into the CTE it reads and
+    keeps it in the reader too, so every number's regexes ran twice. -#}
 phone_valid as {{ phone_materialized() }} (
     select
         phone_id,
-        '+' || calling_code || national_number as phone
+        case
+            when number_region is not null
+                and {{ phone_case_is_valid('number_region', 'national_number', md) }}
+                then '+' || calling_code || national_number
+        end as phone
     from phone_number_region
-    where number_region is not null
-        and {{ phone_case_is_valid('number_region', 'national_number', md) }}
 )
 {%- endmacro %}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -260,3 +261,41 @@ def test_duckdb_parsing_once_gives_the_same_rows(duckdb_compile_environment, duc
 
 def test_postgres_gives_the_rows_duckdb_gives(duckdb_results, postgres_results):
     assert postgres_results == duckdb_results, _examples(duckdb_results, postgres_results)
+
+
+def _number_type_pattern(region: str, number_type: str) -> str:
+    path = REPO_ROOT / "seeds" / "phone_number_types.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        (pattern,) = [row["national_number_pattern"] for row in csv.DictReader(handle)
+                      if (row["region"], row["number_type"]) == (region, number_type)]  # fmt: skip
+    return pattern
+
+
+def _filters(node: dict):
+    """The profile's FILTER operators under `node`, as the texts of their expressions."""
+    if node["type"] == "FILTER":
+        expression = node.get("extra_info", {}).get("Expression", "")
+        yield " ".join(expression) if isinstance(expression, list) else expression
+    for child in node.get("children", []):
+        yield from _filters(child)
+
+
+def test_duckdb_judges_validity_outside_filters(expected, duckdb_sql, tmp_path_factory):
+    """DuckDB pushes a reader's filter into the CTE it reads and keeps it in the reader as well:
+    judged in a filter, every number's type patterns ran twice (phone_valid_numbers); judged in
+    a projection, once."""
+    # A code of one region: its types' patterns appear only where validity is judged.
+    pattern = _number_type_pattern("DE", "premium_rate")
+    directory = tmp_path_factory.mktemp("phone_duckdb_profile")
+    profile = directory / "profile.json"
+    with duckdb.connect(str(directory / "phones.duckdb")) as connection:
+        _load_seeds_duckdb(connection)
+        _create_input(connection, "phone_agreement_input", expected)
+        connection.execute("pragma enable_profiling = 'json'")
+        connection.execute(f"pragma profiling_output = '{profile}'")
+        connection.execute(duckdb_sql).fetchall()
+    operators = json.loads(profile.read_text(encoding="utf-8"))["operator"]
+    filters = [text for root in operators for text in _filters(root)]
+    assert filters  # the profile shows filters' expressions
+    assert pattern in duckdb_sql
+    assert not [text for text in filters if pattern in text]
