@@ -849,7 +849,7 @@ def _engine_text(result: dict) -> dict[str, str]:
             else ""
         )
         + f". {memory}",
-        "targets": "The issue's targets are for the DuckDB build at a million CRM contacts: "
+        "targets": "The speed targets are for the DuckDB build at a million CRM contacts: "
         "the PostgreSQL build's figures stand beside them unjudged.",
         "store": "one database",
         "fresh": f"empty schemas (the first build drops {server['schema']} and its "

@@ -11,7 +11,7 @@ import pandas as pd
 from crm_quality.connect import connect
 from crm_quality.matching.accuracy import read_truth_records
 
-# The issue's bar: suggestions are true duplicates with precision >= 0.995.
+# The bar: suggestions are true duplicates with precision >= 0.995.
 MIN_PRECISION = 0.995
 
 SUGGESTIONS_SQL = """

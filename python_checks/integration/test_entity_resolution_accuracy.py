@@ -1,8 +1,8 @@
 """Entity resolution against the generator's truth: 20,000 people, one shared dbt build.
 
 Pair precision, recall and F1 per task are counted from the built clusters (see
-crm_quality.matching.accuracy); the bars are the issue's, and the exact-key matcher this
-replaced is the floor (measured on this same dataset before it was replaced).
+crm_quality.matching.accuracy); the bars are the product's accuracy targets, and the exact-key
+matcher this replaced is the floor (measured on this same dataset before it was replaced).
 """
 
 from __future__ import annotations

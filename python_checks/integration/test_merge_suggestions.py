@@ -1,5 +1,5 @@
 """Merge suggestions on the shared generated build (one CRM source), against the generator's
-truth: true duplicates (precision >= 0.995, the issue's bar), each duplicate once, within one
+truth: true duplicates (precision >= 0.995), each duplicate once, within one
 source and one customer, merged into survivorship's first record; and the export of them.
 The several-source layout's suggestions are judged in test_crm_sources.py."""
 

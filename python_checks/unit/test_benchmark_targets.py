@@ -1,4 +1,4 @@
-"""make bench states the issue's targets beside the first build's figures."""
+"""make bench states the speed targets beside the first build's figures."""
 
 from __future__ import annotations
 
