@@ -17,7 +17,7 @@ from splink.internals.database_api import DatabaseAPISubClass
 from crm_quality.matching.settings import CANDIDATE_BLOCKING_KEYS, keys_within
 from crm_quality.matching.threads import all_threads
 
-DEFAULT_MAX_PAIRS_PER_RECORD = 5.0
+DEFAULT_MAX_PAIRS_PER_RECORD = 3.0
 # All keys together (their pairs summed, before overlaps are removed) stay below this.
 TOTAL_PAIRS_PER_RECORD_FACTOR = 3
 # Below this many pairs any key is cheap, whatever the record count.

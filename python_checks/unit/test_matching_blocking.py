@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import yaml
 from splink import DuckDBAPI
 
 from crm_quality.matching.blocking import (
+    DEFAULT_MAX_PAIRS_PER_RECORD,
     MIN_PAIR_BUDGET,
     TOTAL_PAIRS_PER_RECORD_FACTOR,
     choose_blocking_keys,
     count_key_pairs,
 )
 from crm_quality.matching.settings import CANDIDATE_BLOCKING_KEYS
+from python_checks.dbt_runner import REPO_ROOT
 
 NAMES_AND_BIRTH = ("first_name_key", "last_name_key", "birth_date", "postal_key")
 
@@ -49,6 +52,25 @@ def test_a_key_over_the_budget_is_left_out():
         NAMES_AND_BIRTH, {**counts, ("first_name_key", "last_name_key"): MIN_PAIR_BUDGET}, 1000
     )
     assert ("first_name_key", "last_name_key") in small
+
+
+def test_the_library_default_is_the_projects_var():
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    assert project["vars"]["er_max_pairs_per_record"] == DEFAULT_MAX_PAIRS_PER_RECORD
+
+
+def test_by_default_the_name_and_postcode_keys_of_a_million_contacts_are_left_out():
+    # Their pair counts at a million CRM contacts (docs/entity_resolution.md, section 3).
+    records = 1_891_268
+    counts = {key: 1_000_000 for key in CANDIDATE_BLOCKING_KEYS}
+    counts[("last_name_key", "postal_key")] = 6_584_270
+    counts[("first_name_key", "postal_key")] = 5_949_580
+    counts[("birth_date", "city_key")] = 2_476_878
+    fields = (*NAMES_AND_BIRTH, "city_key")
+    keys = choose_blocking_keys(fields, counts, records)
+    assert ("last_name_key", "postal_key") not in keys
+    assert ("first_name_key", "postal_key") not in keys
+    assert ("birth_date", "city_key") in keys
 
 
 def test_all_keys_together_stay_within_the_total_budget():
