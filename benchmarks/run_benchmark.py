@@ -8,8 +8,9 @@ memory. Writes <out>.json and <out>.md (`make bench`).
 Data is generated once per (people, seed) and reused. The build runs twice on one warehouse
 file: first on a fresh file, so the training step trains a model on the records; then again
 on the same data, so it only profiles them and reuses the stored model (mart_matching_model is
-read after each build to show it). Then benchmarks/splink_baseline.py runs stock Splink on the
-same records in a process of its own. The machine is shared: compare ratios within one run.
+read after each build to show it). The clusters are judged against the generator's truth
+(DuckDB). Then benchmarks/splink_baseline.py runs Splink alone on the same records in a process
+of its own. The machine is shared: compare ratios within one run.
 
 Stage times come from dbt's run_results.json (both dbt invocations of the build) and, for the
 training step between them, from the phase times the build prints: a stage's wall time is the
@@ -51,6 +52,7 @@ from crm_quality.connect import (
     duckdb_profile_config,
     postgres_connection,
 )
+from crm_quality.matching.accuracy import accuracy_report
 from crm_quality.publish_postgres import SCHEMA_SUFFIXES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,14 @@ PG_SCHEMA = "crm_bench"
 # database's collation, which sorts text; PostgreSQL 16 and later no longer list it).
 PG_SETTINGS = ("shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size",
                "max_parallel_workers_per_gather", "jit", "lc_collate")  # fmt: skip
+
+# The clusters are judged at the build's er_match_threshold.
+ACCURACY_THRESHOLD = 0.9
+ACCURACY_TASKS = (
+    ("crm_dedup", "CRM deduplication"),
+    ("billing_dedup", "billing deduplication"),
+    ("crm_billing_link", "CRM–billing linkage"),
+)
 
 TRAINING_STAGE = "matching: training (or reuse check)"
 # The build's training step (crm_quality/matching/train_step.py), between its two dbt selections.
@@ -545,6 +555,45 @@ def summarise(build: dict) -> tuple[list[dict], list[dict], list[dict]]:
     return stages, nodes[:15], matching
 
 
+def clusters_accuracy(warehouse: Warehouse, raw_dir: Path) -> dict | None:
+    """The builds' clusters and figures against the generator's truth, so a faster build shows
+    what it cost. DuckDB only: on PostgreSQL the cross-engine test compares them with DuckDB's."""
+    if warehouse.target != "duckdb":
+        return None
+    report = accuracy_report(warehouse.path, raw_dir, thresholds=[ACCURACY_THRESHOLD])
+    return {key: report[key] for key in ("headline", "shortage", "duplicates")}
+
+
+def _accuracy_lines(accuracy: dict | None) -> list[str]:
+    """The accuracy section's text: pair figures per task, then the shortage and duplicates."""
+    if accuracy is None:
+        return ["Measured on DuckDB only: on PostgreSQL the cross-engine test compares the "
+                "clusters and figures with DuckDB's."]  # fmt: skip
+    headline, shortage = accuracy["headline"], accuracy["shortage"]
+    duplicates = accuracy["duplicates"]
+    lines = ["| task | true pairs | predicted pairs | precision | recall | F1 |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for key, label in ACCURACY_TASKS:
+        row = headline[key]
+        lines.append(
+            f"| {label} | {row['true_pairs']:,} | {row['predicted_pairs']:,} | "
+            f"{row['precision']} | {row['recall']} | {row['f1']} |"
+        )
+    error = duplicates["relative_error"]
+    return [
+        *lines,
+        "",
+        f"Shortage rate {shortage['shortage_rate_pct']} % against the truth's "
+        f"{shortage['true_shortage_rate_pct']} % ({shortage['error_pct_points']} points; "
+        f"the truth {'within' if shortage['truth_within_bounds'] else 'OUTSIDE'} the bounds "
+        f"{shortage['shortage_rate_low_pct']}–{shortage['shortage_rate_high_pct']} %). CRM "
+        f"duplicate records {duplicates['crm_duplicate_records']:,} against "
+        f"{duplicates['true_crm_duplicate_records']:,}"
+        + (f" ({error:+.2%})" if error is not None else "")
+        + f". Households merged: {headline['household_merges']:,}.",
+    ]
+
+
 def source_state() -> dict:
     """The commit measured and the files that differed from it when the run started."""
 
@@ -905,6 +954,13 @@ def render(result: dict) -> str:
         f"{_ratio(reuse['reuse_check_seconds'], reuse['training_seconds'])}; second / first "
         f"build wall time: {_ratio(second['wall_seconds'], first['wall_seconds'])}.",
         "",
+        f"## Accuracy against the generator's truth (threshold {ACCURACY_THRESHOLD:g})",
+        "",
+        "The clusters the builds made (the second reuses the first's model), judged against "
+        "the people the generator drew (crm_quality.matching.accuracy).",
+        "",
+        *_accuracy_lines(result.get("accuracy")),
+        "",
         "## crm-quality against Splink alone",
         "",
         "Splink alone is Splink with the project's own comparisons and blocking rules, trained "
@@ -1030,6 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
                 records,
             ),
         ]
+        accuracy = clusters_accuracy(warehouse, raw_dir)
         splink = run_splink_alone(warehouse, args.work, "project")
         stock = run_splink_alone(warehouse, args.work, "stock")
     if postgres is not None:
@@ -1050,6 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
         "generation_seconds": round(generation, 1),
         "reuse": reuse_evidence(*builds),
         "builds": builds,
+        "accuracy": accuracy,
         "splink_alone": splink,
         "comparison": compare(builds[0], splink),
         "splink_stock": stock,

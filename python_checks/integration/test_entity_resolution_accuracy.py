@@ -7,9 +7,12 @@ matcher this replaced is the floor (measured on this same dataset before it was 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crm_quality.matching.accuracy import accuracy_report
+from python_checks.benchmark_scripts import load_benchmark_script
 from python_checks.dbt_runner import DbtRun, generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
@@ -47,6 +50,14 @@ def report(resolved) -> dict:
 # Jr./Sr. in the data: CRM dedup F1 0.9936, linkage 0.9984, billing dedup 0.9873, shortage
 # -0.025 points, duplicates +0.64 %. Bars under the F1s and about twice the errors, never
 # looser than the targets (dedup 0.99, linkage 0.995, duplicates within 1 %).
+def test_make_bench_judges_the_clusters_as_the_accuracy_report_does(resolved, report):
+    bench = load_benchmark_script("run_benchmark")
+    raw_dir, run = resolved
+    warehouse = bench.Warehouse("duckdb", Path(run.warehouse))
+    judged = bench.clusters_accuracy(warehouse, Path(raw_dir))
+    assert judged == {key: report[key] for key in ("headline", "shortage", "duplicates")}
+
+
 def test_crm_deduplication_pair_f1(report):
     crm_dedup = report["headline"]["crm_dedup"]
     assert crm_dedup["f1"] >= 0.993, crm_dedup
