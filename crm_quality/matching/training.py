@@ -73,6 +73,7 @@ from crm_quality.matching.settings import (
     training_keys,
 )
 from crm_quality.matching.threads import all_threads
+from crm_quality.matching.u_sampling import estimate_u
 
 DEFAULT_SEED = 20261126
 # Share of true matches the near-certain rules are assumed to find (first prior only).
@@ -334,8 +335,9 @@ def train_model(
         # from one match per record and let the trained weights re-estimate it.
         linker._settings_obj._probability_two_random_records_match = start_prior
     # u is counts over a sample picked by a hash of the record ids: the same on any threads.
+    # Splink's estimate, its pairs compared once for all comparisons (u_sampling.py).
     with all_threads(db_api):
-        training.estimate_u_using_random_sampling(max_pairs=u_sample_pairs, seed=seed)
+        estimate_u(linker, u_sample_pairs, seed)
     em_keys = training_keys(fields)
     em_pairs = count_key_pairs(db_api, records.physical_name, em_keys)
     rounds = [_em_round(training, key, em_pairs[key], fields, max_em_pairs) for key in em_keys]
