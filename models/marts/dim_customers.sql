@@ -110,37 +110,21 @@ unit_filled as (
 
 ),
 
-unit_choice as (
+unit_ranked as (
 
-    -- Per customer and unit, the record whose unit is taken: the most of the unit's fields
-    -- filled, then the unit's priority (a rank within the customer, far below 2^32). An
-    -- aggregate on narrow values, where a window would sort every column of the records.
+    -- Per customer and unit, rank 1 is the record whose unit is taken: most fields filled first.
     select
-        customer_id,
-        {%- for unit, spec in units.items() %}
-        {{ first_value_by(
-            'record_key',
-            '(' ~ spec.fields | length ~ ' - ' ~ unit ~ '_filled_fields) * 4294967296 + ' ~ spec.priority
-        ) }} as {{ unit }}_record_key
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        *,
+        row_number() over (
+            partition by customer_id
+            order by name_filled_fields desc, {{ units.name.priority }} asc
+        ) as name_rank,
+        row_number() over (
+            partition by customer_id
+            order by address_filled_fields desc, {{ units.address.priority }} asc
+        ) as address_rank
 
     from unit_filled
-    group by customer_id
-
-),
-
-unit_taken as (
-
-    select
-        unit_filled.*,
-        {%- for unit in units %}
-        unit_filled.record_key = unit_choice.{{ unit }}_record_key as is_{{ unit }}_taken
-        {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-
-    from unit_filled
-    inner join unit_choice on unit_filled.customer_id = unit_choice.customer_id
 
 ),
 
@@ -150,8 +134,8 @@ golden as (
         customer_id,
         {%- for unit, spec in units.items() %}
         {%- for field in spec.fields %}
-        max(case when is_{{ unit }}_taken then {{ field }} end) as {{ field }},
-        max(case when is_{{ unit }}_taken and {{ unit }}_filled_fields > 0 then record_key end)
+        max(case when {{ unit }}_rank = 1 then {{ field }} end) as {{ field }},
+        max(case when {{ unit }}_rank = 1 and {{ unit }}_filled_fields > 0 then record_key end)
             as {{ field }}_source_record_key,
         {%- endfor %}
         {%- endfor %}
@@ -164,7 +148,7 @@ golden as (
         cast(sum(case when source_system = 'billing' then 1 else 0 end) as bigint) as billing_account_count,
         cast(sum(case when source_system = 'crm' then 1 else 0 end) as bigint) as crm_record_count
 
-    from unit_taken
+    from unit_ranked
     group by customer_id
 
 ),
