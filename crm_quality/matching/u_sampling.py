@@ -7,6 +7,7 @@ hash of the right record's id), then ten chunks by the same hash until every lev
 Here one query compares every pair once for all comparisons and counts the pairs by chunk,
 probe and levels; Splink's stopping rule then runs on those counts, so each comparison's u
 comes from the same pairs as in Splink's loop, to the last bit (test_matching_u_sampling.py).
+The pairs look their names' similarities up (crm_quality/matching/similarity_lookups.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from splink.internals.pipeline import CTEPipeline
 from splink.internals.settings import Settings
 from splink.internals.unique_id_concat import _composite_unique_id_from_nodes_sql
 from splink.internals.vertically_concatenate import enqueue_df_concat
+
+from crm_quality.matching.similarity_lookups import looked_up
 
 # Splink's defaults (estimate_u_values): the levels' minimum count, chunks, probe's share.
 MIN_COUNT_PER_LEVEL = 100
@@ -146,18 +149,6 @@ def _level_counts(training: Linker, sample: str, chunks: int) -> list[dict[str, 
     for comparison in settings.comparisons:
         blocking += [c for c in comparison._columns_to_select_for_blocking() if c not in blocking]
     where = _sql_gen_where_condition("dedupe_only", uid_columns)
-    pairs_sql = f"""
-    select
-        {_composite_unique_id_from_nodes_sql(uid_columns, "l")} as join_key_l,
-        {_composite_unique_id_from_nodes_sql(uid_columns, "r")} as join_key_r,
-        {", ".join(blocking)},
-        '0' as match_key,
-        (abs({right_hash}) % {chunks}) + 1 as chunk,
-        (abs({right_hash}) % {chunks * PROBE_MULTIPLIER}) + 1 = 1 as in_probe
-    from {sample} as l
-    inner join {sample} as r on (1=1)
-    {where}
-    """
     vector_columns = Settings.columns_to_select_for_comparison_vector_values(
         unique_id_input_columns=uid_columns,
         comparisons=settings.comparisons,
@@ -165,18 +156,33 @@ def _level_counts(training: Linker, sample: str, chunks: int) -> list[dict[str, 
         additional_columns_to_retain=[],
     )
     gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
-    pipeline = CTEPipeline()
-    pipeline.enqueue_sql(pairs_sql, "__splink__blocked_id_pairs")
-    pipeline.enqueue_sql(
-        f"select {', '.join(vector_columns)}, chunk, in_probe from __splink__blocked_id_pairs",
-        "__splink__df_comparison_vectors",
-    )
-    pipeline.enqueue_sql(
-        f"select chunk, in_probe, {', '.join(gammas)}, count(*) as pairs "
-        f"from __splink__df_comparison_vectors group by chunk, in_probe, {', '.join(gammas)}",
-        "__splink__u_level_counts",
-    )
-    counts = db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    with looked_up(db_api, sample, vector_columns) as lookups:
+        pairs_sql = f"""
+        select
+            {_composite_unique_id_from_nodes_sql(uid_columns, "l")} as join_key_l,
+            {_composite_unique_id_from_nodes_sql(uid_columns, "r")} as join_key_r,
+            {", ".join([*blocking, *lookups.columns])},
+            '0' as match_key,
+            (abs({right_hash}) % {chunks}) + 1 as chunk,
+            (abs({right_hash}) % {chunks * PROBE_MULTIPLIER}) + 1 = 1 as in_probe
+        from {lookups.records} as l
+        inner join {lookups.records} as r on (1=1)
+        {" ".join(lookups.joins)}
+        {where}
+        """
+        pipeline = CTEPipeline()
+        pipeline.enqueue_sql(pairs_sql, "__splink__blocked_id_pairs")
+        pipeline.enqueue_sql(
+            f"select {', '.join(lookups.expressions)}, chunk, in_probe "
+            "from __splink__blocked_id_pairs",
+            "__splink__df_comparison_vectors",
+        )
+        pipeline.enqueue_sql(
+            f"select chunk, in_probe, {', '.join(gammas)}, count(*) as pairs "
+            f"from __splink__df_comparison_vectors group by chunk, in_probe, {', '.join(gammas)}",
+            "__splink__u_level_counts",
+        )
+        counts = db_api.sql_pipeline_to_splink_dataframe(pipeline)
     try:
         return counts.as_record_list()
     finally:
