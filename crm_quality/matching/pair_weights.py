@@ -22,7 +22,6 @@ the blocking joins, most of the pass, shrink with the sample.
 from __future__ import annotations
 
 import copy
-import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +39,7 @@ from splink.internals.settings import Settings
 from splink.internals.splink_dataframe import SplinkDataFrame
 from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
 
+from crm_quality.matching.settings import DERIVED_SETTINGS
 from crm_quality.matching.threads import all_threads
 
 
@@ -92,7 +92,7 @@ def compare_candidate_pairs(linker: Linker, stride: int = 1) -> CandidatePairs:
     if stride > 1:
         (records,) = linker._input_tables_dict.values()
         sampled = sampled_blocking(linker.misc.save_model_to_json(), stride)
-        linker = Linker(records, sampled, log_level=logging.WARNING)
+        linker = Linker(records, sampled, **DERIVED_SETTINGS)
     predictions = _levels_and_weights(linker)
     frame = linker._db_api.query_sql(
         f"select * from {predictions.physical_name}", output_type="pandas"

@@ -14,6 +14,7 @@ Design (docs/entity_resolution.md):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from typing import Any
 
@@ -25,6 +26,9 @@ from splink.internals.comparison_creator import ComparisonCreator
 
 UNIQUE_ID = "record_key"
 RETAINED_COLUMNS = ("source_system",)
+# Linker arguments for settings derived from ones a Linker already validated (a trained model,
+# its sampled blocking): validating the same SQL again costs a quarter second of parsing each.
+DERIVED_SETTINGS = {"log_level": logging.WARNING, "validate_settings": False}
 
 # Comparison output names, in the order they appear in pair tables.
 COMPARISONS: tuple[str, ...] = (

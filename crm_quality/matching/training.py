@@ -64,6 +64,7 @@ from crm_quality.matching.profile import (
 from crm_quality.matching.settings import (
     CANDIDATE_DETERMINISTIC_KEYS,
     COMPARISON_FIELDS,
+    DERIVED_SETTINGS,
     UNIQUE_ID,
     compared,
     keys_within,
@@ -371,11 +372,11 @@ def train_model(
     if labels is not None and len(labels):
         # The unsupervised model's bands are the strata the labels are weighed by; then u and
         # the prior are corrected again under the label-informed m.
-        scoring = Linker(records, trained, log_level=logging.WARNING)
+        scoring = Linker(records, trained, **DERIVED_SETTINGS)
         sampled_u, label_report = label_informed_m(
             scoring, pairs, labels, sampled_u, edges=band_edges, pseudo_count=label_pseudo_count
         )
-        informed = Linker(records, sampled_u, log_level=logging.WARNING)
+        informed = Linker(records, sampled_u, **DERIVED_SETTINGS)
         trained = _with_corrected_u(
             pairs, informed._settings_obj, sampled_u, records, record_count, floor
         )
@@ -422,7 +423,7 @@ def _with_corrected_u(
             copy.deepcopy(sampled_u), expected, expected_total, total_pairs, floor
         )
         trained["probability_two_random_records_match"] = prior
-        rescored = Linker(records, trained, log_level=logging.WARNING)
+        rescored = Linker(records, trained, **DERIVED_SETTINGS)
         prior, expected, expected_total = _refined_prior(
             pairs, rescored._settings_obj, record_count
         )
