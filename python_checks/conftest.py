@@ -47,7 +47,7 @@ def postgres_env() -> dict[str, str]:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-# --- Spreading the tests over `make test`'s two xdist workers (-n 2 --dist loadfile) ----------
+# --- Spreading the tests over `make test`'s xdist workers (-n 3 --dist loadfile) ---------------
 # A work unit runs whole on one worker: a test file, except that the files sharing one
 # session-wide build are one unit (that build is made once, not once per worker), and each
 # build made by a module-scoped fixture parameter is a unit of its own with the tests using it.
@@ -90,7 +90,7 @@ PER_PARAMETER = {
     "python_checks/integration/test_postgres_other_data.py": 1,  # company_exports
 }
 # The units that take longest (measured with --durations=0), started first so that short units
-# fill the end of both workers' runs; any other unit follows in collection order.
+# fill the end of the workers' runs; any other unit follows in collection order.
 SLOWEST_FIRST = (
     "generated-warehouse",
     "monitoring-history",
