@@ -55,6 +55,8 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 # the raw tables loaded, dbt builds what matching training reads, the training step, then dbt
 # builds the rest. The headline and the report are written even when a test fails (a failing
 # monitor is news, and the figures are built); then make exits non-zero, naming each failing test.
+# A warehouse the headline cannot read (a server down, nothing published yet) stops there, in
+# one line: the report and the failing tests would read the same warehouse.
 RUN_RESULTS = $(TARGET_DIR)/run_results.json
 PUBLISH = $(PY) -m crm_quality.publish
 # One build (its phases and the training step):
@@ -68,11 +70,12 @@ build: setup
 	status=0; \
 	$(call run_build,$(CRM_RAW_DIR),$(CRM_DUCKDB_PATH),$(TARGET_DIR),$(BUILD_VARS)) || status=$$?; \
 	if [ $(TARGET) = postgres ] || [ -f $(CRM_DUCKDB_PATH) ]; then \
-		$(PY) -m crm_quality.headline $(PUBLISHED) || status=1; \
-		$(PY) -m crm_quality.report $(PUBLISHED) --out $(REPORT) || status=1; \
-		if [ $$status -ne 0 ]; then \
-			$(PY) -m crm_quality.headline $(PUBLISHED) --failing-tests $(RUN_RESULTS) >&2; \
-		fi; \
+		if $(PY) -m crm_quality.headline $(PUBLISHED); then \
+			$(PY) -m crm_quality.report $(PUBLISHED) --out $(REPORT) || status=1; \
+			if [ $$status -ne 0 ]; then \
+				$(PY) -m crm_quality.headline $(PUBLISHED) --failing-tests $(RUN_RESULTS) >&2; \
+			fi; \
+		else status=1; fi; \
 	fi; exit $$status
 
 ## declare: declare CRM_RAW_DIR's sources (sources.yml) to dbt, for its lineage and docs;

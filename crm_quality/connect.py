@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -148,3 +150,37 @@ def connect_warehouse(
     if warehouse is None:
         raise ValueError("the DuckDB target needs the warehouse file")
     return connect(warehouse)
+
+
+def _unreadable_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """What the engines raise for a relation that does not exist, and for a warehouse that
+    cannot be reached or opened."""
+    import psycopg  # only the postgres target needs it
+
+    missing = (duckdb.CatalogException, psycopg.errors.UndefinedTable)
+    return missing, (duckdb.IOException, psycopg.OperationalError)
+
+
+@contextmanager
+def exit_when_unreadable(target: str, warehouse: str | Path | None) -> Iterator[None]:
+    """For a command reading the warehouse: when it is not there to read (a server refusing
+    the connection, a file that cannot be opened, marts no build has published yet), end with
+    a line naming the warehouse and the cause instead of a traceback (exit status 1)."""
+    where = (
+        f"PostgreSQL, schema {os.environ.get('CRM_PG_SCHEMA', 'main')}"
+        if target == "postgres"
+        else f"DuckDB file {warehouse}"
+    )
+    missing, unreachable = _unreadable_errors()
+    try:
+        yield
+    except missing as error:
+        # The engines' hints ("Did you mean …", the query's line) point at our SQL, not the cause.
+        cause = str(error).strip().splitlines()[0]
+        raise SystemExit(
+            f"error: cannot read the warehouse ({where}): {cause} (has a build published it?)"
+        ) from None
+    except unreachable as error:
+        raise SystemExit(
+            f"error: cannot read the warehouse ({where}): {str(error).strip()}"
+        ) from None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from crm_quality.connect import TARGETS, connect_warehouse
+from crm_quality.connect import TARGETS, connect_warehouse, exit_when_unreadable
 
 SHORTAGE_SQL = """
     select actual_customers, crm_customers, missing_customers, shortage_rate_pct,
@@ -140,7 +140,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.target == "duckdb" and args.warehouse is None:
         parser.error("the DuckDB target needs --warehouse")
-    with connect_warehouse(args.target, args.warehouse) as connection:
+    with (
+        exit_when_unreadable(args.target, args.warehouse),
+        connect_warehouse(args.target, args.warehouse) as connection,
+    ):
         if args.failing_tests is None:
             print(headline(connection))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crm_quality.connect import TARGETS
+from crm_quality.connect import TARGETS, exit_when_unreadable
 from crm_quality.report import write_report
 
 
@@ -30,7 +30,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.target == "duckdb" and args.warehouse is None:
         parser.error("the DuckDB target needs --warehouse")
-    print(write_report(args.warehouse, args.out, args.target))
+    with exit_when_unreadable(args.target, args.warehouse):
+        print(write_report(args.warehouse, args.out, args.target))
 
 
 if __name__ == "__main__":

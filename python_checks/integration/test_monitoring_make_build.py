@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -132,3 +133,31 @@ def test_rates_are_doubles_also_in_an_older_warehouse(failing_build):
         )
     assert len(types) == 8
     assert set(types.values()) == {"DOUBLE"}, types
+
+
+def test_an_unreachable_postgres_stops_make_build_with_one_line_per_step(tmp_path):
+    """The build's line, then the headline's; the report and the failing tests, which would
+    read the same warehouse, are not tried."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    report = tmp_path / "report.html"
+    completed = make(
+        "build",
+        "TARGET=postgres",
+        f"REPORT={report}",
+        f"TARGET_DIR={tmp_path / 'target'}",
+        env={
+            **os.environ,
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(closed_port),
+            "CRM_PG_SCHEMA": "main",
+        },
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, output
+    assert errors[1].startswith("error: cannot read the warehouse (PostgreSQL, schema main): ")
+    assert not report.exists()
