@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crm_quality.connect import TARGETS, connect, connect_postgres
+from crm_quality.connect import TARGETS, connect, connect_postgres, exit_when_unreadable
 from crm_quality.spreadsheet import neutralized
 
 SUGGESTIONS_SQL = "select * from fct_merge_suggestions"
@@ -272,7 +272,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.target == "duckdb" and args.warehouse is None:
         parser.error("the DuckDB target needs --warehouse (or CRM_DUCKDB_PATH)")
-    suggestions, presets = read_warehouse(args.target, args.warehouse)
+    with exit_when_unreadable(args.target, args.warehouse):
+        suggestions, presets = read_warehouse(args.target, args.warehouse)
     named = {
         vendor.file_name: getattr(args, vendor.file_name)
         for vendor in (SALESFORCE_CONTACT, SALESFORCE_LEAD, HUBSPOT)

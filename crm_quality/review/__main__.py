@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from crm_quality.connect import TARGETS, connect, connect_postgres
+from crm_quality.connect import TARGETS, connect, connect_postgres, exit_when_unreadable
 from crm_quality.ingest import RawInputError
 from crm_quality.review import queries
 from crm_quality.review.labels import labelled_pairs
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.target == "duckdb" and not args.warehouse.is_file():
         parser.error(f"no warehouse at {args.warehouse}: run `make build` first")
     try:
-        print(sample(args.target, args.warehouse, args.out, args.labels))
+        with exit_when_unreadable(args.target, args.warehouse):
+            print(sample(args.target, args.warehouse, args.out, args.labels))
     except RawInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
-"""The commands `make build` runs after dbt (the headline, the report) on a warehouse that is
-not there to read: one line naming the warehouse and the cause, exit status 1, no traceback."""
+"""The commands that read a built warehouse (`make build`'s headline and report, `make
+review-sample`, `make merge-export`) on one that is not there to read: one line naming the
+warehouse and the cause, exit status 1, no traceback."""
 
 from __future__ import annotations
 
@@ -10,18 +11,27 @@ import sys
 import duckdb
 import pytest
 
-from crm_quality import headline
+from crm_quality import headline, merge_export
 from crm_quality.connect import exit_when_unreadable
 from crm_quality.report import __main__ as report
+from crm_quality.review import __main__ as review
 
-COMMANDS = {"headline": headline.main, "report": report.main}
+# Each command's main, the arguments before the warehouse's, and what it writes (under tmp_path).
+COMMANDS = {
+    "headline": (headline.main, [], None),
+    "report": (report.main, [], "report.html"),
+    "merge_export": (merge_export.main, [], "exports"),
+    "review": (review.main, ["sample"], "review.csv"),
+}
 
 
-def _run(monkeypatch, command: str, *arguments: str) -> str:
-    """`command`'s main with `arguments`; the message it exits with."""
-    monkeypatch.setattr(sys, "argv", [command, *arguments])
+def _run(monkeypatch, tmp_path, command: str, *warehouse: str) -> str:
+    """`command`'s main on `warehouse` (its arguments); the message it exits with."""
+    main, before, written = COMMANDS[command]
+    out = ["--out", str(tmp_path / written)] if written else []
+    monkeypatch.setattr(sys, "argv", [command, *before, *warehouse, *out])
     with pytest.raises(SystemExit) as exit_info:
-        COMMANDS[command]()
+        main()
     return str(exit_info.value.code)
 
 
@@ -39,20 +49,22 @@ def unbuilt_warehouse(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+# The review sample checks for the file itself, before reading it ("run `make build` first").
+@pytest.mark.parametrize("command", [command for command in COMMANDS if command != "review"])
 def test_a_missing_duckdb_file_is_named(monkeypatch, tmp_path, command):
     missing = tmp_path / "nowhere.duckdb"
-    out = ["--out", str(tmp_path / "report.html")] if command == "report" else []
-    message = _run(monkeypatch, command, "--warehouse", str(missing), *out)
+    message = _run(monkeypatch, tmp_path, command, "--warehouse", str(missing))
     assert message.startswith(f"error: cannot read the warehouse (DuckDB file {missing}): ")
     assert "does not exist" in message
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_marts_no_build_published_are_one_line(monkeypatch, tmp_path, unbuilt_warehouse, command):
-    out = ["--out", str(tmp_path / "report.html")] if command == "report" else []
-    message = _run(monkeypatch, command, "--warehouse", str(unbuilt_warehouse), *out)
-    assert "mart_customer_shortage does not exist" in message
+    message = _run(monkeypatch, tmp_path, command, "--warehouse", str(unbuilt_warehouse))
+    assert message.startswith(
+        f"error: cannot read the warehouse (DuckDB file {unbuilt_warehouse}): "
+    )
+    assert "does not exist!" in message
     assert message.endswith("(has a build published it?)")
     assert "\n" not in message
 
@@ -63,8 +75,7 @@ def test_an_unreachable_postgres_is_named(monkeypatch, tmp_path, command):
     monkeypatch.setenv("PGHOST", "127.0.0.1")
     monkeypatch.setenv("PGPORT", str(port))
     monkeypatch.setenv("CRM_PG_SCHEMA", "crm_prod")
-    out = ["--out", str(tmp_path / "report.html")] if command == "report" else []
-    message = _run(monkeypatch, command, "--target", "postgres", *out)
+    message = _run(monkeypatch, tmp_path, command, "--target", "postgres")
     assert message.startswith("error: cannot read the warehouse (PostgreSQL, schema crm_prod): ")
     assert f'"127.0.0.1", port {port} failed' in message
 
