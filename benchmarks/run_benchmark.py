@@ -45,7 +45,7 @@ import psycopg
 import yaml
 
 from crm_quality import pg_cluster
-from crm_quality.build import PHASES_LINE, postgres_session_options
+from crm_quality.build import postgres_session_options
 from crm_quality.connect import (
     connect,
     connect_postgres,
@@ -359,15 +359,17 @@ def run_build(raw_dir: Path, work_dir: Path, profiles_dir: Path, warehouse: Ware
         for stale in (warehouse.path, Path(f"{warehouse.path}.wal")):
             stale.unlink(missing_ok=True)
     target = work_dir / "target"
+    phases_file = work_dir / f"{name}.phases.json"
+    phases_file.unlink(missing_ok=True)
     env = build_environment(warehouse, profiles_dir)
     command = [sys.executable, "-m", "crm_quality.build", "--raw-dir", str(raw_dir),
                "--target", warehouse.target, "--warehouse", str(warehouse.path), "--no-publish",
                "--vars", f'{{as_of_date: "{AS_OF_DATE}"}}', "--target-path", str(target),
-               "--log-path", str(work_dir / "logs")]  # fmt: skip
+               "--log-path", str(work_dir / "logs"), "--phases-file", str(phases_file)]  # fmt: skip
     log = work_dir / f"{name}.log"
     measured = run_measured(command, env, log, warehouse.server_pid)
     text = log.read_text("utf-8")
-    phases = json.loads(text.rsplit(PHASES_LINE, 1)[1]) if PHASES_LINE in text else {}
+    phases = json.loads(phases_file.read_text("utf-8")) if phases_file.is_file() else {}
     load = phases.get("load", [0.0, 0.0])
     summaries = re.findall(r"Done\. (PASS=.*)", text)
     run_results = json.loads((target / "run_results.json").read_text("utf-8"))

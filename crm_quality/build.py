@@ -1,7 +1,8 @@
 """One build of the warehouse, in phases: the one way make, the tests and the benchmark build.
 
     python -m crm_quality.build --raw-dir D [--warehouse W.duckdb] [--target postgres]
-        [--vars '{as_of_date: ...}'] [--target-path target] [--no-publish] [-- DBT ARGS]
+        [--vars '{as_of_date: ...}'] [--target-path target] [--no-publish]
+        [--phases-file F.json] [-- DBT ARGS]
 
 1. prepare: a DuckDB build works on a copy beside the published file (crm_quality/publish.py),
    a PostgreSQL one in building schemas (crm_quality/publish_postgres.py);
@@ -69,8 +70,6 @@ SELECTIONS = 3
 TRAINED_MODEL_READERS = "source:matching+"
 # Tests go with the selection holding all the nodes they test, so none runs twice or never.
 INDIRECT_SELECTION = ("--indirect-selection", "cautious")
-# The last line the command prints: when each phase ran, as JSON (benchmarks/run_benchmark.py).
-PHASES_LINE = "build phases:"
 # Statuses of nodes that did their job (a warning is news, not a failure).
 OK_STATUSES = ("success", "pass", "warn", "no-op")
 # PostgreSQL settings for the build's own sessions (dbt's and the training step's), through
@@ -489,6 +488,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sql-tests", action="store_true", help="run the tests of the SQL too (make test)"
     )
+    parser.add_argument(
+        "--phases-file",
+        type=Path,
+        help="write when each phase ran there, as JSON seconds since the epoch (make bench)",
+    )
     parser.add_argument("dbt_args", nargs="*", help="more dbt arguments (after --), e.g. --exclude")
     args = parser.parse_args(argv)
     if args.target == "duckdb":
@@ -506,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         sql_tests=args.sql_tests,
         echo=sys.stdout,
     )
-    print(f"{PHASES_LINE} {json.dumps(result.phases)}")
+    if args.phases_file is not None:
+        args.phases_file.write_text(json.dumps(result.phases), encoding="utf-8")
     return result.returncode
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ from crm_quality.build import (
     _parse_beside_load,
     beside_training_selection,
     first_selection,
+    main,
     merged_run_results,
     second_selection,
 )
@@ -69,3 +71,17 @@ def test_a_failed_load_is_raised_after_the_parse():
     with pytest.raises(OSError, match="unreadable"):
         _parse_beside_load(lambda: parsed.append(True), load, {}, {})
     assert parsed == [True]
+
+
+def test_the_phases_go_to_the_file_asked_for_and_not_to_the_output(tmp_path, capsys):
+    """make build's output is dbt's and the errors; when each phase ran is for make bench."""
+    phases_file = tmp_path / "phases.json"
+    arguments = ["--raw-dir", str(tmp_path / "nowhere"), "--warehouse", str(tmp_path / "w.duckdb")]
+    assert main([*arguments, "--phases-file", str(phases_file)]) == 1
+    printed = capsys.readouterr().out
+    assert printed.startswith("error: source 'crm' (crm_contacts.csv): file not found")
+    assert printed.count("\n") == 1
+    phases = json.loads(phases_file.read_text(encoding="utf-8"))
+    assert list(phases) == ["prepare"]
+    started, ended = phases["prepare"]
+    assert 0 < started <= ended
