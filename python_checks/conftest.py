@@ -69,6 +69,7 @@ SHARED_BUILDS = {
     "cross-engine": (
         "python_checks/integration/test_postgres_build.py",
         "python_checks/integration/test_postgres_roles.py",
+        "python_checks/integration/test_postgres_plans.py",
     ),
     # review_build (integration/conftest.py): the review queue and the review loop.
     "review-build": (

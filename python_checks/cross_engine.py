@@ -41,8 +41,9 @@ def _connect_arguments(environment: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def connect_postgres(environment: Mapping[str, str]) -> psycopg.Connection:
-    return psycopg.connect(**_connect_arguments(environment), autocommit=True)
+def connect_postgres(environment: Mapping[str, str], options: str = "") -> psycopg.Connection:
+    """An autocommit connection; `options` as libpq's PGOPTIONS (session settings)."""
+    return psycopg.connect(**_connect_arguments(environment), autocommit=True, options=options)
 
 
 def build_on_postgres(

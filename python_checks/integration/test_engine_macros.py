@@ -109,20 +109,3 @@ def test_repeated_combinations_are_exactly_those_that_repeat(
     sql = f"{{{{ repeated_combinations(\"{relation}\", ['n', 'letter', 'mark']) }}}}"
     repeated = sorted(_run(sql, engine, postgres_env), key=repr)
     assert repeated == [(1, "a", "x", 3), (3, None, "x", 2)]
-
-
-def test_hash_joins_only_holds_for_one_transaction_on_postgres(
-    postgres_env: dict[str, str],
-) -> None:
-    """The pre-hook (macros/engines/hash_joins_only.sql) turns nested loops off in the model's
-    transaction only; on DuckDB it renders nothing, which dbt skips."""
-    assert compiled_sql("{{ hash_joins_only() }}", "duckdb").strip() == ""
-    hook = compiled_sql("{{ hash_joins_only() }}", "postgres", postgres_env)
-    with psycopg.connect(
-        host=postgres_env["PGHOST"], port=postgres_env["PGPORT"],
-        user=postgres_env["PGUSER"], dbname=postgres_env["PGDATABASE"],
-    ) as connection:  # fmt: skip
-        with connection.transaction():
-            connection.execute(hook)
-            assert connection.execute("show enable_nestloop").fetchone() == ("off",)
-        assert connection.execute("show enable_nestloop").fetchone() == ("on",)

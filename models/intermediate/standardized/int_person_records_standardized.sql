@@ -9,7 +9,6 @@
     scratch table this select reads, to render only the metadata of the regions they reach
     (phone_reached_metadata). The post-hook drops the scratch table. -#}
 {{ config(
-    pre_hook=["{{ hash_joins_only() }}"],
     post_hook=["{{ drop_scratch_table('phone_pairs_parsed') }}"],
 ) }}
 {%- set phone_pairs_sql = none %}
