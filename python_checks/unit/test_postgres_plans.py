@@ -3,40 +3,33 @@
 from python_checks.postgres_plans import NestedLoop, nested_loops
 
 
-def _node(kind: str, rows: float, loops: int = 1, relationship: str = "Outer", *children) -> dict:
-    node = {"Node Type": kind, "Actual Rows": rows, "Actual Loops": loops,
-            "Parent Relationship": relationship}  # fmt: skip
+def _node(kind: str, rows: float, loops: int = 1, *children: dict) -> dict:
+    node = {"Node Type": kind, "Actual Rows": rows, "Actual Loops": loops}
     if children:
-        node["Plans"] = list(children)
+        node["Plans"] = [{"Parent Relationship": "Outer", **child} for child in children]
     return node
+
+
+def _loop(outer: dict, inner: dict) -> dict:
+    """A nested loop over `outer` and `inner` (their rows and loops as executed)."""
+    sides = [{**outer, "Parent Relationship": "Outer"}, {**inner, "Parent Relationship": "Inner"}]
+    return {**_node("Nested Loop", outer["Actual Rows"]), "Plans": sides}
 
 
 def test_a_loop_over_two_large_sides_is_pairwise():
     # fct_missing_customers at 50,000 people, before nested loops were turned off.
-    plan = _node(
-        "Nested Loop", 4834, 1, "Outer",
-        _node("Hash Join", 4834, 1, "Outer"),
-        _node("Materialize", 35230, 4834, "Inner", _node("Subquery Scan", 35230, 1, "Outer")),
-    )  # fmt: skip
+    materialized = _node("Materialize", 35230, 4834, _node("Subquery Scan", 35230))
+    plan = _loop(_node("Hash Join", 4834), materialized)
     assert list(nested_loops(plan)) == [NestedLoop(170_301_820, 4834, 35230)]
     assert NestedLoop(170_301_820, 4834, 35230).is_pairwise
 
 
 def test_a_loop_over_one_row_is_not():
-    # A cross join with a one-row aggregate, the way scoring reads its prior.
-    plan = _node(
-        "Nested Loop", 54101, 1, "Outer",
-        _node("Aggregate", 1, 1, "Outer"),
-        _node("Hash Join", 54101, 1, "Inner"),
-    )  # fmt: skip
-    (loop,) = nested_loops(plan)
+    # A cross join with a one-row aggregate, the way scoring reads its prior: either side.
+    (loop,) = nested_loops(_loop(_node("Aggregate", 1), _node("Hash Join", 54101)))
     assert not loop.is_pairwise
-    flipped = _node(
-        "Nested Loop", 54101, 1, "Outer",
-        _node("Hash Join", 54101, 1, "Outer"),
-        _node("Result", 1, 54101, "Inner"),
-    )  # fmt: skip
-    assert not next(nested_loops(flipped)).is_pairwise
+    (flipped,) = nested_loops(_loop(_node("Hash Join", 54101), _node("Result", 1, 54101)))
+    assert not flipped.is_pairwise
 
 
 def test_a_loop_over_a_small_fixed_table_is_not():
@@ -47,12 +40,8 @@ def test_a_loop_over_a_small_fixed_table_is_not():
 
 
 def test_small_loops_are_left_alone_and_loops_are_found_at_any_depth():
-    small = _node(
-        "Nested Loop", 10, 1, "Outer",
-        _node("Seq Scan", 90, 1, "Outer"),
-        _node("Seq Scan", 90, 90, "Inner"),
-    )  # fmt: skip
+    small = _loop(_node("Seq Scan", 90), _node("Seq Scan", 90, 90))
     assert not next(nested_loops(small)).is_pairwise
-    deep = _node("Hash Join", 1, 1, "Outer", _node("Hash", 1, 1, "Inner", small))
+    deep = _node("Hash Join", 1, 1, _node("Hash", 1, 1, small))
     assert len(list(nested_loops(deep))) == 1
     assert list(nested_loops(_node("Seq Scan", 5))) == []
