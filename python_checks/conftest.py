@@ -64,6 +64,7 @@ SHARED_BUILDS = {
         "python_checks/integration/test_standardized_models.py",
         "python_checks/integration/test_merge_suggestions.py",
         "python_checks/integration/test_build_selections.py",
+        "python_checks/integration/test_uncompressed_columns.py",
     ),
     # cross_engine_builds (integration/conftest.py): DuckDB and PostgreSQL.
     "cross-engine": (

@@ -5,6 +5,7 @@
 -- (int_customer_ids_registered); `dbt build --full-refresh` starts both over. Each build merges
 -- only the rows that change: ids issued, ids retired and ids retired earlier into those.
 {{ config(
+    uncompressed_columns=['issued_customer_id', 'customer_id'],
     materialized='incremental',
     unique_key='issued_customer_id',
     incremental_strategy='merge',

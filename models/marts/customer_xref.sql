@@ -2,6 +2,9 @@
 -- and billing accounts) with its resolved customer and how it is tied to it: matched by
 -- entity resolution, or linked by the CRM itself (a converted lead takes its contact's
 -- customer). Records deleted in their source are not here.
+{{ config(
+    uncompressed_columns=['record_key', 'source_record_id', 'source_id', 'customer_id'],
+) }}
 with
 
 records as (

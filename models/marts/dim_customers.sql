@@ -9,6 +9,14 @@
 -- the most of the unit's fields filled, ties broken by the order above. Birth date, e-mail and
 -- phone take the first valid value in that order. `<field>_source_record_key` names the record
 -- a value came from; all fields of a unit name the same record.
+{{ config(
+    uncompressed_columns=[
+        'customer_id', 'email', 'phone', 'first_name_source_record_key',
+        'last_name_source_record_key', 'birth_date_source_record_key', 'email_source_record_key',
+        'phone_source_record_key', 'street_address_source_record_key', 'city_source_record_key',
+        'postal_code_source_record_key', 'country_source_record_key',
+    ],
+) }}
 {%- set units = {
     'name': {'fields': ['first_name', 'last_name'], 'priority': 'identity_priority'},
     'address': {'fields': ['street_address', 'city', 'postal_code', 'country'], 'priority': 'contact_priority'},

@@ -1,4 +1,7 @@
 -- One row per defect found on a source record: the worklist for cleaning.
+{{ config(
+    uncompressed_columns=['issue_id', 'source_record_id', 'customer_id', 'raw_value'],
+) }}
 with
 
 checks as (

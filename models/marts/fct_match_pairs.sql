@@ -3,6 +3,9 @@
 -- the level the pair reached and its match weight (log2 Bayes factor); the prior and the
 -- comparison weights add up to the total match weight; the band (macro match_band) is the
 -- stratum the review queue samples by. Record keys only: no compared values.
+{{ config(
+    uncompressed_columns=['record_key_l', 'record_key_r', 'customer_id_l', 'customer_id_r'],
+) }}
 {%- set comparisons = ['first_name', 'last_name', 'birth_date', 'email', 'contact_address'] %}
 with
 

@@ -3,6 +3,9 @@
 -- identity every check row carries, whether billing knows the account (in the billing source
 -- the orders source names) and the currency, and id_occurrence numbering the orders sharing an
 -- id (by record id).
+{{ config(
+    uncompressed_columns=['source_record_id', 'order_id', 'record_key'],
+) }}
 with
 
 orders as (

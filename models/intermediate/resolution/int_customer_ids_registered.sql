@@ -11,6 +11,7 @@
 -- Each build's batch holds every row, so the merge leaves exactly this build's registry; merge is
 -- the incremental strategy DuckDB, PostgreSQL 15+ and Spark (Delta) all have.
 {{ config(
+    uncompressed_columns=['record_key', 'record_fingerprint', 'customer_id'],
     materialized='incremental',
     unique_key='record_key',
     incremental_strategy='merge',

@@ -8,6 +8,11 @@
 --     billing accounts first, then CRM records, each most recently updated first);
 --   contact_priority: order for e-mail, phone and address (the CRM is where customers
 --     update them: CRM records first, most recently updated first, then billing).
+{{ config(
+    uncompressed_columns=[
+        'record_key', 'customer_id', 'conservative_customer_id', 'lenient_customer_id',
+    ],
+) }}
 with
 
 records as (

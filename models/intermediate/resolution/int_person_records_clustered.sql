@@ -14,13 +14,18 @@
 -- the graph: about log2 of the largest cluster), for all thresholds at once. The post-hook
 -- drops the scratch tables this select reads. A linter compiling the project before any build
 -- finds no inputs and gets the select alone.
-{{ config(post_hook=[
-    "{{ drop_scratch_table('cluster_records') }}",
-    "{{ drop_scratch_table('cluster_links') }}",
-    "{{ drop_scratch_table('cluster_non_matches') }}",
-    "{{ drop_scratch_table('cluster_components') }}",
-    "{{ drop_scratch_table('cluster_roots') }}",
-]) }}
+{{ config(
+    uncompressed_columns=[
+        'record_key', 'cluster_id', 'conservative_cluster_id', 'lenient_cluster_id',
+    ],
+    post_hook=[
+        "{{ drop_scratch_table('cluster_records') }}",
+        "{{ drop_scratch_table('cluster_links') }}",
+        "{{ drop_scratch_table('cluster_non_matches') }}",
+        "{{ drop_scratch_table('cluster_components') }}",
+        "{{ drop_scratch_table('cluster_roots') }}",
+    ],
+) }}
 {%- set thresholds = cluster_thresholds() %}
 {%- set records_relation = ref('int_person_records_standardized') %}
 {%- set pairs_relation = ref('int_record_pairs_scored') %}

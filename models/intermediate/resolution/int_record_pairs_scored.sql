@@ -3,6 +3,9 @@
 -- alike two records are. The SQL is rendered from the model document at execution time and
 -- computes what Splink's predict() does (python_checks/unit/test_matching_sql_scoring.py holds
 -- them equal): blocking, comparison levels, term-frequency adjustments, Bayes factors.
+{{ config(
+    uncompressed_columns=['record_key_l', 'record_key_r'],
+) }}
 {{
     matching_scored_pairs(
         ref('int_person_records_standardized'),

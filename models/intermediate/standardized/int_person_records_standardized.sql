@@ -9,6 +9,11 @@
     scratch table this select reads, to render only the metadata of the regions they reach
     (phone_reached_metadata). The post-hook drops the scratch table. -#}
 {{ config(
+    uncompressed_columns=[
+        'record_key', 'source_record_id', 'source_id', 'email_raw', 'phone_raw',
+        'street_address_raw', 'postal_code_raw', 'birth_date_raw', 'created_at_raw',
+        'updated_at_raw', 'email', 'phone', 'phone_key', 'street_address', 'postal_code',
+    ],
     post_hook=["{{ drop_scratch_table('phone_pairs_parsed') }}"],
 ) }}
 {%- set phone_pairs_sql = none %}

@@ -1,3 +1,6 @@
+{{ config(
+    uncompressed_columns=['source_record_id', 'account_id', 'email_raw', 'phone_raw'],
+) }}
 {{ declared_source_lineage('billing') }}
 with
 

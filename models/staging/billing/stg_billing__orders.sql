@@ -1,3 +1,6 @@
+{{ config(
+    uncompressed_columns=['source_record_id', 'order_id'],
+) }}
 {{ declared_source_lineage('orders') }}
 with
 

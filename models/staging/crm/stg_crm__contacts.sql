@@ -1,5 +1,11 @@
 -- Every loaded row of every CRM source (sources.yml), nothing dropped: rows deleted in their
 -- source stay here, flagged, so the conservation count still sees them.
+{{ config(
+    uncompressed_columns=[
+        'source_record_id', 'contact_id', 'email_raw', 'phone_raw', 'street_address_raw',
+        'postal_code_raw', 'created_at_raw', 'updated_at_raw',
+    ],
+) }}
 {{ declared_source_lineage('crm') }}
 with
 
