@@ -1,8 +1,8 @@
 {#- DuckDB: the columns a table model lists in its `uncompressed_columns` config are stored
     without compression; other engines ignore the config. DuckDB compresses every string column
     (a dictionary, then FSST); on strings that are nearly all distinct (record keys, ids,
-    e-mails, phones) that costs three to four times the CPU of writing them as they are, for
-    two to three times the bytes (docs/entity_resolution.md, "What a build writes").
+    e-mails, phones) that costs two to four times the CPU of writing them as they are, for
+    two to three times fewer bytes (docs/entity_resolution.md, "Nearly distinct strings").
     A model with an enforced contract gets its columns from its yml
     (duckdb__get_table_columns_and_constraints); any other from its select. -#}
 {% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
