@@ -53,36 +53,37 @@ def _manifest(target: str, environment: tuple[tuple[str, str], ...]):
     return result.result
 
 
+def _inline(command: str, inline_sql: str, target: str, environment: dict | None):
+    """dbt's result of `command` (compile or show) on `inline_sql`, or a RuntimeError."""
+    extra = dict(environment or {})
+    manifest = _manifest(target, tuple(sorted(extra.items())))
+    with _environment(target, extra):
+        result = dbtRunner(manifest=manifest).invoke(
+            [command, "--inline", inline_sql, *_arguments(target)]
+            + (["--no-populate-cache"] if command == "compile" else ["--limit", "-1"])
+        )
+    if not result.success:
+        # dbt leaves a failed inline node in the manifest it was given: the next inline
+        # command on it would find two of that name. The next call parses afresh.
+        _manifest.cache_clear()
+        raise RuntimeError(f"dbt could not {command} the SQL on {target!r}: {result.exception}")
+    return result.result.results[0]
+
+
 def compiled_sql(inline_sql: str, target: str = "duckdb", environment: dict | None = None) -> str:
     """The SQL dbt compiles `inline_sql` to on `target` ('duckdb' or 'postgres').
 
     `environment` adds variables (for postgres: the PG* variables of the server, which dbt
     reaches while compiling); ref() and source() resolve to the target's relation names.
     """
-    extra = dict(environment or {})
-    manifest = _manifest(target, tuple(sorted(extra.items())))
-    with _environment(target, extra):
-        result = dbtRunner(manifest=manifest).invoke(
-            ["compile", "--inline", inline_sql, "--no-populate-cache", *_arguments(target)]
-        )
-    if not result.success:
-        raise RuntimeError(f"dbt could not compile for {target!r}: {result.exception}")
-    return result.result.results[0].node.compiled_code
+    return _inline("compile", inline_sql, target, environment).node.compiled_code
 
 
 def shown_rows(inline_sql: str, target: str = "duckdb", environment: dict | None = None) -> list:
     """The rows `dbt show` gives for `inline_sql` on `target`: compiled and run in one session,
     for SQL whose compilation leaves scratch tables its select reads (compiled_sql cannot run
     it). agate guesses column types, so a value that must stay text needs a non-digit prefix."""
-    extra = dict(environment or {})
-    manifest = _manifest(target, tuple(sorted(extra.items())))
-    with _environment(target, extra):
-        result = dbtRunner(manifest=manifest).invoke(
-            ["show", "--inline", inline_sql, "--limit", "-1", *_arguments(target)]
-        )
-    if not result.success:
-        raise RuntimeError(f"dbt could not show the SQL on {target!r}: {result.exception}")
-    return [tuple(row) for row in result.result.results[0].agate_table.rows]
+    return [tuple(row) for row in _inline("show", inline_sql, target, environment).agate_table.rows]
 
 
 def render_duckdb_path() -> Path:

@@ -81,3 +81,5 @@ def test_a_listed_column_the_select_lacks_names_it_and_the_columns():
         )
     message = str(raised.value)
     assert "names email, not among its columns: id, record_key, first_name, scores" in message
+    # The failed compile leaves the helper able to compile again (python_checks/sql_render.py).
+    assert compiled_sql("select {{ 40 + 2 }} as answer").strip() == "select 42 as answer"
