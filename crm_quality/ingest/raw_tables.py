@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from crm_quality.connect import postgres_connection, postgres_parameters
+from crm_quality.ingest.contract import nearly_distinct_fields
 from crm_quality.ingest.declared import FRAME_COLUMNS, declared_sources, sources_frame
 from crm_quality.ingest.labels import LABELS_TABLE, load_labels
 from crm_quality.ingest.loader import load_role, relation_source_sql
@@ -35,6 +36,10 @@ ROLE_TABLES: Mapping[str, str] = {
     "orders": "raw_orders",
 }
 SOURCE_FIELDS_TABLE = "raw_source_fields"
+# Raw table → the columns DuckDB stores uncompressed (contract.NEARLY_DISTINCT_FIELDS).
+UNCOMPRESSED_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    table: nearly_distinct_fields(role) for role, table in ROLE_TABLES.items()
+}
 # dbt builds restricted models into <target schema>_restricted; the raw rows belong there.
 RESTRICTED_SUFFIX = "_restricted"
 # Older DuckDB readers (BI drivers) refuse the 2.x format; applies when the file is created.
@@ -135,9 +140,25 @@ def load_into_duckdb(
         connection.execute("begin")
         connection.execute(f'create schema if not exists "{restricted}"')
         for table, rows in tables.items():
-            connection.execute(f'drop table if exists "{restricted}"."{table}"')
-            rows.create(f'"{restricted}"."{table}"')
+            name = f'"{restricted}"."{table}"'
+            connection.execute(f"drop table if exists {name}")
+            connection.execute(_create_table_sql(name, rows, UNCOMPRESSED_COLUMNS.get(table, ())))
+            rows.insert_into(name)
         connection.execute("commit")
+
+
+def _create_table_sql(name: str, rows: Relation, uncompressed: Sequence[str]) -> str:
+    """DDL of an empty table with the columns of `rows`, the `uncompressed` ones stored as
+    they are (DuckDB's per-column `using compression`)."""
+    columns = ", ".join(
+        '"{}" {}{}'.format(
+            column.replace('"', '""'),
+            kind,
+            " using compression uncompressed" if column in uncompressed else "",
+        )
+        for column, kind in zip(rows.columns, rows.types, strict=True)
+    )
+    return f"create table {name} ({columns})"
 
 
 _POSTGRES_TYPES = {pa.string(): "text", pa.large_string(): "text", pa.int64(): "bigint",

@@ -1,6 +1,7 @@
 """The columns a model lists in `uncompressed_columns` are stored uncompressed on DuckDB
 (macros/engines/uncompressed_columns.sql), the table keeping the select's columns and rows; a
-listed column the select lacks stops the model, naming it."""
+listed column the select lacks stops the model, naming it. The raw tables store the contract's
+nearly distinct fields uncompressed too (crm_quality.ingest.raw_tables)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from contextlib import closing
 import duckdb
 import pytest
 
+from crm_quality.ingest.contract import role_columns
+from crm_quality.ingest.raw_tables import RESTRICTED_SUFFIX, ROLE_TABLES, UNCOMPRESSED_COLUMNS
 from python_checks.sql_render import compiled_sql
 
 pytestmark = pytest.mark.integration
@@ -31,11 +34,26 @@ def configured_models(warehouse) -> dict[str, tuple[str, list[str]]]:
     }
 
 
+def raw_tables() -> dict[str, tuple[str, list[str]]]:
+    """Raw table → (schema, the columns the loader stores uncompressed)."""
+    return {
+        table: (f"main{RESTRICTED_SUFFIX}", list(columns))
+        for table, columns in UNCOMPRESSED_COLUMNS.items()
+    }
+
+
+def test_every_raw_table_of_a_role_lists_columns_it_has():
+    for role, table in ROLE_TABLES.items():
+        assert UNCOMPRESSED_COLUMNS[table]
+        assert set(UNCOMPRESSED_COLUMNS[table]) <= set(role_columns(role)), table
+
+
 def test_listed_columns_are_stored_uncompressed_and_only_they_are_forced(warehouse):
     models = configured_models(warehouse)
     assert {"int_person_records_standardized", "dim_customers", "customer_xref"} <= set(models)
+    tables = {**models, **raw_tables()}
     compressed, unforced = {}, set()
-    for name, (schema, columns) in models.items():
+    for name, (schema, columns) in tables.items():
         segments = warehouse.query(
             f"select column_name, compression from pragma_storage_info('{schema}.{name}')"
             " where segment_type <> 'VALIDITY'"
@@ -47,7 +65,7 @@ def test_listed_columns_are_stored_uncompressed_and_only_they_are_forced(warehou
                 unforced.add(name)
     assert compressed == {}
     # The other columns keep DuckDB's choice: each of these tables compresses some.
-    assert unforced == set(models)
+    assert unforced == set(tables)
 
 
 def test_the_table_has_the_select_columns_types_and_rows(tmp_path):
