@@ -26,7 +26,10 @@ with
 settings as (
 
     select
-        cast({{ sql_text_literal(env_var('CRM_RAW_DIR', 'data/demo')) }} as {{ dbt.type_string() }}) as raw_dir,
+        {#- Read only when executing, as the build id (monitoring_run_id): dbt would parse this
+            model again whenever the data's directory changes. #}
+        cast({{ sql_text_literal(env_var('CRM_RAW_DIR', 'data/demo') if execute else '') }} as {{ dbt.type_string() }})
+            as raw_dir,
         {#- The same default as dbt_project.yml's model-paths. #}
         cast({{ sql_text_literal(env_var('CRM_DECLARED_DIR', 'target/declared')) }} as {{ dbt.type_string() }})
             as declared_dir,
