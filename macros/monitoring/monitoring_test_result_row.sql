@@ -5,6 +5,9 @@
     {%- set kwargs = metadata.kwargs if metadata else {} %}
     {%- set is_monitor = (node.config.meta or {}).get('monitor', false) is sameas true %}
     {%- set measured = monitoring_measurement(result) if is_monitor else {} %}
+    {%- set stored = result.status in ('pass', 'warn', 'fail') and failing_rows_stored(
+        node.config.meta, result.failures, result.status in ('warn', 'fail')
+    ) %}
     {%- if node.attached_node %}
         {%- set tested_model = node.attached_node.split('.')[-1] %}
     {%- else %}
@@ -41,7 +44,7 @@
         measured.get('error_pct'),
         result.message,
         result.execution_time,
-        node.relation_name,
+        node.relation_name if stored else none,
     ] %}
         {%- do literals.append(monitoring_sql_literal(value)) %}
     {%- endfor %}

@@ -128,6 +128,32 @@ def test_every_test_of_every_build_is_recorded_with_its_status(history):
     assert any(node.startswith("unit_test.") for node in history.builds[-1].test_statuses)
 
 
+def test_the_audit_schema_holds_the_rows_the_latest_build_stored(history):
+    """A test's rows go to main_audit when it found any, warned or failed, or is a monitor; a
+    test that passed clean leaves no table there (dropping an earlier build's) and names none."""
+    latest = history.builds[-1].invocation_id
+    results = history.query(
+        "select test_type, status, failures, is_monitor, failures_relation"
+        " from fct_test_results_history where run_id = ? and test_type != 'unit'",
+        [latest],
+    )
+    kept = {
+        relation.split(".")[-1].strip('"')
+        for _, status, failures, is_monitor, relation in results
+        if status in ("warn", "fail") or failures or is_monitor
+    }
+    clean = [row for row in results if row[1] == "pass" and row[2] == 0 and not row[3]]
+    assert kept and clean
+    assert [row for row in clean if row[4] is not None] == []
+    audit = {
+        name
+        for (name,) in history.query(
+            "select table_name from duckdb_tables() where schema_name = 'main_audit'"
+        )
+    }
+    assert audit - {"fct_test_failures_history"} == kept
+
+
 def test_monitors_keep_their_measured_value_in_every_build(history):
     rows = history.query(
         """
