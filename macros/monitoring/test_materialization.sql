@@ -1,16 +1,24 @@
 {#-
-    dbt's data test, with store_failures storing only what is worth reading: the test's query
-    runs first, and its rows go to the audit schema only as failing_rows_stored says: when it
-    found any, warned or failed, or is a monitor (its one measured row). A clean test leaves
-    no table there, and drops the one an earlier build left, so the audit schema holds this
-    build's failing rows only. dbt's own materialization writes a table for every test first,
-    empty or not: on 2,000 generated people the project's data tests took 24.2 CPU seconds
-    that way and 20.8 this way. The on-run-end hook (record_build_results) copies the stored
-    rows into history.
+    dbt's data test, with store_failures storing only what is worth reading. The table an
+    earlier build left goes first (as in dbt's own); the test's query runs; its rows then go to
+    the audit schema only as failing_rows_stored says: when it found any, warned or failed, or
+    is a monitor (its one measured row). So the audit schema holds this build's failing rows
+    only, and a clean test writes nothing. dbt's own materialization writes a table for every
+    test, empty or not: on 2,000 generated people the project's data tests took 24.2 CPU
+    seconds that way and 20.8 this way. The on-run-end hook (record_build_results) copies the
+    stored rows into history.
 -#}
 {%- materialization test, default -%}
     {%- set sql_header = config.get('sql_header') if flags.REQUIRE_SQL_HEADER_IN_TEST_CONFIGS else none %}
     {%- set tested_sql = get_limit_subquery_sql(sql, config.get('limit')) %}
+    {%- set storing = should_store_failures() %}
+    {%- set left_before = none %}
+    {%- if storing %}
+        {%- set left_before = adapter.get_relation(database=database, schema=schema, identifier=model['alias']) %}
+        {%- if left_before %}
+            {%- do adapter.drop_relation(left_before) %}
+        {%- endif %}
+    {%- endif %}
 
     {%- call statement('main', fetch_result=True) -%}
         {% if sql_header %}{{ sql_header }}{% endif %}
@@ -18,12 +26,8 @@
     {%- endcall %}
 
     {%- set stored = [] %}
-    {%- if should_store_failures() %}
+    {%- if storing %}
         {%- set outcome = load_result('main')['table'].rows[0] %}
-        {%- set left_before = adapter.get_relation(database=database, schema=schema, identifier=model['alias']) %}
-        {%- if left_before %}
-            {%- do adapter.drop_relation(left_before) %}
-        {%- endif %}
         {%- set flagged = outcome['should_warn'] or outcome['should_error'] %}
         {%- if failing_rows_stored(config.get('meta'), outcome['failures'], flagged) %}
             {%- set failures = api.Relation.create(
