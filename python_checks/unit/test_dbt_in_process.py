@@ -18,6 +18,7 @@ from crm_quality.dbt_in_process import (
     collecting_less,
     environ,
     invoke,
+    unlogged_events_skipped,
 )
 
 
@@ -115,7 +116,14 @@ def parsed_with_echo(tmp_path_factory):
         "CRM_DECLARED_DIR": str(tmp_path / "declared"),
         "CRM_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
     }
-    parse = ["parse", "--no-partial-parse", "--target-path", str(tmp_path / "target")]
+    parse = [
+        "parse",
+        "--no-partial-parse",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+    ]
     thresholds = []
 
     def record(phase, info):
@@ -127,12 +135,13 @@ def parsed_with_echo(tmp_path_factory):
         parsed = invoke(parse, environment, echo=echo)
     finally:
         gc.callbacks.remove(record)
-    return echo, parsed, thresholds
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    return echo, parsed, thresholds, log
 
 
 def test_dbt_lines_reach_the_echo_while_dbt_runs(parsed_with_echo):
     """make build shows dbt's progress as it happens, not when the build ends."""
-    echo, parsed, _ = parsed_with_echo
+    echo, parsed, _, _ = parsed_with_echo
     assert parsed.success, parsed.output
     assert echo.getvalue() == parsed.output
     assert "Running with dbt" in echo.getvalue().splitlines()[0]
@@ -142,7 +151,7 @@ def test_dbt_lines_reach_the_echo_while_dbt_runs(parsed_with_echo):
 
 def test_dbt_runs_with_the_collector_collecting_less(parsed_with_echo):
     """A parse allocates enough for collections: each ran at dbt's thresholds."""
-    _, _, thresholds = parsed_with_echo
+    _, _, thresholds, _ = parsed_with_echo
     assert thresholds
     assert set(thresholds) == {DBT_GC_THRESHOLD}
 
@@ -152,7 +161,7 @@ def test_the_parse_reads_no_variable_that_changes_from_build_to_build(parsed_wit
     build's id and start time are new at every build, and the raw directory changes with the
     data: a parse that read them would parse the models using them again (about 1.5 s of a
     build of 2,000 people, of each of the suite's builds)."""
-    _, parsed, _ = parsed_with_echo
+    _, parsed, _, _ = parsed_with_echo
     assert parsed.success, parsed.output
     changing = {*build_identity(), "CRM_RAW_DIR"}
     assert changing & set(parsed.result.env_vars) == set()
@@ -168,3 +177,43 @@ def test_collecting_less_leaves_the_collector_as_it_was():
         assert gc.get_freeze_count() >= frozen_before + len(alive)
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_log_at_debug_still_gets_every_debug_event(parsed_with_echo):
+    """The log file's level is debug unless DBT_LOG_LEVEL_FILE says otherwise: dropping the
+    events no logger writes must keep those it does."""
+    _, parsed, _, log = parsed_with_echo
+    assert parsed.success, parsed.output
+    assert "[debug]" in log
+
+
+def test_events_no_logger_writes_are_dropped_before_they_become_messages():
+    """A dropped event never becomes a message (the callback sees each message dbt builds);
+    warnings, and the lines dbt prints at any level, always do."""
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.logger import LoggerConfig
+    from dbt_common.events.types import Note, PrintEvent
+
+    written = io.StringIO()
+    built: list[tuple[str, str]] = []
+    manager = EventManager()
+    manager.add_logger(
+        LoggerConfig(name="crm_quality_test_warn", level=EventLevel.WARN, output_stream=written)
+    )
+    manager.add_callback(lambda message: built.append((message.info.msg, message.info.level)))
+    with unlogged_events_skipped():
+        manager.fire_event(Note(msg="a query"), level=EventLevel.DEBUG)
+        manager.fire_event(Note(msg="a node started"))
+        manager.fire_event(Note(msg="a deprecation"), level=EventLevel.WARN)
+        manager.fire_event(PrintEvent(msg="a row of dbt show"))
+    assert built == [("a deprecation", "warn"), ("a row of dbt show", "info")]
+    lines = written.getvalue().splitlines()  # a warning after its time, a printed line as is
+    assert [lines[0].split("  ", 1)[1], lines[1]] == ["a deprecation", "a row of dbt show"]
+
+    manager.add_logger(LoggerConfig(name="crm_quality_test_debug", level=EventLevel.DEBUG))
+    built.clear()
+    with unlogged_events_skipped():
+        manager.fire_event(Note(msg="a query"), level=EventLevel.DEBUG)
+    manager.fire_event(Note(msg="a node started"))  # after: dbt's own fire_event again
+    assert built == [("a query", "debug"), ("a node started", "info")]
