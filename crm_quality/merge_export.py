@@ -48,6 +48,9 @@ KEPT_FIELDS = (
     "country",
     "birth_date",
 )
+# A steward reads a score, not float noise: engines differ in its last bits (DuckDB wrote
+# 0.9992611397977803 where PostgreSQL wrote …805), and the files are the same from either.
+PROBABILITY_DECIMALS = 6
 # Salesforce's merge() takes up to three records, the master included.
 SALESFORCE_MERGE_LIMIT = 3
 
@@ -174,10 +177,12 @@ def for_vendor(suggestions: pd.DataFrame, sources: set[str]) -> pd.DataFrame:
     return suggestions[chosen]
 
 
-def _text_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Birth dates as ISO dates (YYYY-MM-DD), as the CRMs' imports read them."""
+def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """Birth dates as ISO dates (YYYY-MM-DD), as the CRMs' imports read them; match
+    probabilities to PROBABILITY_DECIMALS."""
     frame = frame.copy()
     frame["birth_date"] = pd.to_datetime(frame["birth_date"]).dt.strftime("%Y-%m-%d")
+    frame["match_probability"] = frame["match_probability"].round(PROBABILITY_DECIMALS)
     return frame
 
 
@@ -209,7 +214,7 @@ def export(
     """Write the generic file and each vendor's file into out_dir; returns what was written."""
     named_sources = named_sources or {}
     out_dir.mkdir(parents=True, exist_ok=True)
-    suggestions = _text_dates(suggestions)
+    suggestions = _as_written(suggestions)
     files = {"merge_suggestions.csv": len(suggestions)}
     write_csv(suggestions, out_dir / "merge_suggestions.csv")
     for vendor, shape in (

@@ -131,6 +131,17 @@ def test_vendor_files_take_their_presets_sources_with_crm_ids_only(tmp_path):
     assert not (tmp_path / "salesforce_merge.csv").exists()
 
 
+def test_match_probabilities_are_written_without_the_engines_float_noise(tmp_path):
+    frame = pd.concat(
+        [suggestions({("hubspot", "11"): 1}), suggestions({("hubspot", "12"): 1})],
+        ignore_index=True,
+    )
+    frame["match_probability"] = [0.9992611397977803, 0.9992611397977805]
+    export(frame, {"hubspot": "hubspot_contact"}, tmp_path)
+    written = pd.read_csv(tmp_path / "merge_suggestions.csv", dtype=str)
+    assert list(written.match_probability) == ["0.999261", "0.999261"]
+
+
 FORMULA_CASES = [
     "=SUM(1)", "@SUM(1)", "\tx", "\rx", "+1+2", "-x", "+49 abc", "-2+3", "=", "+",
     "+4930123456", "+1 (555) 123-4567", "-12.5", "Anna", "anna@example.com", "", "1+1",
