@@ -287,7 +287,7 @@ class _Builder:
             email_text, states["email"] = dq.invalid_email(rng, email), (INVALID, None)
         else:
             if outcome == INACCURATE:
-                email = self.world.email(rng, person, register=False)
+                email = self.world.other_email(rng, person)
             email_text, states["email"] = render.email(email), (OK, email)
 
         outcome = outcomes["phone"]

@@ -256,6 +256,15 @@ class World:
             self._used_emails.add(address)
         return address
 
+    def other_email(self, rng: random.Random, person: Person, avoid_domain: str = "") -> str:
+        """An address of the person's besides their own: name-based like it, and tagged with
+        the person's number ('mia.schneider.202091@outlook.com'), which no one else's address
+        ends with. Source passes draw these and never register them (a pass's draw must not
+        change the world the other pass replays), so the tag alone keeps them apart: untagged,
+        at a million people 8,165 personal addresses were given by several people."""
+        local, _, domain = self.email(rng, person, avoid_domain, register=False).partition("@")
+        return f"{local}.{person.person_id}@{domain}"
+
     def alt_email(self, rng: random.Random, person: Person) -> str:
         """The person's second address (older or private), the same one on every use.
 
@@ -264,9 +273,7 @@ class World:
         """
         if not person.alt_email:
             own = random.Random(f"{self.seed}/alt-email/{person.person_id}")
-            person.alt_email = self.email(
-                own, person, person.email.rpartition("@")[2], register=False
-            )
+            person.alt_email = self.other_email(own, person, person.email.rpartition("@")[2])
         return person.alt_email
 
     # --- people ------------------------------------------------------------------------

@@ -107,14 +107,15 @@ def _truth_by_source(files: dict) -> dict[str, list[dict[str, str]]]:
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        # Digests of main's generator (before --layout existed) for the same arguments.
+        # Digests of the generator's contract layout (as before --layout existed) since second
+        # and old e-mail addresses carry their person's number: change them only on purpose.
         (
             DemoConfig(500, 3),
-            "8b6912fcda4a40c774e2f4e291366e401724298cc65cae3a35577a31284c3374",
+            "6cac6a749766d9878c6e8755fe996b7d3441326ae3ffdd69993396da9a2b50ee",
         ),
         (
             DemoConfig(300, 5, leads=50, without=frozenset({"phone"})),
-            "38a4cff34d283ee18e92dee7889b335799b3dc1c5b9c33f892a07ddfed6b3d5c",
+            "d7f8dc0922570f776678574fbc4582d4bb7af5969088e9b89e3c7417a3aad0ae",
         ),
     ],
 )
