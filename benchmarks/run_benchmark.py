@@ -5,7 +5,7 @@ memory. Writes <out>.json and <out>.md (`make bench`).
     python benchmarks/run_benchmark.py --people 1060000 --seed 20261127 \
         --work target/entity-resolution/bench --out benchmarks/results
 
-Data is generated once per (people, seed) and reused. The build runs twice on one warehouse
+Data is generated once per (people, seed) and reused while the generator is unchanged. The build runs twice on one warehouse
 file: first on a fresh file, so the training step trains a model on the records; then again
 on the same data, so it only profiles them and reuses the stored model (mart_matching_model is
 read after each build to show it). The clusters are judged against the generator's truth
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -115,12 +116,25 @@ def _timestamp(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
 
 
+GENERATOR_STAMP = "generator.sha256"  # beside the data: the generator that wrote it
+
+
+def generator_digest() -> str:
+    """The demo generator's source, hashed: data an earlier version wrote is not reused."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "crm_quality" / "demo").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def generate(people: int, seed: int, raw_dir: Path) -> float:
-    """Generate the data unless the same people and seed are already there; seconds spent."""
-    truth = raw_dir / "truth.json"
-    if truth.exists():
+    """Generate the data unless this generator already wrote it for the same people and
+    seed; seconds spent."""
+    truth, stamp = raw_dir / "truth.json", raw_dir / GENERATOR_STAMP
+    if truth.exists() and stamp.exists():
         summary = json.loads(truth.read_text("utf-8"))
-        if summary.get("people") == people and summary.get("seed") == seed:
+        same = summary.get("people") == people and summary.get("seed") == seed
+        if same and stamp.read_text("utf-8") == generator_digest():
             return 0.0
     shutil.rmtree(raw_dir, ignore_errors=True)
     started = time.perf_counter()
@@ -141,6 +155,7 @@ def generate(people: int, seed: int, raw_dir: Path) -> float:
         check=True,
         cwd=REPO_ROOT,
     )
+    stamp.write_text(generator_digest(), "utf-8")
     return time.perf_counter() - started
 
 
