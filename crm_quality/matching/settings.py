@@ -15,7 +15,8 @@ Design (docs/entity_resolution.md):
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -246,6 +247,37 @@ def contact_address_comparison(fields: Collection[str]) -> ComparisonCreator | N
     )
 
 
+@dataclass(frozen=True)
+class ExactLevel:
+    """A level reached by pairs agreeing exactly on `agree`, except those a level above it
+    takes (agreeing on `unless` too): its pairs can be counted, not sampled (exact_u.py)."""
+
+    comparison: str
+    label: str
+    agree: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+
+def exact_levels(fields: Collection[str]) -> list[ExactLevel]:
+    """contact_address's exact levels, as contact_address_comparison builds them from `fields`:
+    agreement strangers rarely reach (a household's), so a random sample holds few pairs."""
+    present = set(fields)
+    phone, street = "phone" in present, "street_key" in present
+    place = [column for column in ("postal_key", "city_key") if column in present]
+    both = ("phone", "street_key", "postal_key")
+    levels = []
+    if set(both) <= present:
+        levels.append(ExactLevel("contact_address", "same phone and street address", both))
+    if phone:
+        unless = both if set(both) <= present else ()
+        levels.append(ExactLevel("contact_address", "same phone", ("phone",), unless))
+    if street and place:
+        agree = ("street_key", place[0])
+        unless = ("phone", *agree) if phone else ()
+        levels.append(ExactLevel("contact_address", "same street address", agree, unless))
+    return levels
+
+
 # The feature columns each comparison reads (both names read both: the swap level). EM
 # cannot estimate a comparison in a round blocked on any of its columns.
 COMPARISON_FIELDS: dict[str, tuple[str, ...]] = {
@@ -341,13 +373,20 @@ def keys_within(
     return [key for key in candidates if set(key) <= present]
 
 
-def training_keys(fields: Collection[str]) -> list[tuple[str, ...]]:
-    """Enough EM rounds that every comparison is estimated in a round not blocked on it."""
+def training_keys(
+    fields: Collection[str], pairs: Callable[[tuple[str, ...]], int] | None = None
+) -> list[tuple[str, ...]]:
+    """Enough EM rounds that every comparison is estimated in a round not blocked on it.
+
+    With `pairs` (the pairs a key makes on the data), a key that pairs no records is passed
+    over for the next that estimates the same comparisons: a CRM whose records never share a
+    name and a birth date (HubSpot's birth date is mostly empty) still estimates the rest.
+    """
     remaining = set(compared(fields))
     chosen: list[tuple[str, ...]] = []
     for key in keys_within(CANDIDATE_TRAINING_KEYS, fields):
         estimates = {name for name in remaining if not set(key) & set(COMPARISON_FIELDS[name])}
-        if estimates:
+        if estimates and (pairs is None or pairs(key) > 0):
             chosen.append(key)
             remaining -= estimates
         if not remaining:

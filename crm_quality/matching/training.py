@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -42,6 +42,7 @@ from crm_quality.matching.blocking import (
     count_key_pairs,
 )
 from crm_quality.matching.em_pairs import em_pairs_in_one_order
+from crm_quality.matching.exact_u import exact_level_pairs, with_exact_u
 from crm_quality.matching.label_training import (
     DEFAULT_BAND_EDGES,
     DEFAULT_PSEUDO_COUNT,
@@ -67,6 +68,7 @@ from crm_quality.matching.settings import (
     DERIVED_SETTINGS,
     UNIQUE_ID,
     compared,
+    exact_levels,
     keys_within,
     rule,
     settings_creator,
@@ -151,32 +153,39 @@ U_CORRECTION_ROUNDS = 2
 def with_u_corrected(
     settings: dict[str, Any],
     expected_matches: dict[str, dict[int, float]],
-    expected_total: float,
     total_pairs: float,
     floor: float,
+    compared_share: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """u probabilities with the true matches among the random pairs taken out.
 
-    The random sample behind u holds true matches too: their expected share at a level is
+    The random sample behind u holds true matches too: their expected number at a level is
     the sum of the candidate pairs' match probabilities at that level over all record pairs
     (`expected_matches[comparison][gamma]`). On a million records that is negligible; on a
     few thousand with many duplicates it is not (FEBRL1: one pair in a thousand is a
     match), and an uncorrected u makes agreement look far more common among strangers than
-    it is. Households and namesakes score low, so they stay in u. A corrected u never drops
-    below `floor` (half a sampled pair) nor rises above 1 - `floor`: a level every sampled
-    pair fell into leaves the others at least the floor.
+    it is. Households and namesakes score low, so they stay in u. A comparison's u is a share
+    of the pairs it compares (not at its null level: `compared_share` of all pairs, default
+    all), so its matches are taken out of those. A corrected u never drops below `floor`
+    (half a sampled pair) nor rises above 1 - `floor`: a level every sampled pair fell into
+    leaves the others at least the floor.
     """
-    matched_share = expected_total / total_pairs
+    shares = compared_share or {}
     for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
         levels = [
             level for level in comparison["comparison_levels"] if not level.get("is_null_level")
         ]
-        by_gamma = expected_matches.get(comparison["output_column_name"], {})
+        by_gamma = expected_matches.get(name, {})
+        compared = total_pairs * shares.get(name, 1.0)
+        if compared <= 0:
+            continue
+        matched_share = sum(e for gamma, e in by_gamma.items() if gamma != -1) / compared
         for position, level in enumerate(levels):
             u = level.get("u_probability")
             if not isinstance(u, float):
                 continue
-            contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / total_pairs
+            contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / compared
             corrected = (u - contamination) / (1 - matched_share)
             level["u_probability"] = min(max(corrected, floor), 1.0 - floor)
     return settings
@@ -248,10 +257,15 @@ def _em_round(
     blocking = sampled_rule(
         rule(key).get_blocking_rule("duckdb").blocking_rule_sql, UNIQUE_ID, stride
     )
+    settings = training._linker._settings_obj
+    before = settings.core_model_settings.copy()
     try:
         with em_pairs_in_one_order(), unobserved_level_notices_quiet():
             session = training.estimate_parameters_using_expectation_maximisation(blocking)
     except EMTrainingException as error:
+        # Splink drops the round's blocked comparisons from the model before it finds no
+        # pairs and never puts them back: every later round and the model would lack them.
+        settings.core_model_settings = before
         return {**record, "iterations": 0, "converged": False, "error": str(error)[:200]}
     iterations = len(session._core_model_settings_history) - 1
     max_iterations = session.training_settings.max_iterations
@@ -338,9 +352,15 @@ def train_model(
     # u is counts over a sample picked by a hash of the record ids: the same on any threads.
     # Splink's estimate, its pairs compared once for all comparisons (u_sampling.py).
     with all_threads(db_api):
-        estimate_u(linker, u_sample_pairs, seed)
-    em_keys = training_keys(fields)
-    em_pairs = count_key_pairs(db_api, records.physical_name, em_keys)
+        compared_share = estimate_u(linker, u_sample_pairs, seed)
+    em_pairs: dict[tuple[str, ...], int] = {}
+
+    def key_pairs(key: tuple[str, ...]) -> int:
+        if key not in em_pairs:
+            em_pairs.update(count_key_pairs(db_api, records.physical_name, [key]))
+        return em_pairs[key]
+
+    em_keys = training_keys(fields, key_pairs)
     rounds = [_em_round(training, key, em_pairs[key], fields, max_em_pairs) for key in em_keys]
     trained = settings_dict(linker.misc.save_model_to_json())
     if starting_model is not None:
@@ -349,6 +369,10 @@ def train_model(
         }
         trained = with_fallback_m_values(trained, starting_model, estimated)
     total_pairs = record_count * (record_count - 1) / 2
+    # The household levels' u counted over every pair, not sampled (exact_u.py).
+    level_pairs = exact_level_pairs(db_api, records.physical_name, exact_levels(fields))
+    compared_pairs = {name: share * total_pairs for name, share in compared_share.items()}
+    trained = with_exact_u(trained, level_pairs, compared_pairs)
     floor = 0.5 / max(min(u_sample_pairs, total_pairs), 1)
     em_pair_count = sum(
         round_["pairs"] / round_["sampled_one_record_in"]
@@ -365,7 +389,7 @@ def train_model(
     )
     pairs = compare_candidate_pairs(linker, stride)
     trained = _with_corrected_u(
-        pairs, linker._settings_obj, sampled_u, records, record_count, floor
+        pairs, linker._settings_obj, sampled_u, records, record_count, floor, compared_share
     )
     method = "unsupervised: random-sample u, EM m, prior from trained weights"
     label_report = None
@@ -378,7 +402,7 @@ def train_model(
         )
         informed = Linker(records, sampled_u, **DERIVED_SETTINGS)
         trained = _with_corrected_u(
-            pairs, informed._settings_obj, sampled_u, records, record_count, floor
+            pairs, informed._settings_obj, sampled_u, records, record_count, floor, compared_share
         )
         profile = {**profile, LABELS_FINGERPRINT: label_report["fingerprint"]}
         method = "label-informed: random-sample u, EM m shrunk toward labelled matches"
@@ -413,19 +437,18 @@ def _with_corrected_u(
     records: Any,
     record_count: int,
     floor: float,
+    compared_share: Mapping[str, float],
 ) -> dict[str, Any]:
     """`sampled_u` with u corrected for the matches among the random pairs and the prior
     re-estimated, in rounds, starting from the candidate pairs' weights under `scoring`."""
     total_pairs = record_count * (record_count - 1) / 2
-    prior, expected, expected_total = _refined_prior(pairs, scoring, record_count)
+    prior, expected, _ = _refined_prior(pairs, scoring, record_count)
     for _ in range(U_CORRECTION_ROUNDS):
         trained = with_u_corrected(
-            copy.deepcopy(sampled_u), expected, expected_total, total_pairs, floor
+            copy.deepcopy(sampled_u), expected, total_pairs, floor, compared_share
         )
         trained["probability_two_random_records_match"] = prior
         rescored = Linker(records, trained, **DERIVED_SETTINGS)
-        prior, expected, expected_total = _refined_prior(
-            pairs, rescored._settings_obj, record_count
-        )
+        prior, expected, _ = _refined_prior(pairs, rescored._settings_obj, record_count)
     trained["probability_two_random_records_match"] = prior
     return trained

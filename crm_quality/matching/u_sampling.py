@@ -47,9 +47,10 @@ def estimate_u(
     seed: int | None,
     min_count_per_level: int | None = MIN_COUNT_PER_LEVEL,
     chunks: int = CHUNKS,
-) -> None:
+) -> dict[str, float]:
     """Set every comparison level's u on `linker` as Splink's estimate_u_using_random_sampling
-    (a dedupe_only model) sets it, from one pass over the sampled pairs."""
+    (a dedupe_only model) sets it, from one pass over the sampled pairs. Returns, per
+    comparison, the share of the sampled pairs not at its null level (u's denominator)."""
     settings = linker._settings_obj
     if settings._link_type != "dedupe_only":
         raise ValueError(f"u in one pass supports dedupe_only models, not {settings._link_type}")
@@ -74,6 +75,24 @@ def estimate_u(
         )
         _apply(linker, original, per_level)
     linker._populate_m_u_from_trained_values()
+    gammas = {
+        comparison.output_column_name: comparison._gamma_column_name for comparison in comparisons
+    }
+    return compared_shares(counts, gammas)
+
+
+def compared_shares(
+    counts: Iterable[Mapping[str, Any]], gamma_columns: Mapping[str, str]
+) -> dict[str, float]:
+    """Per comparison, the share of counted pairs not at its null level (gamma -1)."""
+    counts = list(counts)
+    total = float(sum(row["pairs"] for row in counts))
+    return {
+        name: sum(float(row["pairs"]) for row in counts if row[column] != -1) / total
+        if total
+        else 0.0
+        for name, column in gamma_columns.items()
+    }
 
 
 def stopped_counts(

@@ -6,19 +6,21 @@ stay apart; duplicates with a typo or a second e-mail must link. Training is det
 
 from __future__ import annotations
 
+import logging
 import random
 
 import duckdb
 import pandas as pd
 import pytest
-from splink import DuckDBAPI
+from splink import DuckDBAPI, Linker
 
 from crm_quality.matching.clusters import cluster_pairs_at_thresholds
 from crm_quality.matching.features import features_sql
 from crm_quality.matching.model import DEFAULT_MODEL_PATH, load_model
 from crm_quality.matching.prediction import level_labels, pair_table_schema, score_pairs
-from crm_quality.matching.settings import COMPARISONS
-from crm_quality.matching.training import train_model
+from crm_quality.matching.profile import IDENTIFYING_FIELDS
+from crm_quality.matching.settings import COMPARISONS, settings_creator, settings_dict
+from crm_quality.matching.training import _em_round, train_model
 
 FIRST = ["anna", "peter", "lena", "jonas", "marie", "paul", "sophie", "felix", "emma", "lukas"]
 LAST = ["muller", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "becker"]
@@ -213,3 +215,45 @@ def test_training_on_records_without_any_duplicate_keeps_a_positive_prior():
     model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e4)
     prior = model["splink_settings"]["probability_two_random_records_match"]
     assert 0 < prior < 1 / len(records)
+
+
+def records_sharing_no_birth_date() -> pd.DataFrame:
+    """People in the CRM and billing; only the CRM records carry a birth date."""
+    rng = random.Random(4)
+    rows = []
+    for number in range(400):
+        base = person(rng, number)
+        rows.append(base)
+        billing = {"record_key": f"billing:B{number:05d}", "source_system": "billing"}
+        rows.append({**base, **billing, "birth_date": None})
+    return features(rows)
+
+
+def test_an_em_round_that_finds_no_pairs_leaves_the_model_whole():
+    records = records_sharing_no_birth_date()
+    fields = IDENTIFYING_FIELDS
+    linker = Linker(
+        DuckDBAPI().register(records),
+        settings_dict(settings_creator(fields, [])),
+        log_level=logging.WARNING,
+    )
+    key = ("first_name_key", "last_name_key", "birth_date")
+    round_ = _em_round(linker.training, key, 0, fields, 5e5)
+
+    assert not round_["converged"] and "no record pairs" in round_["error"]
+    assert [c.output_column_name for c in linker._settings_obj.comparisons] == list(COMPARISONS)
+
+
+def test_training_keeps_every_comparison_when_a_training_key_pairs_nothing():
+    """Only the CRM's first records carry a birth date, so no two records share first name,
+    surname and birth date (the first training key). Splink drops a round's blocked
+    comparisons from the model before it finds no pairs: names and birth dates then left
+    the model without a word (fct_matching_fields still listed them)."""
+    records = records_sharing_no_birth_date()
+    fields = ("first_name_key", "last_name_key", "email", "phone", "street_key", "postal_key")
+    model = train_model(DuckDBAPI(), records, seed=5, u_sample_pairs=2e5)
+
+    compared_names = [c["output_column_name"] for c in model["splink_settings"]["comparisons"]]
+    assert compared_names == list(COMPARISONS)
+    assert set(fields) <= set(model["training"]["fields"])
+    assert all(round_["pairs"] > 0 for round_ in model["training"]["em_rounds"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -100,16 +101,20 @@ def test_u_loses_the_matches_the_random_sample_held():
     for level in levels:
         level["m_probability"], level["u_probability"] = 0.5, 0.01
     total = 1_000_000.0
-    # 5,000 expected matches among all pairs, 4,000 of them exact on first name (gamma 5).
+    # 5,000 expected matches among the compared pairs, 4,000 of them exact on first name
+    # (gamma 5), 1,000 different (gamma 0); 300 more where a first name is missing (gamma -1).
     gamma_exact = len(levels) - 1
-    corrected = with_u_corrected(
-        settings, {"first_name": {gamma_exact: 4000.0}}, 5000.0, total, 1e-7
-    )
+    expected = {"first_name": {gamma_exact: 4000.0, 0: 1000.0, -1: 300.0}}
+    corrected = with_u_corrected(copy.deepcopy(settings), expected, total, 1e-7)
     exact = corrected["comparisons"][0]["comparison_levels"][1]
     assert math.isclose(exact["u_probability"], (0.01 - 0.004) / (1 - 0.005))
     untouched = corrected["comparisons"][0]["comparison_levels"][2]
     assert math.isclose(untouched["u_probability"], 0.01 / (1 - 0.005))
-    floored = with_u_corrected(settings, {"first_name": {gamma_exact: 1e6}}, 1e6, 2e6, 1e-7)
+    # u is a share of the pairs the comparison compares: half of them, twice the share.
+    halved = with_u_corrected(copy.deepcopy(settings), expected, total, 1e-7, {"first_name": 0.5})
+    exact = halved["comparisons"][0]["comparison_levels"][1]
+    assert math.isclose(exact["u_probability"], (0.01 - 0.008) / (1 - 0.01))
+    floored = with_u_corrected(settings, {"first_name": {gamma_exact: 1e6}}, 2e6, 1e-7)
     assert floored["comparisons"][0]["comparison_levels"][1]["u_probability"] == 1e-7
 
 
@@ -124,7 +129,7 @@ def test_a_level_every_random_pair_fell_into_keeps_u_off_its_bound():
     for level in levels:
         level["m_probability"], level["u_probability"] = 0.2, 0.0
     levels[-1]["u_probability"] = 1.0
-    corrected = with_u_corrected(settings, {"first_name": {0: 10.0}}, 100.0, 1e12, 1e-7)
+    corrected = with_u_corrected(settings, {"first_name": {0: 10.0}}, 1e12, 1e-7)
     different = corrected["comparisons"][0]["comparison_levels"][-1]
     assert different["u_probability"] == 1.0 - 1e-7
     parameters = parameters_frame(
