@@ -172,7 +172,7 @@ BENCH_PEOPLE := 1060000
 BENCH_SEED := 20261127
 # e.g. `make bench BENCH_MEMORY_LIMIT=8GB BENCH_OUT=benchmarks/results_8gb` (default: the profile's cap)
 BENCH_MEMORY_LIMIT ?=
-BENCH_OUT ?= benchmarks/results
+BENCH_OUT ?= benchmarks/results_1m
 # The warehouse engine the benchmark builds on: duckdb, or postgres (the PG* variables' server
 # when PGHOST is set, else a throwaway cluster under the bench's work directory), e.g.
 # `make bench BENCH_TARGET=postgres BENCH_PEOPLE=200000 BENCH_OUT=benchmarks/results_postgres_200k`

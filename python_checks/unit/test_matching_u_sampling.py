@@ -8,7 +8,7 @@ import pytest
 from splink import DuckDBAPI, Linker
 
 from crm_quality.matching.training import train_model
-from crm_quality.matching.u_sampling import estimate_u, stopped_counts
+from crm_quality.matching.u_sampling import compared_shares, estimate_u, stopped_counts
 from python_checks.unit.test_matching_scoring import training_records
 
 
@@ -77,3 +77,15 @@ def test_chunks_count_until_every_level_reaches_the_minimum():
     assert stopped_counts(rows, [0, 1], 100, 10) == {0: 210.0, 1: 110.0}
     # Without a minimum, every chunk counts; a level no pair reached counts 0.
     assert stopped_counts(rows, [0, 1, 3], None, 10) == {0: 210.0, 1: 610.0, 3: 0.0}
+
+
+def test_a_comparisons_share_leaves_out_the_pairs_at_its_null_level():
+    """u is a share of the pairs a comparison compares: one side without an e-mail is not
+    among them, so the matches taken out of u are taken out of fewer pairs."""
+    counts = [
+        {"gamma_email": -1, "gamma_birth_date": 1, "pairs": 30},
+        {"gamma_email": 0, "gamma_birth_date": -1, "pairs": 50},
+        {"gamma_email": 1, "gamma_birth_date": 0, "pairs": 20},
+    ]
+    shares = compared_shares(counts, {"email": "gamma_email", "birth_date": "gamma_birth_date"})
+    assert shares == {"email": 0.7, "birth_date": 0.5}
