@@ -104,8 +104,8 @@ test: setup
 	$(MAKE) --no-print-directory pytest
 
 lint: setup
-	$(VENV)/bin/ruff check crm_quality python_checks models
-	$(VENV)/bin/ruff format --check crm_quality python_checks models
+	$(VENV)/bin/ruff check crm_quality python_checks models benchmarks
+	$(VENV)/bin/ruff format --check crm_quality python_checks models benchmarks
 	@mkdir -p target
 	CRM_DUCKDB_PATH=target/lint.duckdb $(VENV)/bin/sqlfluff lint models tests
 

@@ -3,14 +3,14 @@ twice, against Splink alone on the same records: wall time per stage, records pe
 memory. Writes <out>.json and <out>.md (`make bench`).
 
     python benchmarks/run_benchmark.py --people 1060000 --seed 20261127 \
-        --work target/entity-resolution/bench --out benchmarks/results
+        --work target/entity-resolution/bench --out benchmarks/results_1m
 
-Data is generated once per (people, seed) and reused while the generator is unchanged. The build runs twice on one warehouse
-file: first on a fresh file, so the training step trains a model on the records; then again
-on the same data, so it only profiles them and reuses the stored model (mart_matching_model is
-read after each build to show it). The clusters are judged against the generator's truth
-(DuckDB). Then benchmarks/splink_baseline.py runs Splink alone on the same records in a process
-of its own. The machine is shared: compare ratios within one run.
+Data is generated once per (people, seed) and reused while the generator is unchanged. The
+build runs twice on one warehouse file: first on a fresh file, so the training step trains a
+model on the records; then again on the same data, so it only profiles them and reuses the
+stored model (mart_matching_model is read after each build to show it). The clusters are judged
+against the generator's truth (DuckDB). Then benchmarks/splink_baseline.py runs Splink alone on
+the same records in a process of its own. The machine is shared: compare ratios within one run.
 
 Stage times come from dbt's run_results.json (both dbt invocations of the build) and, for the
 training step between them, from the phase times the build prints: a stage's wall time is the

@@ -25,6 +25,8 @@ from crm_quality.connect import connect
 from crm_quality.spreadsheet import restore_formula
 
 LABEL_COLUMNS = ("record_key_l", "record_key_r", "is_match", "reviewer", "reviewed_at")
+# What a steward's labelled review file also carries: the stratum each pair was drawn from.
+SAMPLED_COLUMNS = ("band", "is_near_miss")
 REVIEWER = "simulated-from-truth"
 REVIEWED_AT = "2026-06-30T12:00:00"
 # Each staged person record's key by its source and row (the raw loader's row number).
@@ -83,8 +85,9 @@ def write_labels(labels: pd.DataFrame, path: Path) -> None:
     with path.open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         if new:
-            writer.writerow(LABEL_COLUMNS)
-        writer.writerows(labels[list(LABEL_COLUMNS)].itertuples(index=False))
+            writer.writerow((*LABEL_COLUMNS, *SAMPLED_COLUMNS))
+        written = labels.reindex(columns=[*LABEL_COLUMNS, *SAMPLED_COLUMNS], fill_value="")
+        writer.writerows(written.itertuples(index=False))
 
 
 def label_review_file(
@@ -98,5 +101,13 @@ def label_review_file(
         for left, right in zip(review["record_key_l"], review["record_key_r"], strict=True)
     ]
     labels = label_pairs(pairs, raw_dir, warehouse)
+    drawn = pd.DataFrame(
+        {
+            "record_key_l": [left for left, _ in pairs],
+            "record_key_r": [right for _, right in pairs],
+            **{column: review[column] for column in SAMPLED_COLUMNS},
+        }
+    )
+    labels = labels.merge(drawn, on=["record_key_l", "record_key_r"], how="left")
     write_labels(labels, labels_csv)
     return labels

@@ -1,10 +1,12 @@
 """A data steward's review labels (CRM_LABELS), loaded beside the raw tables before each build.
 
 The labels file is a CSV a steward keeps appending to: `record_key_l, record_key_r, is_match`
-and optionally `reviewer, reviewed_at` (extra columns, such as the review sample's side-by-side
-fields, are ignored). It is read by the same forgiving reader as the exports, so an unreadable
-row is kept and quarantined, never dropped; every value stays text for the staging model to
-judge. Without a labels file the table is empty, so the models downstream always build.
+and optionally `reviewer, reviewed_at`, and the review sample's `band, is_near_miss` (the
+stratum the pair was drawn from, which the precision estimate needs once the model has moved
+the pair); other columns, such as the sample's side-by-side fields, are ignored. It is read by
+the same forgiving reader as the exports, so an unreadable row is kept and quarantined, never
+dropped; every value stays text for the staging model to judge. Without a labels file the table
+is empty, so the models downstream always build.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from crm_quality.ingest.loader import load_raw_file
 
 LABELS_TABLE = "raw_review_labels"
 REQUIRED_COLUMNS = ("record_key_l", "record_key_r", "is_match")
-OPTIONAL_COLUMNS = ("reviewer", "reviewed_at")
+OPTIONAL_COLUMNS = ("reviewer", "reviewed_at", "band", "is_near_miss")
 BOOKKEEPING = (
     ("_row_number", "bigint"),
     ("_line_number", "bigint"),

@@ -11,3 +11,8 @@
         else 'below_lenient'
     end
 {%- endmacro %}
+
+{#- The bands match_band gives, lowest first. -#}
+{% macro match_bands() %}
+    {{ return(['below_lenient', 'lenient_to_headline', 'headline_to_conservative', 'conservative']) }}
+{%- endmacro %}

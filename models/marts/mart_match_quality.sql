@@ -5,9 +5,11 @@
 -- it. Both are stratified estimates over the review's strata (int_match_quality_strata: near
 -- misses, then match-probability bands): each stratum's labelled share of matches, weighed by
 -- the stratum's size, so an over-sampled stratum counts for what it holds, not for how many of
--- its pairs were labelled. 95 % intervals are normal ones from the stratified variance (with the
--- finite-population correction), each stratum's share smoothed as (matches + 1) / (labels + 2)
--- in the variance, so a stratum whose labels all agree still carries its uncertainty.
+-- its pairs were labelled; pairs a later model moved out of the stratum they were drawn from
+-- count as themselves (int_match_quality_strata). 95 % intervals are normal ones from the
+-- stratified variance (with the finite-population correction), each stratum's share smoothed
+-- as (matches + 1) / (labels + 2) in the variance, so a stratum whose labels all agree still
+-- carries its uncertainty.
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -29,29 +31,48 @@ labels as (
 
 ),
 
+drawn as (
+
+    -- A stratum's labels are a random draw of its pairs, except those of pairs a later model
+    -- moved into it from the stratum they were drawn from (moved_pairs): those count as
+    -- themselves, and the draw stands for the rest.
+    select
+        is_at_or_above_threshold,
+        scored_pairs,
+        labelled_pairs,
+        moved_matches,
+        scored_pairs - moved_pairs as drawn_pairs,
+        labelled_pairs - moved_pairs as drawn_labels,
+        labelled_matches - moved_matches as drawn_matches
+
+    from strata
+
+),
+
 weighed as (
 
     select
         is_at_or_above_threshold,
         scored_pairs,
         labelled_pairs,
-        labelled_matches,
         case
-            when labelled_pairs > 0
-                then cast(scored_pairs as {{ double }}) * labelled_matches / labelled_pairs
+            when drawn_labels > 0
+                then moved_matches + cast(drawn_pairs as {{ double }}) * drawn_matches / drawn_labels
+            when drawn_pairs = 0 then cast(moved_matches as {{ double }})
         end as estimated_matches,
         case
-            when labelled_pairs > 0
+            when drawn_labels > 0
                 then
-                    cast(scored_pairs as {{ double }}) * scored_pairs
-                    * (1 - cast(labelled_pairs as {{ double }}) / scored_pairs)
-                    * ((labelled_matches + 1.0) / (labelled_pairs + 2.0))
-                    * (1 - (labelled_matches + 1.0) / (labelled_pairs + 2.0))
-                    / labelled_pairs
+                    cast(drawn_pairs as {{ double }}) * drawn_pairs
+                    * (1 - cast(drawn_labels as {{ double }}) / drawn_pairs)
+                    * ((drawn_matches + 1.0) / (drawn_labels + 2.0))
+                    * (1 - (drawn_matches + 1.0) / (drawn_labels + 2.0))
+                    / drawn_labels
+            when drawn_pairs = 0 then 0.0
         end as estimated_matches_variance,
-        scored_pairs > 0 and labelled_pairs = 0 as is_unlabelled
+        drawn_pairs > 0 and drawn_labels = 0 as is_unlabelled
 
-    from strata
+    from drawn
 
 ),
 

@@ -3,7 +3,10 @@
 -- its match-probability band (macro match_band); per stratum the scored pairs and the labelled
 -- pairs among them. Within a stratum the sample is random (hash order), across strata it is
 -- not, so mart_match_quality weighs each stratum by its size, never by its labels alone. A label
--- counts here when its pair is among this build's scored pairs, in either order.
+-- counts here when its pair is among this build's scored pairs, in either order. A pair a later
+-- model moved out of the stratum it was drawn from (the label's sampled_stratum) is no random
+-- draw of the stratum it is in now (the pairs labelled near a band's edge are the ones that
+-- cross it): it is counted apart, as moved_pairs, and the estimate counts it as itself.
 with
 
 pairs as (
@@ -37,9 +40,7 @@ near_misses as (
 
 strata as (
 
-    {%- set strata = [
-        'near_miss', 'below_lenient', 'lenient_to_headline', 'headline_to_conservative', 'conservative',
-    ] %}
+    {%- set strata = ['near_miss'] + match_bands() %}
     {%- for stratum in strata %}
     select
         '{{ stratum }}' as stratum,
@@ -80,7 +81,8 @@ labelled_pairs as (
 
     select
         banded_pairs.stratum,
-        labels.is_match
+        labels.is_match,
+        coalesce(labels.sampled_stratum <> banded_pairs.stratum, false) as has_moved
 
     from labels
     inner join banded_pairs
@@ -90,7 +92,8 @@ labelled_pairs as (
     union all
     select
         banded_pairs.stratum,
-        labels.is_match
+        labels.is_match,
+        coalesce(labels.sampled_stratum <> banded_pairs.stratum, false) as has_moved
 
     from labels
     inner join banded_pairs
@@ -116,7 +119,9 @@ label_counts as (
     select
         stratum,
         count(*) as labelled_pairs,
-        sum(case when is_match then 1 else 0 end) as labelled_matches
+        sum(case when is_match then 1 else 0 end) as labelled_matches,
+        sum(case when has_moved then 1 else 0 end) as moved_pairs,
+        sum(case when has_moved and is_match then 1 else 0 end) as moved_matches
 
     from labelled_pairs
     group by stratum
@@ -131,7 +136,9 @@ final as (
         strata.stratum in ('headline_to_conservative', 'conservative') as is_at_or_above_threshold,
         cast(coalesce(pair_counts.scored_pairs, 0) as bigint) as scored_pairs,
         cast(coalesce(label_counts.labelled_pairs, 0) as bigint) as labelled_pairs,
-        cast(coalesce(label_counts.labelled_matches, 0) as bigint) as labelled_matches
+        cast(coalesce(label_counts.labelled_matches, 0) as bigint) as labelled_matches,
+        cast(coalesce(label_counts.moved_pairs, 0) as bigint) as moved_pairs,
+        cast(coalesce(label_counts.moved_matches, 0) as bigint) as moved_matches
 
     from strata
     left join pair_counts on strata.stratum = pair_counts.stratum

@@ -40,6 +40,7 @@ final as (
         is_match,
         reviewer,
         reviewed_at,
+        sampled_stratum,
         label_row_number,
         label_line_number,
         label_count,

@@ -20,6 +20,11 @@ cleaned as (
         nullif(lower(trim(is_match)), '') as is_match_raw,
         nullif(trim(reviewer), '') as reviewer,
         reviewed_at as reviewed_at_raw,
+        -- The stratum make review-sample drew the pair from (its columns band, is_near_miss).
+        case
+            when lower(trim(is_near_miss)) in ('1', 'true') then 'near_miss'
+            when lower(trim(band)) in ({{ "'" ~ match_bands() | join("', '") ~ "'" }}) then lower(trim(band))
+        end as sampled_stratum,
         _is_quarantined as is_quarantined,
         _quarantine_reason as quarantine_reason
 
@@ -64,6 +69,7 @@ judged as (
         end as is_match,
         cleaned.is_match_raw,
         cleaned.reviewer,
+        cleaned.sampled_stratum,
         reviewed_at_parsed.parsed_timestamp as reviewed_at,
         cleaned.reviewed_at_raw,
         case
