@@ -4,7 +4,9 @@ Real exports arrive with a byte-order mark, Windows line endings, Latin-1 bytes 
 file, NUL bytes, stray quotes, rows with too many or too few fields, and in any of the
 encodings and delimiters crm_quality.ingest.files detects. This reader keeps every row it can
 parse (flagging what it had to repair) and quarantines the rest with the file name, line
-number and raw text, so rows read = rows kept + rows quarantined.
+number and raw text, so rows read = rows kept + rows quarantined. Blank rows are no rows: an
+empty line, or one of only delimiters, spaces and empty quotes (`;;;;`, which Excel writes for
+the unused rows at the end of a sheet).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from crm_quality.ingest.files import RawInputError, decode, detect_delimiter, de
 
 __all__ = ["LOAD_COLUMNS", "RawInputError", "read_raw_csv"]
 
+# What makes a field blank: spaces, tabs, line breaks and the no-break space (the same set in
+# the fast reader, crm_quality.ingest.loader).
+BLANK = " \t\r\n\xa0"
 # A quoted field may legitimately span lines; beyond this many, an unclosed quote is assumed.
 MAX_LINES_PER_RECORD = 50
 
@@ -87,6 +92,11 @@ def _parse_record(text: str, delimiter: str) -> list[str] | None:
     return rows[0] if len(rows) == 1 else None
 
 
+def is_blank_row(fields: Sequence[str]) -> bool:
+    """Whether a parsed row holds nothing: no field, or only empty and blank ones."""
+    return not any(field.strip(BLANK) for field in fields)
+
+
 def header_names(header_line: str, delimiter: str) -> list[str]:
     """Header names as matched against the contract: trimmed, case-insensitive (lowercased)."""
     return [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
@@ -131,6 +141,9 @@ def read_raw_csv(
         span = _record_span(lines, index)
         text = "\n".join(lines[index : index + max(span, 1)])
         fields = _parse_record(text, delimiter) if span else None
+        if not text.strip() or (fields is not None and is_blank_row(fields)):
+            index += max(span, 1)
+            continue  # a blank row is not a row
         reason = None
         if fields is None:
             reason = "not parseable as a CSV row" if span else "unbalanced quotes"
@@ -141,9 +154,6 @@ def read_raw_csv(
             span, text = 1, lines[index]
             reason = "unbalanced quotes"
         span = max(span, 1)
-        if not text.strip():
-            index += span
-            continue  # a blank line is not a row
         issues = sorted(
             {issue for _, found in decoded[index + 1 : index + 1 + span] for issue in found}
         )

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_quality.ingest import RawInputError, load_raw_file, read_raw_csv
+from crm_quality.ingest.csv_rows import is_blank_row
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = ["id", "name", "city"]
@@ -102,6 +103,30 @@ def test_nul_bytes_and_other_encodings_take_the_forgiving_reader(tmp_path):
         assert list(frame["name"]) in (["ab"], ["café"])
 
 
+# Excel saves the unused rows at the end of a sheet as delimiters alone, or with spaces or
+# empty quotes between them.
+EXCEL_BLANK_ROWS = b';;\r\n"";"";""\r\n  ; ;\t\r\n;;;\r\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "fast"),
+    [
+        (b"1;a;x\r\n2;b;y\r\n" + EXCEL_BLANK_ROWS, True),  # trailing: the fast reader
+        (b"1;a;x\r\n" + EXCEL_BLANK_ROWS + b"2;b;y\r\n", False),  # between records
+        ("1;a;x\r\n2;ä;y\r\n".encode("cp1252") + EXCEL_BLANK_ROWS, False),  # not UTF-8
+    ],
+)
+def test_rows_of_only_delimiters_are_blank_lines_not_records(tmp_path, body, fast):
+    path = write(tmp_path, b"id;name;city\r\n" + body)
+    rows = load_raw_file(duckdb.connect(), path, COLUMNS)
+    assert isinstance(rows, duckdb.DuckDBPyRelation) is fast
+    if fast:
+        rows = rows.df()
+    assert list(rows["id"]) == ["1", "2"]
+    assert not rows["_is_quarantined"].any()
+    assert list(rows["_row_number"]) == [1, 2]  # numbered as if the blank rows were not there
+
+
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
@@ -117,8 +142,9 @@ def test_any_well_quoted_rows_round_trip(tmp_path_factory, rows):
     got = [
         [value if isinstance(value, str) else "" for value in row] for row in frame[COLUMNS].values
     ]
-    expected = [[cell.replace("\x00", "").replace("\r\n", "\n") for cell in row] for row in rows]
-    assert got == expected
+    read = [[cell.replace("\x00", "").replace("\r\n", "\n") for cell in row] for row in rows]
+    # A row of blank cells is a blank row, no record.
+    assert got == [row for row in read if not is_blank_row(row)]
 
 
 def test_fast_reader_numbers_rows_in_file_order_reading_on_every_core(tmp_path):
