@@ -167,12 +167,34 @@ def _column_list(entry: _Entry, field: str, value: object) -> tuple[str, ...]:
     return tuple(item.strip() for item in values)
 
 
+def _spreadsheet_column(position: int) -> str:
+    """A 1-based column position as a spreadsheet names it: 1 → A, 27 → AA."""
+    letters = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _require_columns(entry: _Entry, header: list[str], columns: list[str]) -> None:
+    """Each of `columns` is in the header exactly once: a name the header repeats (Excel's
+    `Telefon;Telefon`) would silently read only the first of its columns."""
     for column in columns:
         if column.lower() not in header:
             raise entry.error(
                 f"column {column!r} not found; the {entry.kind} has: "
                 f"{', '.join(header) or 'no columns'}"
+            )
+        positions = [number for number, name in enumerate(header, 1) if name == column.lower()]
+        if len(positions) > 1:
+            numbers = ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+            letters = ", ".join(map(_spreadsheet_column, positions[:-1]))
+            raise entry.error(
+                f"column {column!r} is ambiguous: the {entry.kind} has {len(positions)} columns "
+                f"of that name (ignoring case and surrounding spaces), columns {numbers} "
+                f"({letters} and {_spreadsheet_column(positions[-1])}); rename one (say to "
+                f"'{column} 2') and map the one you mean, or both as a list: "
+                f"[{column}, {column} 2] (the first non-blank wins)"
             )
 
 

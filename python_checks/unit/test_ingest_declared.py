@@ -263,3 +263,44 @@ def test_a_preset_file_without_any_person_column_is_refused(tmp_path):
         match=re.escape("source 'salesforce_leads' (Lead.csv): none of the columns 'FirstName'"),
     ):
         declared_sources(raw)
+
+
+# German Excel's "CSV (Trennzeichen-getrennt)" of a sheet with two phone columns of one name.
+KONTAKTE = (
+    "Kundennr;Vorname;Name;E-Mail;Telefon;TELEFON ;Ort\r\n"
+    "1000;Änne;Groß;anne@example.de;;0170 1111111;Berlin\r\n"
+).encode("cp1252")
+
+
+def test_a_mapped_column_the_header_repeats_is_refused_naming_both_positions(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=None)
+    (raw / "Kontakte.csv").write_bytes(KONTAKTE)
+    entry = "crm:\n  - name: excel\n    file: Kontakte.csv\n    columns: {email: E-Mail, %s}\n"
+    (raw / "sources.yml").write_text(entry % "phone: Telefon", encoding="utf-8")
+    with pytest.raises(RawInputError) as caught:
+        declared_sources(raw)
+    assert str(caught.value) == (
+        "source 'excel' (Kontakte.csv): column 'Telefon' is ambiguous: the file has 2 columns "
+        "of that name (ignoring case and surrounding spaces), columns 5 and 6 (E and F); "
+        "rename one (say to 'Telefon 2') and map the one you mean, or both as a list: "
+        f"[Telefon, Telefon 2] (the first non-blank wins) (CRM_RAW_DIR={str(raw)!r})"
+    )
+    # A repeated column nobody maps is no concern.
+    (raw / "sources.yml").write_text(entry % "first_name: Vorname", encoding="utf-8")
+    assert by_name(raw)["excel"].columns == {"first_name": ("Vorname",), "email": ("E-Mail",)}
+
+
+def test_a_preset_column_the_header_repeats_is_refused(tmp_path):
+    raw = make_raw_dir(tmp_path)
+    contact = (raw / "Contact.csv").read_text(encoding="utf-8")
+    # Phone (13th) again in the place of HomePhone (15th).
+    (raw / "Contact.csv").write_text(contact.replace('"HOMEPHONE"', '"Phone"', 1), encoding="utf-8")
+    with pytest.raises(
+        RawInputError,
+        match=re.escape(
+            "source 'salesforce_contacts' (Contact.csv): column 'Phone' is ambiguous: the file "
+            "has 2 columns of that name (ignoring case and surrounding spaces), columns 13 and "
+            "15 (M and O)"
+        ),
+    ):
+        declared_sources(raw)
