@@ -135,9 +135,14 @@ def report_footer_start(records: Sequence[tuple[list[str] | None, bool]], width:
     return len(records)
 
 
+def header_as_written(header_line: str, delimiter: str) -> list[str]:
+    """Header names as the file spells them, trimmed."""
+    return [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
+
+
 def header_names(header_line: str, delimiter: str) -> list[str]:
     """Header names as matched against the contract: trimmed, case-insensitive (lowercased)."""
-    return [name.strip().lower() for name in next(csv.reader([header_line], delimiter=delimiter))]
+    return [name.lower() for name in header_as_written(header_line, delimiter)]
 
 
 def read_raw_csv(

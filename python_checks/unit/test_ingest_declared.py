@@ -304,3 +304,33 @@ def test_a_preset_column_the_header_repeats_is_refused(tmp_path):
         ),
     ):
         declared_sources(raw)
+
+
+@pytest.mark.parametrize(
+    ("header", "example"),
+    [
+        # A Salesforce report's column labels (Reports tab, Export, "Details Only").
+        (
+            '"Contact ID","First Name","Last Name","Email","Mailing Street"',
+            "columns: {contact_id: Contact ID, email: Email}",
+        ),
+        ("Kontakt-ID;Vorname;Nachname;E-Mail", "columns: {contact_id: Kontakt-ID, email: E-Mail}"),
+        # No id and no e-mail column: the first column; a name YAML would misread is quoted.
+        ("Nr: intern;Vorname", 'columns: {contact_id: "Nr: intern"}'),
+    ],
+)
+def test_a_preset_on_another_layout_says_how_to_map_it(tmp_path, header, example):
+    raw = make_raw_dir(tmp_path)
+    (raw / "Contact.csv").write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(RawInputError) as caught:
+        declared_sources(raw)
+    message = str(caught.value)
+    assert message.startswith(
+        "source 'salesforce_contacts' (Contact.csv): column 'Id' or 'id' not found; the file has: "
+    )
+    assert (
+        "This looks like a different layout from those preset 'salesforce_contact' reads "
+        "(Salesforce API field names; Salesforce field names in snake_case (Fivetran)), such as "
+        "a report or a translated export. A `columns:` mapping instead of the preset reads any "
+        f"header, one entry per contract field: `{example}`"
+    ) in message
