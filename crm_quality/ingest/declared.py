@@ -12,6 +12,7 @@ schema.table`) instead of a file: its columns are checked against the warehouse'
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pandas as pd
 import yaml
 
 from crm_quality.ingest.contract import OPTIONAL_ROLES, ROLE_TABLES, ROLES, role_fields
-from crm_quality.ingest.csv_rows import header_names
+from crm_quality.ingest.csv_rows import header_as_written
 from crm_quality.ingest.files import RawInputError, sniff
 from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
 from crm_quality.ingest.relations import Catalog, WarehouseRelation
@@ -31,6 +32,10 @@ SOURCES_FILE = "sources.yml"
 # What a contract file may be without sources.yml, in the order a missing one is reported.
 DEFAULT_FILE_SUFFIXES = ("csv", "parquet")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# Columns a `columns:` example in a message maps: an id column ("Contact ID", "Kontakt-ID",
+# "Record ID") and an e-mail column ("Email", "E-Mail", "Email Address").
+_ID_WORD = re.compile(r"(?<![^\W_])id(?![^\W_])", re.IGNORECASE)
+_EMAIL_WORD = re.compile(r"e-?mail", re.IGNORECASE)
 ENTRY_KEYS = (
     "name",
     "file",
@@ -129,16 +134,21 @@ class _Entry:
         return value.strip()
 
 
-def _file_header(path: Path) -> list[str]:
-    """The file's column names, trimmed and lowercased (CSV header or Parquet schema)."""
+def _file_columns_as_written(path: Path) -> list[str]:
+    """The file's column names as it spells them, trimmed (CSV header or Parquet schema)."""
     file_format, header_line = sniff(path)
     if file_format.kind == "parquet":
         with duckdb.connect() as connection:
             names = connection.execute(
                 "select name from parquet_schema(?) where num_children is null", [str(path)]
             ).fetchall()
-        return [name.strip().lower() for (name,) in names]
-    return header_names(header_line, file_format.delimiter or ",")
+        return [name.strip() for (name,) in names]
+    return header_as_written(header_line, file_format.delimiter or ",")
+
+
+def _file_header(path: Path) -> list[str]:
+    """The file's column names, trimmed and lowercased (CSV header or Parquet schema)."""
+    return [name.lower() for name in _file_columns_as_written(path)]
 
 
 def _warehouse_relation(entry: _Entry, name: str, catalog: Catalog | None) -> WarehouseRelation:
@@ -167,12 +177,34 @@ def _column_list(entry: _Entry, field: str, value: object) -> tuple[str, ...]:
     return tuple(item.strip() for item in values)
 
 
+def _spreadsheet_column(position: int) -> str:
+    """A 1-based column position as a spreadsheet names it: 1 → A, 27 → AA."""
+    letters = ""
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _require_columns(entry: _Entry, header: list[str], columns: list[str]) -> None:
+    """Each of `columns` is in the header exactly once: a name the header repeats (Excel's
+    `Telefon;Telefon`) would silently read only the first of its columns."""
     for column in columns:
         if column.lower() not in header:
             raise entry.error(
                 f"column {column!r} not found; the {entry.kind} has: "
                 f"{', '.join(header) or 'no columns'}"
+            )
+        positions = [number for number, name in enumerate(header, 1) if name == column.lower()]
+        if len(positions) > 1:
+            numbers = ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+            letters = ", ".join(map(_spreadsheet_column, positions[:-1]))
+            raise entry.error(
+                f"column {column!r} is ambiguous: the {entry.kind} has {len(positions)} columns "
+                f"of that name (ignoring case and surrounding spaces), columns {numbers} "
+                f"({letters} and {_spreadsheet_column(positions[-1])}); rename one (say to "
+                f"'{column} 2') and map the one you mean, or both as a list: "
+                f"[{column}, {column} 2] (the first non-blank wins)"
             )
 
 
@@ -211,8 +243,35 @@ def _freshness(
     return (dict(freshness) if freshness is not None else None), relation.column(column)
 
 
-def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming:
-    """The preset's header vocabulary the file uses, recognized by its id column."""
+def _yaml_plain(name: str) -> str:
+    """`name` as a value in a YAML flow mapping: as it is when YAML reads it back unchanged,
+    else double-quoted."""
+    try:
+        plain = yaml.safe_load(f"{{field: {name}}}") == {"field": name}
+    except yaml.YAMLError:
+        plain = False
+    return name if plain else json.dumps(name, ensure_ascii=False)
+
+
+def _mapping_example(role: str, written: list[str]) -> str:
+    """A `columns:` mapping of the file's own columns, for a message: its id column (a name
+    with the word "id") as the role's id field and its e-mail column as email, else its first
+    column as the id field."""
+    id_column = next((name for name in written if _ID_WORD.search(name)), None)
+    email_column = next((name for name in written if _EMAIL_WORD.search(name)), None)
+    pairs = [(role_fields(role)[0], id_column), ("email", email_column)]
+    if id_column is None and email_column is None:
+        pairs = [(role_fields(role)[0], written[0])]
+    mapped = ", ".join(f"{field}: {_yaml_plain(column)}" for field, column in pairs if column)
+    return f"columns: {{{mapped}}}"
+
+
+def _preset_naming(
+    entry: _Entry, preset_name: str, header: list[str], written: list[str]
+) -> Naming:
+    """The preset's header vocabulary the file uses, recognized by its id column. Without it
+    the file is of another layout (a report, a translated export), which the message says,
+    with the `columns:` mapping that reads it."""
     preset = PRESETS.get(preset_name)
     if preset is None or preset.role != entry.role:
         known = ", ".join(sorted(key for key, value in PRESETS.items() if value.role == entry.role))
@@ -220,8 +279,18 @@ def _preset_naming(entry: _Entry, preset_name: str, header: list[str]) -> Naming
     naming = preset.naming_for(header)
     if naming is None:
         wanted = " or ".join(dict.fromkeys(repr(naming.id_column) for naming in preset.namings))
+        hint = ""
+        if written:
+            layouts = "; ".join(naming.label for naming in preset.namings)
+            hint = (
+                f". This looks like a different layout from those preset {preset_name!r} "
+                f"reads ({layouts}), such as a report or a translated export. A `columns:` "
+                "mapping instead of the preset reads any header, one entry per contract field: "
+                f"`{_mapping_example(entry.role, written)}`"
+            )
         raise entry.error(
-            f"column {wanted} not found; the {entry.kind} has: {', '.join(header) or 'no columns'}"
+            f"column {wanted} not found; the {entry.kind} has: "
+            f"{', '.join(header) or 'no columns'}{hint}"
         )
     return naming
 
@@ -279,7 +348,7 @@ def _declare(
     relation = None
     if relation_name is not None:
         relation = _warehouse_relation(entry, relation_name, catalog)
-        header = relation.header
+        header, written = relation.header, [column.strip() for column in relation.columns]
     else:
         path = raw_dir / file
         if not path.is_file():
@@ -289,14 +358,15 @@ def _declare(
                 else ""
             )
             raise entry.error("file not found" + hint)
-        header = _file_header(path)
+        written = _file_columns_as_written(path)
+        header = [name.lower() for name in written]
     links = {
         key: entry.text(key)
         for key in ("deleted_column", "converted_flag_column", "converted_id_column")
     }
     naming_label = None
     if preset_name:
-        naming = _preset_naming(entry, preset_name, header)
+        naming = _preset_naming(entry, preset_name, header, written)
         naming_label = naming.label
         columns = _preset_columns(entry, naming, header)
         if not (channel or channel_column):

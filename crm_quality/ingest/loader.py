@@ -20,7 +20,7 @@ from crm_quality.ingest.contract import (
     clean_load_columns,
     role_fields,
 )
-from crm_quality.ingest.csv_rows import RawInputError, header_names, read_raw_csv
+from crm_quality.ingest.csv_rows import BLANK, RawInputError, header_names, read_raw_csv
 from crm_quality.ingest.declared import DeclaredSource, declared_sources
 from crm_quality.ingest.files import PARQUET_MAGIC, detect_delimiter, detect_encoding
 from crm_quality.ingest.relations import Catalog, no_rows_sql, relation_rows_sql
@@ -60,12 +60,15 @@ def _strict_duckdb_read(
     header: list[str],
     columns: Sequence[str],
     delimiter: str,
-) -> duckdb.DuckDBPyRelation:
+) -> duckdb.DuckDBPyRelation | None:
     """The whole file through DuckDB's strict CSV reader; raises on any malformed row.
 
     The file is parsed once, on every core, into a temporary table that keeps its rows in file
     order, so a row's position there is its row number. Numbering the reader's rows with a
     window instead ran on one core, and a second pass to surface bad rows read the file twice.
+    Blank rows (only delimiters, spaces and empty quotes) are no rows, as in the forgiving
+    reader: after the last record (Excel's unused rows) they are left out; between records they
+    would shift the numbering, so the result is None and the forgiving reader numbers the rows.
     """
     # Positional names keep odd header spellings (case, spaces, duplicates) from mattering.
     positional = {f"c{index}": "VARCHAR" for index in range(len(header))}
@@ -77,11 +80,16 @@ def _strict_duckdb_read(
     selected = ", ".join(
         f"c{header.index(name.strip().lower())} as {_identifier(name)}" for name in columns
     )
+    # A row is blank when every field is (csv_rows.is_blank_row); coalesce stops at the first
+    # field that is not, mostly the first.
+    blank = "coalesce({}) is null".format(
+        ", ".join(f"nullif(trim(c{index}, {_quote(BLANK)}), '')" for index in range(len(header)))
+    )
     scanned = _identifier(f"_raw_scan_{uuid.uuid4().hex[:12]}")
     connection.execute(
         f"""
         create temporary table {scanned} as
-        select {selected}
+        select {selected}, {blank} as _is_blank
         from read_csv(
             {_quote(str(path))}, columns = {struct}, header = true, auto_detect = false,
             delim = {_quote(delimiter)}, quote = '"', escape = '"', strict_mode = true,
@@ -89,8 +97,16 @@ def _strict_duckdb_read(
         )
         """
     )
+    ((blank_between_records,),) = connection.execute(
+        f"""
+        select count(*) from {scanned}
+        where _is_blank and rowid < (select max(rowid) from {scanned} where not _is_blank)
+        """
+    ).fetchall()
+    if blank_between_records:
+        return None
     selected = [_identifier(name) for name in columns] + clean_load_columns("rowid + 1")
-    return connection.sql(f"select {', '.join(selected)} from {scanned}")
+    return connection.sql(f"select {', '.join(selected)} from {scanned} where not _is_blank")
 
 
 def _parquet_read(
@@ -133,9 +149,11 @@ def load_raw_file(
         if missing:
             raise _missing_error(path, missing)
         try:
-            return _strict_duckdb_read(connection, path, header, columns, delimiter)
+            rows = _strict_duckdb_read(connection, path, header, columns, delimiter)
         except duckdb.Error:
-            pass  # a malformed row somewhere: the forgiving reader accounts for each one
+            rows = None  # a malformed row somewhere: the forgiving reader accounts for each one
+        if rows is not None:
+            return rows
     return read_raw_csv(path, columns, encoding=detect_encoding(data))
 
 

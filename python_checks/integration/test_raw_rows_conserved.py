@@ -32,11 +32,12 @@ LOADING_MODELS = [*STAGING.values(), "int_raw_rows_quarantined"]
 
 def csv_records(path: Path) -> int:
     """Data records in a CSV file by Python's csv module: a quoted newline stays inside its
-    record, a blank line is no record. Latin-1 decoding keeps every byte (the quotes, commas
-    and line ends that delimit records are ASCII in any of the encodings exports use)."""
+    record, a blank line is no record, nor is a row of only delimiters and blanks. Latin-1
+    decoding keeps every byte (the quotes, commas and line ends that delimit records are ASCII
+    in any of the encodings exports use)."""
     rows = csv.reader(io.StringIO(path.read_bytes().decode("latin-1"), newline=""), strict=True)
     next(rows)  # the header
-    return sum(1 for row in rows if len(row) > 1 or "".join(row).strip())
+    return sum(1 for row in rows if any(field.strip() for field in row))
 
 
 def loaded_rows(run: DbtRun) -> dict[str, int]:
@@ -69,12 +70,14 @@ def messy_row(table: str, *values: str) -> list[str]:
 
 def append_messy_rows(path: Path, table: str) -> None:
     """Rows that send the file through the forgiving reader: a Latin-1 byte, a quoted
-    newline, a blank line and a row with a field too many (quarantined)."""
+    newline, a blank line, a row of only delimiters (Excel's empty row: no record either) and
+    a row with a field too many (quarantined)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(messy_row(table, "M1", "Z\xfcrich"))
     writer.writerow(messy_row(table, "M2", "x", "Line 1\nLine 2"))
     buffer.write("\r\n")
+    writer.writerow(messy_row(table))
     writer.writerow([*messy_row(table, "M3"), "extra"])
     with path.open("ab") as handle:
         handle.write(buffer.getvalue().encode("latin-1"))

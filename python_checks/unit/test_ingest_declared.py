@@ -263,3 +263,74 @@ def test_a_preset_file_without_any_person_column_is_refused(tmp_path):
         match=re.escape("source 'salesforce_leads' (Lead.csv): none of the columns 'FirstName'"),
     ):
         declared_sources(raw)
+
+
+# German Excel's "CSV (Trennzeichen-getrennt)" of a sheet with two phone columns of one name.
+KONTAKTE = (
+    "Kundennr;Vorname;Name;E-Mail;Telefon;TELEFON ;Ort\r\n"
+    "1000;Änne;Groß;anne@example.de;;0170 1111111;Berlin\r\n"
+).encode("cp1252")
+
+
+def test_a_mapped_column_the_header_repeats_is_refused_naming_both_positions(tmp_path):
+    raw = make_raw_dir(tmp_path, sources_yml=None)
+    (raw / "Kontakte.csv").write_bytes(KONTAKTE)
+    entry = "crm:\n  - name: excel\n    file: Kontakte.csv\n    columns: {email: E-Mail, %s}\n"
+    (raw / "sources.yml").write_text(entry % "phone: Telefon", encoding="utf-8")
+    with pytest.raises(RawInputError) as caught:
+        declared_sources(raw)
+    assert str(caught.value) == (
+        "source 'excel' (Kontakte.csv): column 'Telefon' is ambiguous: the file has 2 columns "
+        "of that name (ignoring case and surrounding spaces), columns 5 and 6 (E and F); "
+        "rename one (say to 'Telefon 2') and map the one you mean, or both as a list: "
+        f"[Telefon, Telefon 2] (the first non-blank wins) (CRM_RAW_DIR={str(raw)!r})"
+    )
+    # A repeated column nobody maps is no concern.
+    (raw / "sources.yml").write_text(entry % "first_name: Vorname", encoding="utf-8")
+    assert by_name(raw)["excel"].columns == {"first_name": ("Vorname",), "email": ("E-Mail",)}
+
+
+def test_a_preset_column_the_header_repeats_is_refused(tmp_path):
+    raw = make_raw_dir(tmp_path)
+    contact = (raw / "Contact.csv").read_text(encoding="utf-8")
+    # Phone (13th) again in the place of HomePhone (15th).
+    (raw / "Contact.csv").write_text(contact.replace('"HOMEPHONE"', '"Phone"', 1), encoding="utf-8")
+    with pytest.raises(
+        RawInputError,
+        match=re.escape(
+            "source 'salesforce_contacts' (Contact.csv): column 'Phone' is ambiguous: the file "
+            "has 2 columns of that name (ignoring case and surrounding spaces), columns 13 and "
+            "15 (M and O)"
+        ),
+    ):
+        declared_sources(raw)
+
+
+@pytest.mark.parametrize(
+    ("header", "example"),
+    [
+        # A Salesforce report's column labels (Reports tab, Export, "Details Only").
+        (
+            '"Contact ID","First Name","Last Name","Email","Mailing Street"',
+            "columns: {contact_id: Contact ID, email: Email}",
+        ),
+        ("Kontakt-ID;Vorname;Nachname;E-Mail", "columns: {contact_id: Kontakt-ID, email: E-Mail}"),
+        # No id and no e-mail column: the first column; a name YAML would misread is quoted.
+        ("Nr: intern;Vorname", 'columns: {contact_id: "Nr: intern"}'),
+    ],
+)
+def test_a_preset_on_another_layout_says_how_to_map_it(tmp_path, header, example):
+    raw = make_raw_dir(tmp_path)
+    (raw / "Contact.csv").write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(RawInputError) as caught:
+        declared_sources(raw)
+    message = str(caught.value)
+    assert message.startswith(
+        "source 'salesforce_contacts' (Contact.csv): column 'Id' or 'id' not found; the file has: "
+    )
+    assert (
+        "This looks like a different layout from those preset 'salesforce_contact' reads "
+        "(Salesforce API field names; Salesforce field names in snake_case (Fivetran)), such as "
+        "a report or a translated export. A `columns:` mapping instead of the preset reads any "
+        f"header, one entry per contract field: `{example}`"
+    ) in message

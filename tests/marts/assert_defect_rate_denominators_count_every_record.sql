@@ -1,8 +1,9 @@
 -- Checks that judge every record have the staged records as their denominator, per source
 -- system, source and channel (and their rollups): completeness, uniqueness and timeliness check
 -- every staged record of a source that collects the field; parseability and "any defect"
--- (quality_dimension 'all') every record and every quarantined row. Counted from the staged
--- records, so a check that skips or repeats a record fails it.
+-- (quality_dimension 'all') every record and every quarantined row that is a record (a report
+-- export's footer line is none). Counted from the staged records, so a check that skips or
+-- repeats a record fails it.
 -- Dimension -> the source systems whose every staged record it judges; timeliness judges every
 -- CRM record on its last touch (updated_at, else created_at).
 {%- set dimensions_judging_every_staged_record = {
@@ -33,6 +34,7 @@ orders as (
 quarantined as (
 
     select * from {{ ref('int_raw_rows_quarantined') }}
+    where is_record
 
 ),
 

@@ -1,7 +1,7 @@
 -- Parseability: every raw row read, for the catalog checks reading rows_read. A row that could
 -- not be parsed as a CSV row sits in the quarantine, not in staging (is_quarantined, with its
--- raw text). Rows deleted in their source and converted leads linked to their contact are not
--- records here.
+-- raw text). Rows deleted in their source, converted leads linked to their contact and the
+-- quarantined footer lines of a report export are not records here.
 with
 
 person_records as (
@@ -19,6 +19,7 @@ orders as (
 quarantined as (
 
     select * from {{ ref('int_raw_rows_quarantined') }}
+    where is_record
 
 ),
 
