@@ -55,26 +55,43 @@ def with_text_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(text_columns) if text_columns else frame
 
 
+def source_date_orders(
+    frame: pd.DataFrame, date_orders: Mapping[str, str | None] | None
+) -> pd.Series | None:
+    """Each row's date order: its source's (source_name) in `date_orders`, the sources' declared
+    `date_order` (stg_sources__fields); a source not there reads by the default."""
+    if date_orders is None:
+        return None
+    return frame["source_name"].map(lambda name: date_orders.get(name)).astype(object)
+
+
 def standardize_person_records(
-    records: pd.DataFrame, lookups: Lookups, settings: Mapping[str, object]
+    records: pd.DataFrame,
+    lookups: Lookups,
+    settings: Mapping[str, object],
+    date_orders: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """CRM and billing person records with every field standardized beside its raw value.
 
     `settings` is the models' `settings` config: as_of_date, min_birth_date, max_age_years,
-    future_slack_days.
+    future_slack_days. `date_orders`: source_name → its declared date_order (None, or a
+    source left out, for the default).
     """
     as_of = setting(settings, "as_of_date")
     slack = setting(settings, "future_slack_days")
+    records = with_text_dtypes(records)
+    date_order = source_date_orders(records, date_orders)
     people = standardize_people(
-        with_text_dtypes(records),
+        records,
         lookups,
         as_of,
         earliest_birth_date=setting(settings, "min_birth_date"),
         max_age_years=setting(settings, "max_age_years"),
+        date_order=date_order,
     )
     for column in ("created_at", "updated_at"):
         parsed, status = standardize_timestamp_column(
-            people[f"{column}_raw"], lookups, as_of, future_slack_days=slack
+            people[f"{column}_raw"], lookups, as_of, future_slack_days=slack, date_order=date_order
         )
         people[column] = parsed
         people[f"{column}_status"] = status
@@ -82,12 +99,16 @@ def standardize_person_records(
 
 
 def standardize_orders(
-    orders: pd.DataFrame, lookups: Lookups, settings: Mapping[str, object]
+    orders: pd.DataFrame,
+    lookups: Lookups,
+    settings: Mapping[str, object],
+    date_orders: Mapping[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """Orders with the order date and the amount parsed, each with its status.
 
-    `settings`: as_of_date, min_order_date, future_slack_days. The amount is null unless
-    valid (crm_quality.standardize.amount states the rule); amount_raw keeps the text.
+    `settings`: as_of_date, min_order_date, future_slack_days; `date_orders` as for
+    standardize_person_records. The amount is null unless valid
+    (crm_quality.standardize.amount states the rule); amount_raw keeps the text.
     """
     orders = with_text_dtypes(orders)
     parsed, status = standardize_date_column(
@@ -96,6 +117,7 @@ def standardize_orders(
         setting(settings, "as_of_date"),
         future_slack_days=setting(settings, "future_slack_days"),
         earliest=setting(settings, "min_order_date"),
+        date_order=source_date_orders(orders, date_orders),
     )
     orders["order_date"] = parsed
     orders["order_date_status"] = status

@@ -65,6 +65,7 @@ SHARED_BUILDS = {
         "python_checks/integration/test_merge_suggestions.py",
         "python_checks/integration/test_build_selections.py",
         "python_checks/integration/test_uncompressed_columns.py",
+        "python_checks/integration/test_date_orders.py",
     ),
     # cross_engine_builds (integration/conftest.py): DuckDB and PostgreSQL.
     "cross-engine": (

@@ -62,6 +62,9 @@ def _table_description(source: DeclaredSource) -> str:
         parts.append(f"Does not collect: {', '.join(source.not_collected_fields)}.")
     if source.converts_to:
         parts.append(f"Converted leads link to their contact in {source.converts_to}.")
+    if source.date_order:
+        order = source.date_order.replace("_", " ")
+        parts.append(f"Dates written D/M/YYYY or M/D/YYYY read {order} (date_order).")
     if source.role == "orders":
         accounts = source.billing_source or "any billing source"
         parts.append(f"Account ids are those of {accounts}.")

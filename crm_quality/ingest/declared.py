@@ -27,6 +27,7 @@ from crm_quality.ingest.csv_rows import header_as_written
 from crm_quality.ingest.files import RawInputError, sniff
 from crm_quality.ingest.presets import PERSON_FIELDS, PRESETS, Naming
 from crm_quality.ingest.relations import Catalog, WarehouseRelation
+from crm_quality.standardize.dates import DATE_ORDERS
 
 SOURCES_FILE = "sources.yml"
 # What a contract file may be without sources.yml, in the order a missing one is reported.
@@ -51,6 +52,7 @@ ENTRY_KEYS = (
     "freshness",
     "loaded_at_column",
     "billing_source",
+    "date_order",
 )
 FRAME_COLUMNS = (
     "source_system",
@@ -62,6 +64,7 @@ FRAME_COLUMNS = (
     "is_collected",
     "converts_to",
     "billing_source",
+    "date_order",
 )
 
 
@@ -86,6 +89,8 @@ class DeclaredSource:
     loaded_at_column: str | None = None  # the relation's timestamp column freshness reads
     # Orders: the billing source whose account ids they carry; None when several could be.
     billing_source: str | None = None
+    # How its slashed day-and-month dates read (DATE_ORDERS); None refuses them as ambiguous.
+    date_order: str | None = None
 
     @property
     def origin(self) -> str:
@@ -312,6 +317,16 @@ def _preset_columns(entry: _Entry, naming: Naming, header: list[str]) -> dict[st
     return columns
 
 
+def _date_order(entry: _Entry) -> str | None:
+    """The entry's date_order: one of DATE_ORDERS, or None (not given)."""
+    value = entry.entry.get("date_order")
+    if value is None:
+        return None
+    if value not in DATE_ORDERS:
+        raise entry.error(f"date_order must be one of {', '.join(DATE_ORDERS)}, got {value!r}")
+    return value
+
+
 def _declare(
     raw_dir: Path, role: str, raw_entry: object, names: set[str], catalog: Catalog | None
 ) -> DeclaredSource:
@@ -409,6 +424,7 @@ def _declare(
         freshness=freshness,
         loaded_at_column=loaded_at_column,
         billing_source=entry.text("billing_source"),
+        date_order=_date_order(entry),
         **links,
     )
 
@@ -539,6 +555,7 @@ def sources_frame(raw_dir: str | Path, catalog: Catalog | None = None) -> pd.Dat
             "is_collected": field in source.collected_fields,
             "converts_to": source.converts_to,
             "billing_source": source.billing_source,
+            "date_order": source.date_order,
         }
         for source in declared_sources(raw_dir, catalog)
         for field in role_fields(source.role)

@@ -6,7 +6,7 @@ scalar functions are what the unit tests pin down.
 """
 
 from crm_quality.standardize.country import load_country_aliases, resolve_country
-from crm_quality.standardize.dates import parse_date, parse_timestamp
+from crm_quality.standardize.dates import DATE_ORDERS, parse_date, parse_timestamp
 from crm_quality.standardize.email import (
     email_domain,
     is_disposable_domain,
@@ -39,6 +39,7 @@ from crm_quality.standardize.validate import (
 )
 
 __all__ = [
+    "DATE_ORDERS",
     "DEFAULT_PLACEHOLDERS",
     "INVALID",
     "MISSING",

@@ -243,6 +243,39 @@ def _map_distinct(
     ]
 
 
+# A date order (crm_quality.standardize.dates.DATE_ORDERS, None for the default) for every
+# row, or one per row: a Series on the values' index (per source, as sources.yml declares).
+DateOrder = str | pd.Series | None
+
+
+def _map_distinct_ordered(
+    series: pd.Series,
+    date_order: DateOrder,
+    function: Callable[[object, str | None], tuple[object, ...]],
+    width: int,
+) -> list[np.ndarray]:
+    """_map_distinct of `function(value, order)`, once per distinct (value, date order) pair:
+    one text is two dates in sources that declare different orders."""
+    if not isinstance(date_order, pd.Series):
+        return _map_distinct(series, lambda value: function(value, date_order), width)
+    value_codes, values = _distinct(series)
+    order_codes, order_uniques = pd.factorize(date_order.to_numpy(dtype=object))
+    orders: list[str | None] = [*order_uniques.tolist(), None]  # code -1 (no order) picks None
+    span = len(orders)
+    pair_codes, pairs = pd.factorize(
+        value_codes.astype(np.int64) * span + np.where(order_codes < 0, span - 1, order_codes)
+    )
+    results = []
+    for pair in pairs.tolist():
+        value_index, order_index = divmod(pair, span)  # value_index -1: no value at all
+        value = values[value_index] if value_index >= 0 else None
+        results.append(function(value, orders[order_index]))
+    return [
+        _spread([result[position] for result in results], None, pair_codes)
+        for position in range(width)
+    ]
+
+
 def _as_date(as_of: date) -> date:
     return as_of.date() if isinstance(as_of, datetime) else as_of
 
@@ -290,10 +323,15 @@ def _country_fields(value: object, lookups: Lookups) -> tuple[str | None, str]:
 
 
 def _birth_date_fields(
-    value: object, lookups: Lookups, as_of: date, earliest: date, max_age_years: int
+    value: object,
+    lookups: Lookups,
+    as_of: date,
+    earliest: date,
+    max_age_years: int,
+    date_order: str | None = None,
 ) -> tuple[object, str]:
     cleaned = clean_text(value, lookups.placeholders("date"))
-    parsed = parse_date(cleaned)
+    parsed = parse_date(cleaned, date_order)
     status = birth_date_status(
         cleaned, parsed, as_of, earliest=earliest, max_age_years=max_age_years
     )
@@ -359,6 +397,7 @@ def standardize_people(
     *,
     earliest_birth_date: date = EARLIEST_BIRTH_DATE,
     max_age_years: int = MAX_AGE_YEARS,
+    date_order: DateOrder = None,
 ) -> pd.DataFrame:
     """Person records with standardized values and a status per field.
 
@@ -366,7 +405,8 @@ def standardize_people(
     the index and row order). A standardized value is NA unless its status is 'valid'.
     phone_key is what matching compares: the E.164 number, or the digits of an
     'unverifiable' national number (one without a resolvable country).
-    The birth-date limits default to the dbt vars' defaults (min_birth_date, max_age_years).
+    The birth-date limits default to the dbt vars' defaults (min_birth_date, max_age_years);
+    `date_order` reads slashed day-and-month birth dates (for all rows, or per row).
     """
     missing_columns = [column for column in PERSON_INPUT_COLUMNS if column not in df.columns]
     if missing_columns:
@@ -426,9 +466,12 @@ def standardize_people(
     out["country"] = _text(country, index)
     out["country_status"] = _text(country_status, index)
 
-    birth_date, status = _map_distinct(
+    birth_date, status = _map_distinct_ordered(
         df["birth_date_raw"],
-        lambda value: _birth_date_fields(value, lookups, as_of, earliest_birth_date, max_age_years),
+        date_order,
+        lambda value, order: _birth_date_fields(
+            value, lookups, as_of, earliest_birth_date, max_age_years, order
+        ),
         2,
     )
     out["birth_date"] = pd.Series(birth_date.astype(DATE_DTYPE), index=index)
@@ -443,16 +486,17 @@ def _temporal_column(
     series: pd.Series,
     lookups: Lookups,
     as_of: date,
-    parse: Callable[[str | None], date | datetime | None],
+    parse: Callable[[str | None, str | None], date | datetime | None],
     unit: str,
     future_slack_days: int,
     earliest: date | None = None,
+    date_order: DateOrder = None,
 ) -> tuple[pd.Series, pd.Series]:
     as_of = _as_date(as_of)
 
-    def fields(value: object) -> tuple[object, str]:
+    def fields(value: object, order: str | None) -> tuple[object, str]:
         cleaned = clean_text(value, lookups.placeholders("date"))
-        parsed = parse(cleaned)
+        parsed = parse(cleaned, order)
         status = timestamp_status(
             cleaned, parsed, as_of, future_slack_days=future_slack_days, earliest=earliest
         )
@@ -460,7 +504,7 @@ def _temporal_column(
             return _NAT, status
         return np.datetime64(parsed, unit), status
 
-    parsed, status = _map_distinct(series, fields, 2)
+    parsed, status = _map_distinct_ordered(series, date_order, fields, 2)
     return (
         pd.Series(parsed.astype(f"datetime64[{unit}]"), index=series.index, name=series.name),
         _text(status, series.index).rename(series.name),
@@ -473,13 +517,16 @@ def standardize_timestamp_column(
     as_of: date,
     *,
     future_slack_days: int = FUTURE_SLACK_DAYS,
+    date_order: DateOrder = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[us], status) for a raw timestamp column.
 
     'invalid' when unparseable or dated after as_of + `future_slack_days`; the value is NaT
-    unless valid.
+    unless valid. `date_order` reads slashed day-and-month dates (for all rows, or per row).
     """
-    return _temporal_column(series, lookups, as_of, parse_timestamp, "us", future_slack_days)
+    return _temporal_column(
+        series, lookups, as_of, parse_timestamp, "us", future_slack_days, date_order=date_order
+    )
 
 
 def standardize_date_column(
@@ -489,7 +536,10 @@ def standardize_date_column(
     *,
     future_slack_days: int = FUTURE_SLACK_DAYS,
     earliest: date | None = None,
+    date_order: DateOrder = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(parsed datetime64[s] at midnight, status) for a raw date column; rules as for
     timestamps, and 'invalid' before `earliest` when given."""
-    return _temporal_column(series, lookups, as_of, parse_date, "s", future_slack_days, earliest)
+    return _temporal_column(
+        series, lookups, as_of, parse_date, "s", future_slack_days, earliest, date_order
+    )

@@ -8,16 +8,32 @@
       standardize_birth_date_values parse_date + birth_date_status (birth_date)
     Accepted: 'YYYY-MM-DD', 'DD.MM.YYYY', 'YYYY/MM/DD' (months and days of one or two digits),
     each optionally followed by 'T' or a space and 'H:MM', 'HH:MM:SS' with a '.' or ','
-    fraction, then 'Z' or an offset '+HH', '+HHMM', '+HH:MM'. Ambiguous 'MM/DD/YYYY' is not
-    accepted. A regex picks the parts, arithmetic rejects impossible dates and times, and only
-    canonical text reaches a cast, so no engine's lenient date parser is involved.
+    fraction, then 'Z' or an offset '+HH', '+HHMM', '+HH:MM'. Ambiguous 'MM/DD/YYYY' and
+    'DD/MM/YYYY' are accepted only from a source whose sources.yml declares how its dates
+    read, `date_order: month_first` (M/D/YYYY: US Salesforce reports, Excel in the US locale)
+    or `date_order: day_first` (D/M/YYYY); their time may be on a 12-hour clock, 'h:mm AM',
+    'h:mm:ss PM' (12 AM is midnight, 12 PM noon; hours 1 to 12 only). Give the macros a column
+    `date_order` of the relation holding each value's order ('month_first', 'day_first',
+    anything else for the default): `date_order_key` spells a source's declared order (null
+    when it declares none) as that column's value, so a model standardizes each distinct (raw
+    value, order) pair once and joins back on both. A regex picks the parts, arithmetic
+    rejects impossible dates and times, and only canonical text reaches a cast, so no engine's
+    lenient date parser is involved.
 -#}
+
+{#- A source's declared date_order (stg_sources__fields) as a non-null key: equality joins on
+    it keep hash joins on PostgreSQL. -#}
+{% macro date_order_key(expression) -%}
+    coalesce({{ expression }}, 'default')
+{%- endmacro %}
 
 {% macro temporal_pattern() -%}
     {%- set day_first = '([0-9]{1,2})\\.([0-9]{1,2})\\.([0-9]{4})' -%}
+    {%- set ordered = '([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})' -%}
     {%- set clock = '(?:[Tt ] ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?' -%}
+    {%- set meridiem = '(?: ?([AaPp][Mm]))?' -%}
     {%- set zone = ' ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?' -%}
-    ^(?:([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})|{{ day_first }}|([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})){{ clock }}{{ zone }}$
+    ^(?:([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})|{{ day_first }}|([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})|{{ ordered }}){{ clock }}{{ meridiem }}{{ zone }}$
 {%- endmacro %}
 
 {% macro temporal_group_names() -%}
@@ -25,16 +41,18 @@
         'iso_year', 'iso_month', 'iso_day',
         'dotted_day', 'dotted_month', 'dotted_year',
         'slashed_year', 'slashed_month', 'slashed_day',
-        'hour', 'minute', 'second', 'fraction', 'zone',
+        'ordered_leading', 'ordered_trailing', 'ordered_year',
+        'hour', 'minute', 'second', 'fraction', 'meridiem', 'zone',
     ]) }}
 {%- endmacro %}
 
 {#-
-    The common parse: raw_value, date_text (cleaned, placeholders of field type 'date'
-    removed: null means missing), parsed_timestamp (parse_timestamp: UTC, microseconds) and
-    parsed_date (parse_date: the date as written).
+    The common parse: raw_value, date_order (the relation's column `date_order` names, else
+    null: the default), date_text (cleaned, placeholders of field type 'date' removed: null
+    means missing), parsed_timestamp (parse_timestamp: UTC, microseconds) and parsed_date
+    (parse_date: the date as written).
 -#}
-{% macro temporal_values_parsed(relation, column, placeholders=none) -%}
+{% macro temporal_values_parsed(relation, column, placeholders=none, date_order=none) -%}
     {%- set names = temporal_group_names() -%}
     with
 
@@ -45,11 +63,13 @@
     date_cleaned as {{ materialized_cte() }} (
         select
             raw_value,
+            date_order,
             case when {{ placeholder_fold('date_text') }} not in (select placeholder from date_placeholders) then date_text end
                 as date_text
         from (
             select
                 {{ column }} as raw_value,
+                {{ date_order if date_order is not none else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as date_order,
                 {{ clean_text_expression(column) }} as date_text
             from {{ relation }}
         ) as cleaned
@@ -58,22 +78,34 @@
     date_captured as {{ materialized_cte() }} (
         select
             raw_value,
+            date_order,
             date_text,
             {{ regex_captures(ascii_digits('date_text'), temporal_pattern(), names) }} as captures
         from date_cleaned
     ),
 
+    {#- M/D/YYYY or D/M/YYYY: month and day by the value's order; with none declared, neither
+        (an ambiguous date, invalid). -#}
     date_parts as (
         select
             raw_value,
+            date_order,
             date_text,
-            coalesce({{ regex_captured('captures', names, 'iso_year') }}, {{ regex_captured('captures', names, 'dotted_year') }}, {{ regex_captured('captures', names, 'slashed_year') }})
+            coalesce({{ regex_captured('captures', names, 'iso_year') }}, {{ regex_captured('captures', names, 'dotted_year') }}, {{ regex_captured('captures', names, 'slashed_year') }}, {{ regex_captured('captures', names, 'ordered_year') }})
                 as year_text,
-            lpad(coalesce({{ regex_captured('captures', names, 'iso_month') }}, {{ regex_captured('captures', names, 'dotted_month') }}, {{ regex_captured('captures', names, 'slashed_month') }}), 2, '0')
+            lpad(coalesce({{ regex_captured('captures', names, 'iso_month') }}, {{ regex_captured('captures', names, 'dotted_month') }}, {{ regex_captured('captures', names, 'slashed_month') }}, case date_order
+                when 'month_first' then {{ regex_captured('captures', names, 'ordered_leading') }}
+                when 'day_first' then {{ regex_captured('captures', names, 'ordered_trailing') }}
+            end), 2, '0')
                 as month_text,
-            lpad(coalesce({{ regex_captured('captures', names, 'iso_day') }}, {{ regex_captured('captures', names, 'dotted_day') }}, {{ regex_captured('captures', names, 'slashed_day') }}), 2, '0')
+            lpad(coalesce({{ regex_captured('captures', names, 'iso_day') }}, {{ regex_captured('captures', names, 'dotted_day') }}, {{ regex_captured('captures', names, 'slashed_day') }}, case date_order
+                when 'month_first' then {{ regex_captured('captures', names, 'ordered_trailing') }}
+                when 'day_first' then {{ regex_captured('captures', names, 'ordered_leading') }}
+            end), 2, '0')
                 as day_text,
+            {{ regex_captured('captures', names, 'ordered_year') }} is not null as is_ordered,
             lpad(coalesce({{ regex_captured('captures', names, 'hour') }}, '0'), 2, '0') as hour_text,
+            upper({{ regex_captured('captures', names, 'meridiem') }}) as meridiem_text,
             coalesce({{ regex_captured('captures', names, 'minute') }}, '00') as minute_text,
             coalesce({{ regex_captured('captures', names, 'second') }}, '00') as second_text,
             {#- Python keeps the first six fraction digits: truncated, not rounded. -#}
@@ -90,6 +122,12 @@
             cast(year_text as integer) as year_number,
             cast(month_text as integer) as month_number,
             cast(day_text as integer) as day_number,
+            {#- A 12-hour clock's hours run 1 to 12: 12 AM is hour 0, 12 PM hour 12. -#}
+            case
+                when meridiem_text is null then cast(hour_text as integer)
+                when cast(hour_text as integer) between 1 and 12
+                    then cast(hour_text as integer) % 12 + case when meridiem_text = 'PM' then 12 else 0 end
+            end as hour_number,
             {#- Offsets: '+HH', '+HHMM' or '+HH:MM'; the minutes are not capped at 59. -#}
             case
                 when zone_text is null or zone_text = 'Z' then 0
@@ -106,6 +144,7 @@
     date_checked as (
         select
             *,
+            lpad(cast(hour_number as {{ dbt.type_string() }}), 2, '0') as day_hour_text,
             year_number >= 1
             and month_number between 1 and 12
             and day_number between 1 and case
@@ -116,7 +155,9 @@
                 when month_number = 2 then 28
                 else 31
             end as is_real_date,
-            cast(hour_text as integer) <= 23
+            hour_number <= 23
+            {# AM and PM follow only the times of M/D/YYYY and D/M/YYYY dates. #}
+            and (meridiem_text is null or is_ordered)
             and cast(minute_text as integer) <= 59
             and cast(second_text as integer) <= 59
             {# Python's timezone() takes offsets strictly under a day. #}
@@ -127,6 +168,7 @@
     date_stamped as (
         select
             raw_value,
+            date_order,
             date_text,
             has_time,
             case when is_real_date then cast(year_text || '-' || month_text || '-' || day_text as date) end
@@ -134,7 +176,7 @@
             {{ minutes_added(
                 timestamp_from_canonical_text(
                     "case when is_real_date and is_real_time then year_text || '-' || month_text || '-' || day_text
-                    || ' ' || hour_text || ':' || minute_text || ':' || second_text || '.' || microsecond_text end"
+                    || ' ' || day_hour_text || ':' || minute_text || ':' || second_text || '.' || microsecond_text end"
                 ),
                 '-zone_minutes'
             ) }} as utc_timestamp
@@ -144,6 +186,7 @@
     date_parsed as (
         select
             raw_value,
+            date_order,
             date_text,
             has_time,
             written_date,
@@ -158,6 +201,7 @@
 
     select
         raw_value,
+        date_order,
         date_text,
         parsed_timestamp,
         case when not has_time or parsed_timestamp is not null then written_date end as parsed_date
@@ -199,56 +243,71 @@
 {%- endmacro %}
 
 {% macro standardize_timestamp_values(
-    relation, column, prefix, as_of=none, future_slack_days=none, placeholders=none
+    relation, column, prefix, as_of=none, future_slack_days=none, placeholders=none,
+    date_order=none
 ) -%}
     {%- set as_of = as_of if as_of is not none else as_of_date() -%}
     {%- set slack = future_slack_days if future_slack_days is not none else var('future_slack_days') -%}
     select
         raw_value as {{ column }},
+        {%- if date_order is not none %}
+        date_order as {{ date_order }},
+        {%- endif %}
         case when status = 'valid' then parsed_timestamp end as {{ prefix }},
         status as {{ prefix }}_status
     from (
         select
             raw_value,
+            date_order,
             parsed_timestamp,
             {{ temporal_status('date_text', 'parsed_timestamp', as_of, slack) }} as status
-        from ({{ temporal_values_parsed(relation, column, placeholders) }}) as parsed
+        from ({{ temporal_values_parsed(relation, column, placeholders, date_order) }}) as parsed
     ) as judged
 {%- endmacro %}
 
 {% macro standardize_date_values(
-    relation, column, prefix, as_of=none, future_slack_days=none, earliest=none, placeholders=none
+    relation, column, prefix, as_of=none, future_slack_days=none, earliest=none, placeholders=none,
+    date_order=none
 ) -%}
     {%- set as_of = as_of if as_of is not none else as_of_date() -%}
     {%- set slack = future_slack_days if future_slack_days is not none else var('future_slack_days') -%}
     select
         raw_value as {{ column }},
+        {%- if date_order is not none %}
+        date_order as {{ date_order }},
+        {%- endif %}
         case when status = 'valid' then parsed_date end as {{ prefix }},
         status as {{ prefix }}_status
     from (
         select
             raw_value,
+            date_order,
             parsed_date,
             {{ temporal_status('date_text', 'parsed_date', as_of, slack, earliest) }} as status
-        from ({{ temporal_values_parsed(relation, column, placeholders) }}) as parsed
+        from ({{ temporal_values_parsed(relation, column, placeholders, date_order) }}) as parsed
     ) as judged
 {%- endmacro %}
 
 {% macro standardize_birth_date_values(
-    relation, column, as_of=none, min_birth_date=none, max_age_years=none, placeholders=none
+    relation, column, as_of=none, min_birth_date=none, max_age_years=none, placeholders=none,
+    date_order=none
 ) -%}
     {%- set as_of = as_of if as_of is not none else as_of_date() -%}
     {%- set earliest = min_birth_date if min_birth_date is not none else "'" ~ var('min_birth_date') ~ "'" -%}
     {%- set max_age = max_age_years if max_age_years is not none else var('max_age_years') -%}
     select
         raw_value as {{ column }},
+        {%- if date_order is not none %}
+        date_order as {{ date_order }},
+        {%- endif %}
         case when status = 'valid' then parsed_date end as birth_date,
         status as birth_date_status
     from (
         select
             raw_value,
+            date_order,
             parsed_date,
             {{ birth_date_status('date_text', 'parsed_date', as_of, earliest, max_age) }} as status
-        from ({{ temporal_values_parsed(relation, column, placeholders) }}) as parsed
+        from ({{ temporal_values_parsed(relation, column, placeholders, date_order) }}) as parsed
     ) as judged
 {%- endmacro %}

@@ -5,7 +5,9 @@ dates.py, validate.py, amount.py) as the warehouse applies them (frame.py, wareh
 The Python functions are the reference: every distinct raw value the demo generator writes
 (at three seeds, both layouts) and hand-made edge cases go through both, on DuckDB and on
 PostgreSQL. Required: identical results on both engines, and agreement with Python on every
-value except the listed divergences (edge cases the generator never writes).
+value except the listed divergences (edge cases the generator never writes). Dates and
+timestamps go through once more in each date_order a source may declare (none, month_first,
+day_first), keyed by (raw value, order) as the models key them.
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ QUERIES = {
         as_of="cast('2026-06-30' as date)", min_birth_date="'1900-01-01'", max_age_years=120,
         placeholders='placeholder_values') }}""",
     "amount": "{{ standardize_amount_values('amount_values', 'raw_value') }}",
+    "timestamp_ordered": """{{ standardize_timestamp_values('ordered_temporal_values',
+        'raw_value', 'parsed', as_of="cast('2026-06-30' as date)", future_slack_days=1,
+        placeholders='placeholder_values', date_order='date_order') }}""",
+    "order_date_ordered": """{{ standardize_date_values('ordered_temporal_values', 'raw_value',
+        'parsed', as_of="cast('2026-06-30' as date)", future_slack_days=1,
+        earliest="'1900-01-01'", placeholders='placeholder_values', date_order='date_order') }}""",
+    "birth_date_ordered": """{{ standardize_birth_date_values('ordered_temporal_values',
+        'raw_value', as_of="cast('2026-06-30' as date)", min_birth_date="'1900-01-01'",
+        max_age_years=120, placeholders='placeholder_values', date_order='date_order') }}""",
 }
 CORPUS_KIND = {
     "email": "email",
@@ -65,7 +76,19 @@ CORPUS_KIND = {
     "order_date": "temporal",
     "birth_date": "temporal",
     "amount": "amount",
+    "timestamp_ordered": "temporal",
+    "order_date_ordered": "temporal",
+    "birth_date_ordered": "temporal",
 }
+# The checks over every temporal value in each date order (the column date_order, as the
+# models give it: date_order_key's 'default' for a source declaring none), and the check
+# each repeats. Their rows are keyed by (raw value, order).
+ORDERED_CHECKS = {
+    "timestamp_ordered": "timestamp",
+    "order_date_ordered": "order_date",
+    "birth_date_ordered": "birth_date",
+}
+DATE_ORDER_KEYS = ("default", "month_first", "day_first")
 
 # Edge cases where SQL and Python differ (the generator writes none of them): none so far.
 KNOWN_DIVERGENCES: set[tuple[str, str]] = set()
@@ -82,8 +105,19 @@ def _day(value: object) -> date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def python_results(check: str, values: list[str | None], lookups: Lookups) -> dict:
-    """raw value → the tuple the SQL selects, computed the way the warehouse computes it."""
+def python_results(
+    check: str, values: list[str | None], lookups: Lookups, date_order: str | None = None
+) -> dict:
+    """raw value → the tuple the SQL selects, computed the way the warehouse computes it;
+    for ORDERED_CHECKS, (raw value, order) → the tuple."""
+    if check in ORDERED_CHECKS:
+        return {
+            (value, order): row
+            for order in DATE_ORDER_KEYS
+            for value, row in python_results(
+                ORDERED_CHECKS[check], values, lookups, None if order == "default" else order
+            ).items()
+        }
     if check == "email":
 
         def email_fields(value: str | None) -> tuple:
@@ -107,7 +141,7 @@ def python_results(check: str, values: list[str | None], lookups: Lookups) -> di
 
         def birth(value: str | None) -> tuple:
             cleaned = clean_text(value, lookups.placeholders("date"))
-            parsed = parse_date(cleaned)
+            parsed = parse_date(cleaned, date_order)
             status = birth_date_status(
                 cleaned, parsed, AS_OF, earliest=EARLIEST, max_age_years=MAX_AGE_YEARS
             )
@@ -117,12 +151,17 @@ def python_results(check: str, values: list[str | None], lookups: Lookups) -> di
     series = pd.Series(values, dtype=object)
     if check == "timestamp":
         parsed, status = standardize_timestamp_column(
-            series, lookups, AS_OF, future_slack_days=SLACK_DAYS
+            series, lookups, AS_OF, future_slack_days=SLACK_DAYS, date_order=date_order
         )
         convert: Callable[[object], object] = _timestamp
     else:
         parsed, status = standardize_date_column(
-            series, lookups, AS_OF, future_slack_days=SLACK_DAYS, earliest=EARLIEST
+            series,
+            lookups,
+            AS_OF,
+            future_slack_days=SLACK_DAYS,
+            earliest=EARLIEST,
+            date_order=date_order,
         )
         convert = _day
     return {
@@ -149,6 +188,10 @@ def _tables(corpus: ValueCorpus) -> dict[str, tuple[list[str], list[tuple]]]:
         ("amount", "amount_values"),
     ):
         tables[table] = (["raw_value"], [(value,) for value in corpus.values[kind]])
+    tables["ordered_temporal_values"] = (
+        ["raw_value", "date_order"],
+        [(value, order) for value in corpus.values["temporal"] for order in DATE_ORDER_KEYS],
+    )
     return tables
 
 
@@ -234,12 +277,13 @@ def python_classes() -> dict[str, set]:
     }
 
 
-def by_raw_value(rows: Iterable[tuple]) -> dict:
-    """raw value → the rest of its row; amounts as Decimal."""
+def by_raw_value(rows: Iterable[tuple], key_width: int = 1) -> dict:
+    """raw value (or the first `key_width` columns, as a tuple) → the rest of its row."""
     found = {}
-    for raw, *rest in rows:
+    for row in rows:
+        raw = row[0] if key_width == 1 else tuple(row[:key_width])
         assert raw not in found, f"{raw!r} standardized twice"
-        found[raw] = tuple(rest)
+        found[raw] = tuple(row[key_width:])
     return found
 
 
@@ -271,7 +315,10 @@ def results(
                 environment = request.getfixturevalue("postgres_env")
                 rows = run_postgres(compiled_queries(engine, environment), every, environment)
             found[engine] = {
-                "values": {check: by_raw_value(rows[check]) for check in QUERIES},
+                "values": {
+                    check: by_raw_value(rows[check], 2 if check in ORDERED_CHECKS else 1)
+                    for check in QUERIES
+                },
                 "classes": {
                     kind: {row if kind == "digit" else row[0] for row in rows[kind]}
                     for kind in CLASS_QUERIES

@@ -1,6 +1,7 @@
 """The SQL standardization models give, row for row and column for column, what the Python
 reference (crm_quality.warehouse.standardize_person_records / standardize_orders) gives on
-the same build's input rows, seeds and settings. Reads the shared generated build.
+the same build's input rows, seeds, settings and sources' date orders. Reads the shared
+generated build.
 """
 
 from __future__ import annotations
@@ -31,9 +32,14 @@ def _reference_and_model(
         lookups = lookups_from_frames(
             **{seed: connection.sql(f"select * from {seed}").df() for seed in SEEDS}
         )
+        date_orders = dict(
+            connection.sql(
+                "select distinct source_name, date_order from stg_sources__fields"
+            ).fetchall()
+        )
         inputs = connection.sql(f"select * from {source}").df()
         computed = connection.sql(f"select * from {model}").arrow().read_all()
-    reference = standardize(inputs, lookups, settings)
+    reference = standardize(inputs, lookups, settings, date_orders)
     scratch = duckdb.connect()
     scratch.register("model_rows", computed)
     scratch.register("reference_rows", reference)

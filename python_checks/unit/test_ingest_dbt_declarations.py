@@ -116,3 +116,16 @@ def test_every_contract_field_has_one_description():
 
     fields = {field for table in RAW_CONTRACT.values() for field in table}
     assert set(FIELD_DESCRIPTIONS) == fields
+
+
+def test_a_declared_date_order_is_in_the_sources_description(tmp_path):
+    declared = SOURCES_YML.replace(
+        "    channel: newsletter\n", "    channel: newsletter\n    date_order: day_first\n"
+    )
+    raw, out = make_raw_dir(tmp_path, sources_yml=declared), tmp_path / "project"
+    write_dbt_declarations(raw, out)
+    document = yaml.safe_load((out / SOURCES_PATH).read_text(encoding="utf-8"))
+    (crm,) = [source for source in document["sources"] if source["name"] == "crm"]
+    descriptions = {table["name"]: table["description"] for table in crm["tables"]}
+    assert "D/M/YYYY or M/D/YYYY read day first (date_order)." in descriptions["newsletter"]
+    assert "date_order" not in descriptions["hubspot"]

@@ -56,6 +56,44 @@ def test_orders_carry_the_account_ids_of_the_billing_source_they_name(tmp_path):
     assert sources["billing"].billing_source is None
 
 
+def test_each_source_declares_how_its_slashed_dates_read(tmp_path):
+    declared = SOURCES_YML.replace(
+        "    preset: salesforce_contact\n",
+        "    preset: salesforce_contact\n    date_order: month_first\n",
+    ).replace("    channel: newsletter\n", "    channel: newsletter\n    date_order: day_first\n")
+    declared += "orders:\n  - {name: orders, file: orders.csv, date_order: month_first}\n"
+    raw = make_raw_dir(tmp_path, sources_yml=declared)
+    orders = {source.name: source.date_order for source in declared_sources(raw)}
+    assert orders == {
+        "salesforce_contacts": "month_first",
+        "salesforce_leads": None,  # the default: ambiguous slashed dates refused
+        "hubspot": None,
+        "hubspot_export": None,
+        "newsletter": "day_first",
+        "billing_main": None,
+        "orders": "month_first",
+    }
+    frame = sources_frame(raw)
+    declared_orders = frame.groupby("source_name")["date_order"].agg(lambda values: set(values))
+    assert declared_orders["salesforce_contacts"] == {"month_first"}
+    assert all(pd.isna(value) for value in declared_orders["hubspot"])
+
+
+@pytest.mark.parametrize("value", ["us", "MM/DD/YYYY", "Month_First", "", 1, "[month_first]"])
+def test_a_date_order_other_than_day_first_or_month_first_is_refused(tmp_path, value):
+    entry = "    preset: salesforce_contact\n"
+    declared = SOURCES_YML.replace(entry, f"{entry}    date_order: {value!r}\n")
+    if value == "[month_first]":
+        declared = SOURCES_YML.replace(entry, f"{entry}    date_order: [month_first]\n")
+    raw = make_raw_dir(tmp_path, sources_yml=declared)
+    with pytest.raises(RawInputError) as caught:
+        declared_sources(raw)
+    message = str(caught.value)
+    assert message.startswith("source 'salesforce_contacts' (Contact.csv): date_order must be one")
+    assert "day_first, month_first" in message
+    assert f"CRM_RAW_DIR={str(raw)!r}" in message
+
+
 def test_a_contract_file_in_csv_and_in_parquet_is_refused(tmp_path):
     raw = make_raw_dir(tmp_path, sources_yml=None)
     (raw / "orders.parquet").write_bytes(b"")
@@ -111,6 +149,7 @@ def test_sources_frame_says_which_fields_each_source_collects(tmp_path):
         "is_collected",
         "converts_to",
         "billing_source",
+        "date_order",
     ]
     rows = {(row.source_name, row.field): row for row in frame.itertuples(index=False)}
     assert len(frame) == 5 * 14 + 12 + 5

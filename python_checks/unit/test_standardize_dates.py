@@ -1,8 +1,9 @@
-"""Dates and timestamps in ISO, DD.MM.YYYY and YYYY/MM/DD, with and without times."""
+"""Dates and timestamps in ISO, DD.MM.YYYY and YYYY/MM/DD, with and without times; M/D/YYYY
+and D/M/YYYY (12-hour clock allowed) only in the order a source declares."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given
@@ -95,3 +96,103 @@ def test_parse_date_round_trips_every_format(day, fmt, with_time):
 def test_parse_timestamp_round_trips_iso(moment):
     assert parse_timestamp(moment.isoformat()) == moment
     assert parse_timestamp(moment.isoformat(sep=" ")) == moment
+
+
+# --- slashed day-and-month dates, read in a declared order ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "date_order", "expected"),
+    [
+        ("6/22/1961", "month_first", date(1961, 6, 22)),  # a US Salesforce report's Birthdate
+        ("06/22/1961", "month_first", date(1961, 6, 22)),
+        ("22/6/1961", "day_first", date(1961, 6, 22)),
+        ("22/06/1961", "day_first", date(1961, 6, 22)),
+        ("3/4/2023", "month_first", date(2023, 3, 4)),  # ambiguous: the declared order decides
+        ("3/4/2023", "day_first", date(2023, 4, 3)),
+        ("2/29/2024", "month_first", date(2024, 2, 29)),
+        ("12/31/2025 2:45 PM", "month_first", date(2025, 12, 31)),
+        ("31/12/2025 14:45", "day_first", date(2025, 12, 31)),
+        # The unambiguous forms read as without an order.
+        ("2023-03-15", "month_first", date(2023, 3, 15)),
+        ("15.03.2023", "month_first", date(2023, 3, 15)),
+        ("2023/03/15", "day_first", date(2023, 3, 15)),
+    ],
+)
+def test_parse_date_in_the_declared_order(raw, date_order, expected):
+    assert parse_date(raw, date_order) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "date_order"),
+    [
+        ("6/22/1961", None),  # no order declared: ambiguous, refused as before
+        ("3/4/2023", None),
+        ("12/31/2025 2:45 PM", None),
+        ("2/30/2020", "month_first"),  # impossible dates
+        ("30/2/2020", "day_first"),
+        ("2/29/2023", "month_first"),
+        ("4/31/2023", "month_first"),
+        ("0/10/2023", "month_first"),
+        ("10/0/2023", "month_first"),
+        ("22/6/1961", "month_first"),  # month 22
+        ("6/22/1961", "day_first"),
+        ("6/22/61", "month_first"),  # two-digit years stay refused
+        ("6-22-1961", "month_first"),
+        ("123/4/2023", "month_first"),
+        ("12/31/2025 13:00 PM", "month_first"),  # a 12-hour clock has no hour 13 …
+        ("12/31/2025 0:30 AM", "month_first"),  # … nor 0
+        ("12/31/2025 2:60 PM", "month_first"),
+        ("2023-03-15 10:30 PM", "month_first"),  # AM/PM only after M/D/YYYY and D/M/YYYY
+    ],
+)
+def test_parse_date_refuses_in_a_declared_order(raw, date_order):
+    assert parse_date(raw, date_order) is None
+    assert parse_timestamp(raw, date_order) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "date_order", "expected"),
+    [
+        ("12/6/2026 3:45 PM", "month_first", datetime(2026, 12, 6, 15, 45)),
+        ("12/6/2026 3:45 PM", "day_first", datetime(2026, 6, 12, 15, 45)),
+        ("12/31/2025 12:45 AM", "month_first", datetime(2025, 12, 31, 0, 45)),  # 12 AM: hour 0
+        ("12/31/2025 12:45 PM", "month_first", datetime(2025, 12, 31, 12, 45)),  # 12 PM: noon
+        ("12/31/2025 11:59:59 PM", "month_first", datetime(2025, 12, 31, 23, 59, 59)),
+        ("12/31/2025 2:45:30 pm", "month_first", datetime(2025, 12, 31, 14, 45, 30)),
+        ("12/31/2025 2:45PM", "month_first", datetime(2025, 12, 31, 14, 45)),
+        ("12/31/2025 1:05 am", "month_first", datetime(2025, 12, 31, 1, 5)),
+        ("12/31/2025 14:45", "month_first", datetime(2025, 12, 31, 14, 45)),  # 24-hour clock
+        ("31/12/2025 14:45:10", "day_first", datetime(2025, 12, 31, 14, 45, 10)),
+        ("12/31/2025 11:30 PM +02:00", "month_first", datetime(2025, 12, 31, 21, 30)),
+        ("12/31/2025", "month_first", datetime(2025, 12, 31)),
+    ],
+)
+def test_parse_timestamp_in_the_declared_order(raw, date_order, expected):
+    assert parse_timestamp(raw, date_order) == expected
+
+
+def test_an_unknown_date_order_is_an_error():
+    with pytest.raises(ValueError, match="day_first, month_first"):
+        parse_date("3/4/2023", "us")
+
+
+def _twelve_hour(moment: datetime) -> str:
+    """h:mm:ss AM/PM, as US locales write it (not strftime's %p, which follows the locale)."""
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment:%M:%S} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+@given(_DATES, st.sampled_from(["month_first", "day_first"]), st.booleans(), st.booleans())
+def test_parse_date_round_trips_slashed_dates(day, date_order, padded, with_time):
+    month, day_of_month = (f"{day.month:02}", f"{day.day:02}") if padded else (day.month, day.day)
+    first, second = (month, day_of_month) if date_order == "month_first" else (day_of_month, month)
+    text = f"{first}/{second}/{day.year}" + (" 2:45 PM" if with_time else "")
+    assert parse_date(text, date_order) == day
+
+
+@given(_DATES, st.times().map(lambda moment: moment.replace(microsecond=0)))
+def test_parse_timestamp_round_trips_the_twelve_hour_clock(day, clock: time):
+    moment = datetime.combine(day, clock)
+    text = f"{day.month}/{day.day}/{day.year} {_twelve_hour(moment)}"
+    assert parse_timestamp(text, "month_first") == moment

@@ -310,3 +310,26 @@ def test_national_phones_without_a_country_are_unverifiable_not_invalid(lookups)
     assert keys[:5] == ["0301234567", "0301234567", "+49301234567", "+49301234567", "+49301234567"]
     assert keys[5:] == [None] * 4
     assert result["phone"].isna().tolist()[:2] == [True, True]
+
+
+def test_a_date_order_per_row_reads_one_text_as_two_dates(lookups):
+    raw = pd.Series(["3/4/2023", "3/4/2023", "3/4/2023", None, "2023-03-04"], index=[5, 6, 7, 8, 9])
+    orders = pd.Series(
+        ["month_first", "day_first", None, "month_first", "day_first"], index=raw.index
+    )
+    parsed, status = standardize_date_column(raw, lookups, AS_OF, date_order=orders)
+    assert parsed.index.tolist() == raw.index.tolist()
+    assert parsed.tolist()[:3] == [pd.Timestamp("2023-03-04"), pd.Timestamp("2023-04-03"), pd.NaT]
+    assert status.tolist() == ["valid", "valid", "invalid", "missing", "valid"]
+    stamped, _ = standardize_timestamp_column(
+        pd.Series(["12/6/2023 3:45 PM"] * 2), lookups, AS_OF, date_order="day_first"
+    )
+    assert stamped.tolist() == [pd.Timestamp("2023-06-12 15:45")] * 2
+
+
+def test_birth_dates_read_in_each_rows_date_order(lookups):
+    raw = _people([{"birth_date_raw": "6/22/1961"}, {"birth_date_raw": "6/22/1961"}])
+    read = standardize_people(raw, lookups, AS_OF, date_order=pd.Series(["month_first", None]))
+    assert read["birth_date_status"].tolist() == ["valid", "invalid"]
+    assert read["birth_date"].iloc[0] == pd.Timestamp("1961-06-22")
+    assert standardize_people(raw, lookups, AS_OF)["birth_date_status"].tolist() == ["invalid"] * 2

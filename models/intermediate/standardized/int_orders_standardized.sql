@@ -1,7 +1,8 @@
 -- Orders with the order date and the amount parsed, as crm_quality.warehouse.standardize_orders
 -- (the reference) does it. Each distinct raw value is standardized once and joined back; a
 -- null raw value is 'missing' without a lookup. order_date stays a midnight timestamp, as
--- the Python model wrote it; amount is decimal(18, 2).
+-- the Python model wrote it; amount is decimal(18, 2). An order date text is looked up with its
+-- source's date_order (sources.yml).
 with
 
 orders as (
@@ -10,10 +11,23 @@ orders as (
 
 ),
 
+source_date_orders as (
+
+    select distinct
+        source_name,
+        {{ date_order_key('date_order') }} as date_order
+    from {{ ref('stg_sources__fields') }}
+
+),
+
 order_dates as (
 
-    select distinct order_date_raw from orders
-    where order_date_raw is not null
+    select distinct
+        orders.order_date_raw,
+        {{ date_order_key('source_date_orders.date_order') }} as date_order
+    from orders
+    left join source_date_orders on orders.source_name = source_date_orders.source_name
+    where orders.order_date_raw is not null
 
 ),
 
@@ -30,7 +44,8 @@ order_dates_standardized as (
         'order_dates', 'order_date_raw', 'order_date',
         as_of=build_setting('as_of_date'),
         future_slack_days=build_setting('future_slack_days', 'integer'),
-        earliest=build_setting('min_order_date', 'date')
+        earliest=build_setting('min_order_date', 'date'),
+        date_order='date_order'
     ) }}
 
 ),
@@ -51,7 +66,11 @@ final as (
         coalesce(amounts_standardized.amount_status, 'missing') as amount_status
 
     from orders
-    left join order_dates_standardized on orders.order_date_raw = order_dates_standardized.order_date_raw
+    left join source_date_orders on orders.source_name = source_date_orders.source_name
+    left join order_dates_standardized
+        on
+            orders.order_date_raw = order_dates_standardized.order_date_raw
+            and {{ date_order_key('source_date_orders.date_order') }} = order_dates_standardized.date_order
     left join amounts_standardized on orders.amount_raw = amounts_standardized.amount_raw
 
 )

@@ -3,6 +3,8 @@
 -- so the macros standardize each distinct raw value once and the results are joined back
 -- on the raw value; a null raw value is 'missing' without a lookup (an equality join keeps
 -- hash joins on PostgreSQL). Dates stay midnight timestamps, as the Python model wrote them.
+-- A date text is looked up with its source's date_order (sources.yml): '3/4/2026' is another
+-- day in a source declaring month_first than in one declaring day_first.
 {%- set as_of = build_setting('as_of_date') %}
 {%- set records_relation = ref('int_person_records_unioned') %}
 {#- The phone pairs as a query of their own: the phone macro parses them while compiling, into a
@@ -28,6 +30,15 @@ with
 records as (
 
     select * from {{ records_relation }}
+
+),
+
+source_date_orders as (
+
+    select distinct
+        source_name,
+        {{ date_order_key('date_order') }} as date_order
+    from {{ ref('stg_sources__fields') }}
 
 ),
 
@@ -102,8 +113,12 @@ phones as (
 
 birth_dates as (
 
-    select distinct birth_date_raw from records
-    where birth_date_raw is not null
+    select distinct
+        records.birth_date_raw,
+        {{ date_order_key('source_date_orders.date_order') }} as date_order
+    from records
+    left join source_date_orders on records.source_name = source_date_orders.source_name
+    where records.birth_date_raw is not null
 
 ),
 
@@ -113,7 +128,8 @@ birth_dates_standardized as (
         'birth_dates', 'birth_date_raw',
         as_of=as_of,
         min_birth_date=build_setting('min_birth_date', 'date'),
-        max_age_years=build_setting('max_age_years', 'integer')
+        max_age_years=build_setting('max_age_years', 'integer'),
+        date_order='date_order'
     ) }}
 
 ),
@@ -124,8 +140,12 @@ birth_dates_standardized as (
 
 {{ touch }}_texts as (
 
-    select distinct {{ touch }}_raw from records
-    where {{ touch }}_raw is not null
+    select distinct
+        records.{{ touch }}_raw,
+        {{ date_order_key('source_date_orders.date_order') }} as date_order
+    from records
+    left join source_date_orders on records.source_name = source_date_orders.source_name
+    where records.{{ touch }}_raw is not null
 
 ),
 
@@ -134,7 +154,8 @@ birth_dates_standardized as (
     {{ standardize_timestamp_values(
         touch ~ '_texts', touch ~ '_raw', touch,
         as_of=as_of,
-        future_slack_days=build_setting('future_slack_days', 'integer')
+        future_slack_days=build_setting('future_slack_days', 'integer'),
+        date_order='date_order'
     ) }}
 
 ),
@@ -184,9 +205,19 @@ final as (
     left join street_addresses on records.street_address_raw = street_addresses.raw_value
     left join cities on records.city_raw = cities.raw_value
     left join postal_codes on records.postal_code_raw = postal_codes.raw_value
-    left join birth_dates_standardized on records.birth_date_raw = birth_dates_standardized.birth_date_raw
-    left join created_at_standardized on records.created_at_raw = created_at_standardized.created_at_raw
-    left join updated_at_standardized on records.updated_at_raw = updated_at_standardized.updated_at_raw
+    left join source_date_orders on records.source_name = source_date_orders.source_name
+    left join birth_dates_standardized
+        on
+            records.birth_date_raw = birth_dates_standardized.birth_date_raw
+            and {{ date_order_key('source_date_orders.date_order') }} = birth_dates_standardized.date_order
+    left join created_at_standardized
+        on
+            records.created_at_raw = created_at_standardized.created_at_raw
+            and {{ date_order_key('source_date_orders.date_order') }} = created_at_standardized.date_order
+    left join updated_at_standardized
+        on
+            records.updated_at_raw = updated_at_standardized.updated_at_raw
+            and {{ date_order_key('source_date_orders.date_order') }} = updated_at_standardized.date_order
 
 )
 
