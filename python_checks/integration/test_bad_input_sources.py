@@ -31,7 +31,6 @@ crm:
       first_name: First Name
       last_name: Last Name
       email: Email
-      created_at: Created Date
     channel: report
 """
 CONTACT_HEADER = (
@@ -151,6 +150,20 @@ def test_a_report_footer_is_accounted_for_but_no_record(bad_build):
         ("validity", 2),
     }
     assert [defects for dimension, _, defects in checked if dimension == "validity"] == [0]
+
+
+def test_a_source_without_timestamps_is_not_judged_on_timeliness(bad_build):
+    """The report maps neither created_at nor updated_at: its records have no last touch to
+    judge, so timeliness checks none of them. The build's own test of the denominators
+    (assert_defect_rate_denominators_count_every_record) expected every record there and
+    failed the build (bad_build asserts it passes)."""
+    checked = dict(
+        bad_build.query(
+            "select source_name, sum(records_checked) from mart_defect_rate "
+            "where source_channel = 'all' and quality_dimension = 'timeliness' group by 1"
+        )
+    )
+    assert checked.get("sf_report", 0) == 0 and checked["salesforce_contacts"] > 0
 
 
 def test_windows_1252_values_arrive_intact(bad_build):

@@ -103,7 +103,9 @@ every_record_checks as (
 
 collected_checks as (
 
-    -- A check judges a source's records only where the source collects its field.
+    -- A check judges a source's records only where the source collects its field. The last
+    -- touch is collected where created_at or updated_at is, and timeliness (its stale check and
+    -- its records with any defect) judges only that: a newsletter list may give neither.
     select distinct
         every_record_checks.source_system,
         every_record_checks.quality_dimension,
@@ -115,13 +117,16 @@ collected_checks as (
         on
             every_record_checks.source_system = source_fields.source_system
             and (
-                every_record_checks.field = 'record'
+                (every_record_checks.field = 'record' and every_record_checks.quality_dimension != 'timeliness')
                 or (
                     source_fields.is_collected
                     and (
                         every_record_checks.field = source_fields.field
                         or (
-                            every_record_checks.field = 'last_touched_at'
+                            (
+                                every_record_checks.field = 'last_touched_at'
+                                or every_record_checks.quality_dimension = 'timeliness'
+                            )
                             and source_fields.field in ('created_at', 'updated_at')
                         )
                     )
