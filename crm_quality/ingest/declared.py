@@ -317,6 +317,20 @@ def _preset_columns(entry: _Entry, naming: Naming, header: list[str]) -> dict[st
     return columns
 
 
+def _mapped_columns(entry: _Entry, role: str, mapping: object) -> dict[str, tuple[str, ...]]:
+    """A `columns:` mapping, each contract field to its column or columns."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise entry.error(f"columns must map contract fields to {entry.kind} columns")
+    fields = role_fields(role)
+    for field in mapping:
+        if field not in fields:
+            raise entry.error(
+                f"columns: {field!r} is not a contract field of {role}; "
+                f"fields are: {', '.join(fields)}"
+            )
+    return {field: _column_list(entry, field, mapping[field]) for field in mapping}
+
+
 def _date_order(entry: _Entry) -> str | None:
     """The entry's date_order: one of DATE_ORDERS, or None (not given)."""
     value = entry.entry.get("date_order")
@@ -351,8 +365,6 @@ def _declare(
     if file is not None and relation_name is not None:
         raise entry.error("give either file or relation, not both")
     preset_name, mapping = entry.text("preset"), raw_entry.get("columns")
-    if preset_name and mapping is not None:
-        raise entry.error("give either preset or columns, not both")
     channel, channel_column = entry.text("channel"), entry.text("channel_column")
     if channel and channel_column:
         raise entry.error("give either channel or channel_column, not both")
@@ -380,27 +392,20 @@ def _declare(
         for key in ("deleted_column", "converted_flag_column", "converted_id_column")
     }
     naming_label = None
+    columns = {} if preset_name or mapping is not None else {f: (f,) for f in role_fields(role)}
     if preset_name:
         naming = _preset_naming(entry, preset_name, header, written)
         naming_label = naming.label
         columns = _preset_columns(entry, naming, header)
-        if not (channel or channel_column):
+        mapped = mapping if isinstance(mapping, Mapping) else {}
+        if not (channel or channel_column or "source_channel" in mapped):
             channel_column = _present(header, naming.channel_column)
         for key in links:
             links[key] = links[key] or _present(header, getattr(naming, key))
-    elif mapping is not None:
-        if not isinstance(mapping, Mapping) or not mapping:
-            raise entry.error(f"columns must map contract fields to {entry.kind} columns")
-        fields = role_fields(role)
-        for field in mapping:
-            if field not in fields:
-                raise entry.error(
-                    f"columns: {field!r} is not a contract field of {role}; "
-                    f"fields are: {', '.join(fields)}"
-                )
-        columns = {field: _column_list(entry, field, mapping[field]) for field in mapping}
-    else:
-        columns = {field: (field,) for field in role_fields(role)}
+    if mapping is not None:
+        # Beside a preset, columns: maps what the preset does not or maps otherwise (HubSpot's
+        # "Last Activity Date" as updated_at, say), field by field.
+        columns.update(_mapped_columns(entry, role, mapping))
     if channel and "source_channel" in columns:
         raise entry.error("give either channel or a source_channel column, not both")
     if channel_column:

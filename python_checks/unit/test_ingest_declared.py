@@ -137,6 +137,25 @@ def test_presets_resolve_against_the_file_header(tmp_path):
     ]
 
 
+def test_columns_beside_a_preset_map_what_the_preset_does_not(tmp_path):
+    """A HubSpot export read with its preset, its Mobile Phone Number first and its Lifecycle
+    Stage as the channel: the other fields keep the preset's columns."""
+    entry = (
+        "  - name: hubspot_export\n"
+        "    file: hubspot_export.csv\n"
+        "    preset: hubspot_contact\n"
+        "    columns:\n"
+        "      phone: [Mobile Phone Number, Phone Number]\n"
+        "      source_channel: Lifecycle Stage\n"
+    )
+    raw = make_raw_dir(tmp_path, "crm:\n" + entry)
+    source = by_name(raw)["hubspot_export"]
+    assert source.columns["phone"] == ("Mobile Phone Number", "Phone Number")
+    assert source.columns["source_channel"] == ("Lifecycle Stage",)
+    assert source.columns["country"] == ("Country/Region",)  # the preset's
+    assert source.naming == "HubSpot export column labels"
+
+
 def test_sources_frame_says_which_fields_each_source_collects(tmp_path):
     frame = sources_frame(make_raw_dir(tmp_path))
     assert list(frame.columns) == [
@@ -209,8 +228,13 @@ NEWSLETTER_ENTRY = """\
         ),
         (
             "crm:\n  - {name: sf, file: Contact.csv, preset: salesforce_contact, "
-            "columns: {email: Email}}\n",
-            r"source 'sf' \(Contact.csv\): give either preset or columns, not both",
+            "columns: {e_mail: Email}}\n",
+            r"source 'sf' \(Contact.csv\): columns: 'e_mail' is not a contract field of crm",
+        ),
+        (
+            "crm:\n  - {name: sf, file: Contact.csv, preset: salesforce_contact, "
+            "columns: {updated_at: Last Activity}}\n",
+            r"source 'sf' \(Contact.csv\): column 'Last Activity' not found",
         ),
         (
             "crm:\n  - {name: sf, file: Kontakte.csv, preset: salesforce_contact}\n",
