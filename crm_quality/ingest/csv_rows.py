@@ -191,6 +191,10 @@ def read_raw_csv(
             after_blank = True
             continue  # a blank row is not a row
         reason = None
+        if fields is not None and len(fields) > len(header) and is_blank_row(fields[len(header) :]):
+            # Trailing empty fields (`1;a;x;`, as spreadsheets write) hold nothing: the row is
+            # read as the fast reader (crm_quality.ingest.loader) reads it.
+            fields = fields[: len(header)]
         if fields is None:
             reason = "not parseable as a CSV row" if span else "unbalanced quotes"
         elif len(fields) != len(header):

@@ -85,6 +85,23 @@ def test_clean_file_takes_the_fast_reader_and_agrees_with_the_forgiving_one(tmp_
     ]
 
 
+def test_trailing_empty_fields_are_read_alike_by_both_readers(tmp_path):
+    """`2;b;y;` (a spreadsheet's trailing delimiter) is a record in the fast reader; the
+    forgiving one, which a broken row elsewhere in the file calls in, quarantined it, so the
+    same row counted or not by what else the file held. A non-empty extra field stays a broken
+    row in both."""
+    body = b"id;name;city\n1;a;x\n2;b;y;\n3;c;z;;\n4;d;w;extra\n"
+    fast = load_raw_file(duckdb.connect(), write(tmp_path, body[: body.index(b"4;")]), COLUMNS)
+    assert isinstance(fast, duckdb.DuckDBPyRelation)
+    assert fast.project("id, city").fetchall() == [("1", "x"), ("2", "y"), ("3", "z")]
+    slow = read_raw_csv(write(tmp_path, body), COLUMNS)
+    kept = slow[~slow["_is_quarantined"]]
+    assert list(zip(kept["id"], kept["city"], strict=True)) == [("1", "x"), ("2", "y"), ("3", "z")]
+    assert list(slow.loc[slow["_is_quarantined"], "_quarantine_reason"]) == [
+        "expected 3 fields, found 4"
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "rows"),
     [
