@@ -1,11 +1,12 @@
 """Dates and timestamps in the formats CRM exports actually use.
 
 Accepted: ISO 'YYYY-MM-DD', German/European 'DD.MM.YYYY' and 'YYYY/MM/DD', each optionally
-followed by a time ('HH:MM', 'HH:MM:SS', fractions, 'T' or space separated, 'Z' or an
-offset). Slashed day-and-month forms such as '03/04/2023' are ambiguous: refused unless the
-source declares its `date_order` (sources.yml): 'month_first' reads them as M/D/YYYY (US
-Salesforce reports, Excel in the US locale), 'day_first' as D/M/YYYY. Their time may be on
-a 12-hour clock ('2:45 PM', '12:05:30 am').
+followed by a time ('HH:MM', 'HH:MM:SS', fractions, 'T', space or comma separated, 'Z' or an
+offset; ICU locales, as in Salesforce's exports, write '12/6/2026, 9:14 AM'). Slashed day-and-
+month forms such as '03/04/2023' are ambiguous: refused unless the source declares its
+`date_order` (sources.yml): 'month_first' reads them as M/D/YYYY (US Salesforce reports, Excel
+in the US locale), 'day_first' as D/M/YYYY. Their time may be on a 12-hour clock ('2:45 PM',
+'12:05:30 am').
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ DATE_ORDERS: tuple[str, ...] = ("day_first", "month_first")
 
 def _clock(meridiem: str = "") -> str:
     return (
-        r"(?:[T ]\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+        r"(?:(?:[T ]|,)\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})"
         r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
         rf"{meridiem}\s*(?P<tz>Z|[+-]\d{{2}}(?::?\d{{2}})?)?)?"
     )

@@ -7,7 +7,7 @@
       standardize_date_values       parse_date + timestamp_status with `earliest` (order_date)
       standardize_birth_date_values parse_date + birth_date_status (birth_date)
     Accepted: 'YYYY-MM-DD', 'DD.MM.YYYY', 'YYYY/MM/DD' (months and days of one or two digits),
-    each optionally followed by 'T' or a space and 'H:MM', 'HH:MM:SS' with a '.' or ','
+    each optionally followed by 'T', a space or a comma (ICU locales: '12/6/2026, 9:14 AM') and 'H:MM', 'HH:MM:SS' with a '.' or ','
     fraction, then 'Z' or an offset '+HH', '+HHMM', '+HH:MM'. Ambiguous 'MM/DD/YYYY' and
     'DD/MM/YYYY' are accepted only from a source whose sources.yml declares how its dates
     read, `date_order: month_first` (M/D/YYYY: US Salesforce reports, Excel in the US locale)
@@ -27,10 +27,29 @@
     coalesce({{ expression }}, 'default')
 {%- endmacro %}
 
+{#- Each source's declared date order as a key (date_order_key), one row per source. -#}
+{% macro source_date_orders() -%}
+    select distinct
+        source_name,
+        {{ date_order_key('date_order') }} as date_order
+    from {{ ref('stg_sources__fields') }}
+{%- endmacro %}
+
+{#- The distinct non-null texts of `column` in `records` with their source's date order, from
+    `orders` (a relation of source_date_orders()): what the relation macros below standardize. -#}
+{% macro dated_texts(records, column, orders='source_date_orders') -%}
+    select distinct
+        {{ records }}.{{ column }},
+        {{ date_order_key(orders ~ '.date_order') }} as date_order
+    from {{ records }}
+    left join {{ orders }} on {{ records }}.source_name = {{ orders }}.source_name
+    where {{ records }}.{{ column }} is not null
+{%- endmacro %}
+
 {% macro temporal_pattern() -%}
     {%- set day_first = '([0-9]{1,2})\\.([0-9]{1,2})\\.([0-9]{4})' -%}
     {%- set ordered = '([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})' -%}
-    {%- set clock = '(?:[Tt ] ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?' -%}
+    {%- set clock = '(?:(?:[Tt ]|,) ?([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?' -%}
     {%- set meridiem = '(?: ?([AaPp][Mm]))?' -%}
     {%- set zone = ' ?([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?' -%}
     ^(?:([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})|{{ day_first }}|([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})|{{ ordered }}){{ clock }}{{ meridiem }}{{ zone }}$

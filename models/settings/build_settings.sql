@@ -1,6 +1,8 @@
--- The settings of this build in one row, as text: dbt Python models cannot call var() or
--- env_var(), so every value one needs is rendered here and read with
--- crm_quality.settings (one accessor, typed there). Defaults live in dbt_project.yml.
+-- The settings of this build in one row, as text: the Python steps (matching training, the
+-- review queries, the reference standardization) run outside dbt, where no var() or env_var()
+-- can be called, so every value one needs is rendered here and read with crm_quality.settings
+-- (one accessor, typed there). SQL reads the same vars with var(). Defaults live in
+-- dbt_project.yml.
 {%- set settings = {
     'as_of_date': var('as_of_date'),
     'min_birth_date': var('min_birth_date'),

@@ -144,6 +144,10 @@ def test_parse_date_in_the_declared_order(raw, date_order, expected):
         ("12/31/2025 0:30 AM", "month_first"),  # … nor 0
         ("12/31/2025 2:60 PM", "month_first"),
         ("2023-03-15 10:30 PM", "month_first"),  # AM/PM only after M/D/YYYY and D/M/YYYY
+        ("12/6/2026 , 9:14 AM", "month_first"),  # the comma follows the date
+        ("12/6/2026,, 9:14 AM", "month_first"),
+        ("12/6/2026,", "month_first"),
+        ("12/6/2026, ", "month_first"),
     ],
 )
 def test_parse_date_refuses_in_a_declared_order(raw, date_order):
@@ -166,6 +170,12 @@ def test_parse_date_refuses_in_a_declared_order(raw, date_order):
         ("31/12/2025 14:45:10", "day_first", datetime(2025, 12, 31, 14, 45, 10)),
         ("12/31/2025 11:30 PM +02:00", "month_first", datetime(2025, 12, 31, 21, 30)),
         ("12/31/2025", "month_first", datetime(2025, 12, 31)),
+        # ICU locale formats (Salesforce orgs since Winter '20) put a comma before the time.
+        ("12/6/2026, 9:14 AM", "month_first", datetime(2026, 12, 6, 9, 14)),
+        ("6/12/2026, 21:14", "day_first", datetime(2026, 12, 6, 21, 14)),
+        ("12/6/2026,9:14 PM", "month_first", datetime(2026, 12, 6, 21, 14)),
+        ("2026-12-06, 09:14", None, datetime(2026, 12, 6, 9, 14)),
+        ("06.12.2026, 09:14:30", None, datetime(2026, 12, 6, 9, 14, 30)),
     ],
 )
 def test_parse_timestamp_in_the_declared_order(raw, date_order, expected):

@@ -13,21 +13,13 @@ orders as (
 
 source_date_orders as (
 
-    select distinct
-        source_name,
-        {{ date_order_key('date_order') }} as date_order
-    from {{ ref('stg_sources__fields') }}
+    {{ source_date_orders() }}
 
 ),
 
 order_dates as (
 
-    select distinct
-        orders.order_date_raw,
-        {{ date_order_key('source_date_orders.date_order') }} as date_order
-    from orders
-    left join source_date_orders on orders.source_name = source_date_orders.source_name
-    where orders.order_date_raw is not null
+    {{ dated_texts('orders', 'order_date_raw') }}
 
 ),
 
@@ -42,9 +34,7 @@ order_dates_standardized as (
 
     {{ standardize_date_values(
         'order_dates', 'order_date_raw', 'order_date',
-        as_of=build_setting('as_of_date'),
-        future_slack_days=build_setting('future_slack_days', 'integer'),
-        earliest=build_setting('min_order_date', 'date'),
+        earliest="'" ~ var('min_order_date') ~ "'",
         date_order='date_order'
     ) }}
 

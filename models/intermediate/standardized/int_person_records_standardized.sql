@@ -5,7 +5,6 @@
 -- hash joins on PostgreSQL). Dates stay midnight timestamps, as the Python model wrote them.
 -- A date text is looked up with its source's date_order (sources.yml): '3/4/2026' is another
 -- day in a source declaring month_first than in one declaring day_first.
-{%- set as_of = build_setting('as_of_date') %}
 {%- set records_relation = ref('int_person_records_unioned') %}
 {#- The phone pairs as a query of their own: the phone macro parses them while compiling, into a
     scratch table this select reads, to render only the metadata of the regions they reach
@@ -35,10 +34,7 @@ records as (
 
 source_date_orders as (
 
-    select distinct
-        source_name,
-        {{ date_order_key('date_order') }} as date_order
-    from {{ ref('stg_sources__fields') }}
+    {{ source_date_orders() }}
 
 ),
 
@@ -113,23 +109,14 @@ phones as (
 
 birth_dates as (
 
-    select distinct
-        records.birth_date_raw,
-        {{ date_order_key('source_date_orders.date_order') }} as date_order
-    from records
-    left join source_date_orders on records.source_name = source_date_orders.source_name
-    where records.birth_date_raw is not null
+    {{ dated_texts('records', 'birth_date_raw') }}
 
 ),
 
 birth_dates_standardized as (
 
     {{ standardize_birth_date_values(
-        'birth_dates', 'birth_date_raw',
-        as_of=as_of,
-        min_birth_date=build_setting('min_birth_date', 'date'),
-        max_age_years=build_setting('max_age_years', 'integer'),
-        date_order='date_order'
+        'birth_dates', 'birth_date_raw', date_order='date_order'
     ) }}
 
 ),
@@ -140,22 +127,14 @@ birth_dates_standardized as (
 
 {{ touch }}_texts as (
 
-    select distinct
-        records.{{ touch }}_raw,
-        {{ date_order_key('source_date_orders.date_order') }} as date_order
-    from records
-    left join source_date_orders on records.source_name = source_date_orders.source_name
-    where records.{{ touch }}_raw is not null
+    {{ dated_texts('records', touch ~ '_raw') }}
 
 ),
 
 {{ touch }}_standardized as (
 
     {{ standardize_timestamp_values(
-        touch ~ '_texts', touch ~ '_raw', touch,
-        as_of=as_of,
-        future_slack_days=build_setting('future_slack_days', 'integer'),
-        date_order='date_order'
+        touch ~ '_texts', touch ~ '_raw', touch, date_order='date_order'
     ) }}
 
 ),
