@@ -2,8 +2,8 @@
 
 Accepted: ISO 'YYYY-MM-DD', German/European 'DD.MM.YYYY' and 'YYYY/MM/DD', each optionally
 followed by a time ('HH:MM', 'HH:MM:SS', fractions, 'T', space or comma separated, 'Z' or an
-offset; ICU locales, as in Salesforce's exports, write '12/6/2026, 9:14 AM'). Slashed day-and-
-month forms such as '03/04/2023' are ambiguous: refused unless the source declares its
+offset; ICU locales, as in Salesforce's exports, write '12/6/2026, 9:14 AM'). Slashed
+day-and-month forms such as '03/04/2023' are ambiguous: refused unless the source declares its
 `date_order` (sources.yml): 'month_first' reads them as M/D/YYYY (US Salesforce reports, Excel
 in the US locale), 'day_first' as D/M/YYYY. Their time may be on a 12-hour clock ('2:45 PM',
 '12:05:30 am').
