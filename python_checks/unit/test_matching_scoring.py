@@ -181,11 +181,11 @@ def test_level_labels_follow_gamma_order():
     assert labels["first_name"][0] == "different"
 
 
-def training_records(seed: int) -> pd.DataFrame:
+def training_records(seed: int, people: int = 500) -> pd.DataFrame:
     """People with CRM duplicates, billing accounts and households, as matching features."""
     rng = random.Random(seed)
     rows = []
-    for number in range(500):
+    for number in range(people):
         base = person(rng, number)
         rows.append(base)
         rows.append({**base, "record_key": f"billing:B{number:05d}", "source_system": "billing"})
