@@ -62,16 +62,28 @@ SHARED_KEY_COLUMNS: tuple[str, ...] = ("email", "phone")
 
 # An inbox whose records name more than one first name and more than one birth date belongs to
 # several people (a family address, a joint account's holders): it says nothing about which
-# of them a record is. One whose records give neither cannot tell, and is treated alike: an
-# inbox is kept only while its records agree on a first name or on a birth date. A duplicate
-# with a mistyped first name keeps its inbox unless its birth date differs too.
+# of them a record is. A duplicate with a mistyped first name keeps its inbox unless its birth
+# date differs too. Where the records give no birth dates, first names as alike as the name
+# comparisons' "similar" ('marie', 'maire') are one name mistyped; less alike, or with no first
+# names either, the inbox cannot be told from a family's and is not kept.
 PERSON_EVIDENCE_COLUMNS: tuple[str, ...] = ("first_name_key", "birth_date")
+
+# Names at least this Jaro-Winkler-similar are the name comparisons' "similar" level.
+NAME_SIMILARITY = 0.88
 
 
 def _several_people() -> str:
-    """An aggregate condition, per e-mail: its records name several people."""
-    evidence = [FEATURE_EXPRESSIONS[column] for column in PERSON_EVIDENCE_COLUMNS]
-    return " and ".join(f"min({value}) <> max({value})" for value in evidence)
+    """An aggregate condition, per e-mail: its records name several people.
+
+    Without the similarity test a duplicate with a mistyped first name lost its inbox wherever
+    birth dates are not collected, so EM never saw an e-mail typo among matches.
+    """
+    first_name, birth_date = (FEATURE_EXPRESSIONS[column] for column in PERSON_EVIDENCE_COLUMNS)
+    unalike = f"jaro_winkler_similarity(min({first_name}), max({first_name})) < {NAME_SIMILARITY}"
+    return (
+        f"min({first_name}) <> max({first_name})"
+        f" and coalesce(min({birth_date}) <> max({birth_date}), {unalike})"
+    )
 
 
 def features_sql(relation: str, max_key_group_size: int | None = None) -> str:

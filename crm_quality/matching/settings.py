@@ -25,6 +25,8 @@ from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
+from crm_quality.matching.features import NAME_SIMILARITY
+
 UNIQUE_ID = "record_key"
 RETAINED_COLUMNS = ("source_system",)
 # Linker arguments for settings derived from ones a Linker already validated (a trained model,
@@ -73,12 +75,9 @@ def _not_same(column: str) -> cll.CustomLevel:
     )
 
 
-CROSS_NAME_SIMILARITY = 0.88
-
-
 def _cross_name_sql(left: str, right: str) -> str:
     """A name of the left record close to the other name of the right record."""
-    return f'jaro_winkler_similarity("{left}_l", "{right}_r") >= {CROSS_NAME_SIMILARITY}'
+    return f'jaro_winkler_similarity("{left}_l", "{right}_r") >= {NAME_SIMILARITY}'
 
 
 def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCreator:
@@ -116,7 +115,7 @@ def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCre
             cll.And(
                 _lengths_within(column, 1), _longer_than(column, 2), cll.LevenshteinLevel(column, 1)
             ).configure(label_for_charts="one typo"),
-            cll.JaroWinklerLevel(column, 0.88).configure(label_for_charts="similar"),
+            cll.JaroWinklerLevel(column, NAME_SIMILARITY).configure(label_for_charts="similar"),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )

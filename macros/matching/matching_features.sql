@@ -2,9 +2,10 @@
     crm_quality.matching.features.features_sql (the reference, which training uses;
     python_checks/unit/test_matching_sql_scoring.py holds the two equal). An e-mail or phone on
     more than `max_key_group_size` records is null, and so is an e-mail whose records name
-    several people (more than one first name and more than one birth date): a value is kept
-    only where that is known to be false. The shared values are counted with one GROUP BY each
-    and joined back; windows over every record took twice the CPU. -#}
+    several people (more than one first name, and more than one birth date or, with no birth
+    dates, first names less alike than features.NAME_SIMILARITY): a value is kept only where
+    that is known to be false. The shared values are counted with one GROUP BY each and joined
+    back; windows over every record took twice the CPU. -#}
 {% macro matching_features(relation, max_key_group_size) %}
     {%- set birth_date_text = matching_date_text('cast(birth_date as date)') -%}
     with
@@ -19,7 +20,10 @@
             count(*) > {{ max_key_group_size | int }}
             or (
                 min(first_name_key) <> max(first_name_key)
-                and min(cast(birth_date as date)) <> max(cast(birth_date as date))
+                and coalesce(
+                    min(cast(birth_date as date)) <> max(cast(birth_date as date)),
+                    {{ jaro_winkler_similarity_function() }}(min(first_name_key), max(first_name_key)) < 0.88
+                )
             ),
             true
         )

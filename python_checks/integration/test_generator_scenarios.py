@@ -61,10 +61,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "without_birth_date",
         ("--without", "birth_date"),
         dropped_field="birth_date",
-        # No round without birth dates saw two records of one person spell a first name
-        # differently: EM pins m(first_name exact) at 1, so any other spelling weighs heavily
-        # against a match.
-        warning_tests=frozenset({"assert_matching_training_not_degenerate"}),
+        # Training is not degenerate without birth dates: a duplicate whose first name is
+        # mistyped keeps its inbox (features.NAME_SIMILARITY), so EM sees first names
+        # differ between records of one person.
     ),
     Scenario("countries_kr_br_jp", ("--countries", "KR,BR,JP")),
 )
@@ -212,12 +211,12 @@ def test_order_checks_exactly_in_every_currency(scenario_build: ScenarioBuild) -
 # pair F1 dedup / link, shortage error, duplicates error —
 #   without_email       0.9974 / 0.9992, −0.07 points, +0.6 %
 #   without_phone       0.9973 / 0.9996, −0.07 points, −0.6 %
-#   without_birth_date  0.9785 / 0.9976, −0.06 points, −2.6 %
+#   without_birth_date  0.9840 / 0.9976, −0.06 points, −1.9 %
 #   countries_kr_br_jp  0.9691 / 0.9919, +0.13 points, +3.4 %
 ER_FLOORS: dict[str, dict[str, float]] = {
     "without_email": {"crm_dedup": 0.992, "crm_billing_link": 0.994},
     "without_phone": {"crm_dedup": 0.992, "crm_billing_link": 0.994},
-    "without_birth_date": {"crm_dedup": 0.973, "crm_billing_link": 0.992},
+    "without_birth_date": {"crm_dedup": 0.978, "crm_billing_link": 0.992},
     "countries_kr_br_jp": {"crm_dedup": 0.964, "crm_billing_link": 0.986},
 }
 SHORTAGE_POINTS = {
@@ -229,7 +228,7 @@ SHORTAGE_POINTS = {
 DUPLICATES_RELATIVE = {
     "without_email": 0.013,
     "without_phone": 0.013,
-    "without_birth_date": 0.052,
+    "without_birth_date": 0.039,
     "countries_kr_br_jp": 0.068,
 }
 

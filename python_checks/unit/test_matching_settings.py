@@ -213,9 +213,22 @@ def test_an_inbox_of_several_people_is_not_an_identifier():
         {**RECORD, "record_key": "crm:3", "email": "anna@example.de"},
         {**RECORD, "record_key": "crm:4", "email": "anna@example.de", "first_name_key": "anan"},
     ]
+    # Without birth dates: a mistyped first name is still one person, another name is not.
+    # Sisters sharing an inbox: alike first names, other birth dates.
+    for key, email, name, birth_date in [
+        ("crm:5", "m.weber@web.de", "marie", None),
+        ("crm:6", "m.weber@web.de", "maire", None),
+        ("crm:7", "weber.home@web.de", "marie", None),
+        ("crm:8", "weber.home@web.de", "martin", None),
+        ("crm:10", "schwestern@web.de", "anne", RECORD["birth_date"]),
+        ("crm:11", "schwestern@web.de", "anna", "1993-02-11"),
+    ]:
+        rows.append({**RECORD, "record_key": key, "email": email, "first_name_key": name,
+                     "birth_date": birth_date})  # fmt: skip
     emails = _features(rows, max_key_group_size=20).set_index("record_key")["email"]
-    assert emails[["crm:1", "crm:2"]].isna().all()
+    assert emails[["crm:1", "crm:2", "crm:7", "crm:8", "crm:10", "crm:11"]].isna().all()
     assert (emails[["crm:3", "crm:4"]] == "anna@example.de").all()
+    assert (emails[["crm:5", "crm:6"]] == "m.weber@web.de").all()
 
 
 def _one_edit_level(settings: dict, comparison: str) -> str:

@@ -75,6 +75,18 @@ def records() -> pd.DataFrame:
         person(rng, 2000 + number, email="family@home.de", record_key=f"crm:family{number}")
         for number in range(3)
     ]
+    # Inboxes without birth dates: one person's, a first name mistyped (kept); sisters' (not).
+    inboxes = [
+        ("crm:marie1", 3000, "marie", "m.weber@web.de"),
+        ("crm:marie2", 3000, "maire", "m.weber@web.de"),
+        ("crm:sister1", 3001, "marie", "weber.home@web.de"),
+        ("crm:sister2", 3001, "martin", "weber.home@web.de"),
+    ]
+    rows += [
+        person(rng, number, record_key=key, first_name_key=first, last_name_key="weber",
+               email=email, birth_date=None)
+        for key, number, first, email in inboxes
+    ]  # fmt: skip
     frame = pd.DataFrame([standardized(row) for row in rows])
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
     return frame
@@ -137,6 +149,10 @@ def test_duckdb_sql_scores_as_splink_does(fabricated, model_name):
     )
     assert scored.loc[("crm:long1", "crm:long2"), "first_name_level"] == "one typo"
     assert not scored.index.isin([("crm:info00", "crm:info01")]).any()
+    email_levels = scored["email_level"]
+    if model_name != "without_email":
+        assert email_levels[("crm:marie1", "crm:marie2")] == "exact"
+        assert email_levels[("crm:sister1", "crm:sister2")] != "exact"
     if model_name == "without_email":
         assert set(actual["email_level"]) == {"not compared"}
 
