@@ -14,6 +14,13 @@ FEATURE_EXPRESSIONS: dict[str, str] = {
     "source_system": "source_system",
     "first_name_key": "first_name_key",
     "last_name_key": "last_name_key",
+    # Both names in either field order ('anna|muller' for Anna Muller and for Muller Anna), so a
+    # blocking key finds a record whose names were entered into each other's fields.
+    "name_pair_key": (
+        "case when first_name_key is not null and last_name_key is not null then"
+        " least(first_name_key, last_name_key) || '|' || greatest(first_name_key, last_name_key)"
+        " end"
+    ),
     "email": "email",
     # E.164, or the digits of a national number whose country is unknown ('unverifiable'),
     # so records writing the same number alike still meet; digits never equal an E.164 '+…'.
@@ -37,6 +44,10 @@ FEATURE_EXPRESSIONS: dict[str, str] = {
 }
 
 FEATURE_COLUMNS: tuple[str, ...] = tuple(FEATURE_EXPRESSIONS)
+
+# Feature columns built from other identifying fields, and those fields: a blocking key on one
+# is usable where they are populated (crm_quality.matching.profile.IDENTIFYING_FIELDS).
+DERIVED_FIELDS: dict[str, tuple[str, ...]] = {"name_pair_key": ("first_name_key", "last_name_key")}
 
 # The standardized columns FEATURE_EXPRESSIONS read: all that training pulls from the warehouse
 # (the records' other columns doubled the training step's memory at a million records).

@@ -138,7 +138,8 @@ def with_label_m(
         unsupervised = {gamma: float(level["m_probability"]) for gamma, level in levels}
         estimated, sizes[name] = shrunk_m(gammas[name], weights, unsupervised, pseudo_count)
         for gamma, level in levels:
-            level["m_probability"] = estimated[gamma]
+            if not level.get("fix_m_probability"):
+                level["m_probability"] = estimated[gamma]
     return settings, sizes
 
 

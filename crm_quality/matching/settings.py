@@ -25,7 +25,7 @@ from splink import SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
-from crm_quality.matching.features import NAME_SIMILARITY
+from crm_quality.matching.features import DERIVED_FIELDS, NAME_SIMILARITY
 
 UNIQUE_ID = "record_key"
 RETAINED_COLUMNS = ("source_system",)
@@ -75,6 +75,12 @@ def _not_same(column: str) -> cll.CustomLevel:
     )
 
 
+SWAPPED = "swapped with the other name"
+# A level whose evidence another comparison counts: training leaves its m and u alone.
+WEIGHS_NOTHING = {"m_probability": 0.5, "u_probability": 0.5}
+WEIGHS_NOTHING |= {"fix_m_probability": True, "fix_u_probability": True}
+
+
 def _cross_name_sql(left: str, right: str) -> str:
     """A name of the left record close to the other name of the right record."""
     return f'jaro_winkler_similarity("{left}_l", "{right}_r") >= {NAME_SIMILARITY}'
@@ -83,18 +89,23 @@ def _cross_name_sql(left: str, right: str) -> str:
 def _name_comparison(output_name: str, column: str, swap: bool) -> ComparisonCreator:
     """Exact (with term-frequency adjustment), swapped, moved, one typo, similar, different.
 
-    'Swapped' is first name and surname exchanged (entered into each other's field), which
-    both name comparisons then see, as two agreements. 'Moved' is one name found in the
-    other's field while the other name differs: one agreement, so only the first-name
-    comparison has that level. Both only when both names are populated.
+    'Swapped' is first name and surname exchanged (entered into each other's field). Both name
+    comparisons see it, but its m and u are of the swap itself, both names at once: the
+    surname's level has m = u, fixed, so the swap weighs once, in the first name. Counted in
+    both, a swap weighed twice what both names agreeing in place do, and strangers whose
+    common names were swapped scored as matches. 'Moved' is one name found in the other's
+    field while the other name differs: only the first-name comparison has that level. Both
+    only when both names are populated.
     """
     first_to_last = _cross_name_sql("first_name_key", "last_name_key")
     last_to_first = _cross_name_sql("last_name_key", "first_name_key")
     swapped = cll.CustomLevel(f"{first_to_last} and {last_to_first}", base_dialect_str="duckdb")
     moved = cll.CustomLevel(f"{first_to_last} or {last_to_first}", base_dialect_str="duckdb")
     cross_levels = []
-    if swap:
-        cross_levels.append(swapped.configure(label_for_charts="swapped with the other name"))
+    if swap and output_name == "first_name":
+        cross_levels.append(swapped.configure(label_for_charts=SWAPPED))
+    if swap and output_name == "last_name":
+        cross_levels.append(swapped.configure(label_for_charts=SWAPPED, **WEIGHS_NOTHING))
     if swap and output_name == "first_name":
         cross_levels.append(moved.configure(label_for_charts="one name in the other's field"))
     return cl.CustomComparison(
@@ -317,18 +328,19 @@ def compared(fields: Collection[str]) -> tuple[str, ...]:
 
 
 # Candidate blocking keys, most selective and most telling first. Records sharing every
-# column of a key are compared. A key is used only when all its columns are populated and
-# it pairs few enough records (crm_quality.matching.blocking): names alone are fine on
-# diverse names and far too coarse on a million records drawn from small name pools.
+# column of a key are compared; name_pair_key is both names in either order. A key is used
+# only when all its columns are populated and it pairs few enough records
+# (crm_quality.matching.blocking): names alone are fine on diverse names and far too coarse on
+# a million records drawn from small name pools.
 CANDIDATE_BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("email",),
     ("phone",),
     ("last_name_key", "birth_date"),
     ("first_name_key", "birth_date"),
-    ("first_name_key", "last_name_key", "postal_key"),
+    ("name_pair_key", "postal_key"),
     ("street_key", "postal_key"),
     ("birth_date", "postal_key"),
-    ("first_name_key", "last_name_key"),
+    ("name_pair_key",),
     ("last_name_key", "postal_key"),
     ("first_name_key", "postal_key"),
     ("last_name_key", "city_key"),
@@ -367,9 +379,13 @@ CANDIDATE_DETERMINISTIC_KEYS: tuple[tuple[str, ...], ...] = (
 def keys_within(
     candidates: tuple[tuple[str, ...], ...], fields: Collection[str]
 ) -> list[tuple[str, ...]]:
-    """The candidate keys whose every column is populated."""
+    """The candidate keys whose every column is populated (a derived column's fields are)."""
     present = set(fields)
-    return [key for key in candidates if set(key) <= present]
+    return [
+        key
+        for key in candidates
+        if all(set(DERIVED_FIELDS.get(column, (column,))) <= present for column in key)
+    ]
 
 
 def training_keys(

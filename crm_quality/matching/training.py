@@ -141,6 +141,8 @@ def with_fallback_m_values(
             continue
         for level in comparison["comparison_levels"]:
             source = known.get((name, level.get("label_for_charts")))
+            if level.get("fix_m_probability"):
+                continue
             if source is not None and source.get("m_probability") is not None:
                 level["m_probability"] = source["m_probability"]
     return settings
@@ -183,7 +185,7 @@ def with_u_corrected(
         matched_share = sum(e for gamma, e in by_gamma.items() if gamma != -1) / compared
         for position, level in enumerate(levels):
             u = level.get("u_probability")
-            if not isinstance(u, float):
+            if not isinstance(u, float) or level.get("fix_u_probability"):
                 continue
             contamination = by_gamma.get(len(levels) - 1 - position, 0.0) / compared
             corrected = (u - contamination) / (1 - matched_share)

@@ -45,6 +45,10 @@
         source_system,
         first_name_key,
         last_name_key,
+        case
+            when first_name_key is not null and last_name_key is not null
+                then least(first_name_key, last_name_key) || '|' || greatest(first_name_key, last_name_key)
+        end as name_pair_key,
         case when shared_email.shared is null then email end as email,
         case when shared_phone.shared is null then phone_key end as phone,
         nullif(lower(replace(replace(street_address, ' ', ''), ',', '')), '') as street_key,

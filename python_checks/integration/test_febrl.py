@@ -28,15 +28,16 @@ NOT_UNDER_TEST = [
 # under what the build measures. FEBRL1's dedup layout holds the same records as its link
 # layout (the same pairs, the same F1), so only the link layout is built.
 FLOORS = {
-    ("1", "link"): {"crm_billing_link": (0.995, 0.993)},
-    ("2", "dedup"): {"crm_dedup": (0.995, 0.992)},
-    ("2", "link"): {"crm_dedup": (0.995, 0.991), "crm_billing_link": (0.995, 0.993)},
+    ("1", "link"): {"crm_billing_link": (0.995, 0.994)},
+    ("2", "dedup"): {"crm_dedup": (0.995, 0.994)},
+    ("2", "link"): {"crm_dedup": (0.995, 0.994), "crm_billing_link": (0.995, 0.994)},
 }
-# About twice the measured errors: relative error on the CRM duplicate count (FEBRL2 −0.4 %
-# and −0.5 %; FEBRL1's link layout has none, and none may be found), and points on the
-# shortage rate (FEBRL1 +0.4: two of 500 customers; FEBRL2 +0.025).
-DUPLICATES_TOLERANCE = {"2": 0.011}
-SHORTAGE_TOLERANCE_POINTS = {"1": 0.8, "2": 0.1}
+# About twice the measured errors: relative error on the CRM duplicate count (FEBRL2 −0.2 %
+# and −0.17 %; FEBRL1's link layout has none, and none may be found), and points on the
+# shortage rate (FEBRL1 +0.2: one of 500 customers, at most one allowed; two before names
+# swapped between fields were found by a blocking key and weighed once; FEBRL2 +0.025).
+DUPLICATES_TOLERANCE = {"2": 0.005}
+SHORTAGE_TOLERANCE_POINTS = {"1": 0.3, "2": 0.05}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS), ids=lambda key: f"febrl{key[0]}-{key[1]}")

@@ -13,6 +13,7 @@ from crm_quality.matching.blocking import (
     choose_blocking_keys,
     count_key_pairs,
 )
+from crm_quality.matching.features import DERIVED_FIELDS
 from crm_quality.matching.settings import CANDIDATE_BLOCKING_KEYS
 from python_checks.dbt_runner import REPO_ROOT
 
@@ -38,20 +39,29 @@ def test_keys_need_every_column_populated():
     keys = choose_blocking_keys(NAMES_AND_BIRTH, {}, record_count=1000)
     assert ("email",) not in keys and ("phone",) not in keys
     assert ("last_name_key", "birth_date") in keys
-    assert all(set(key) <= set(NAMES_AND_BIRTH) for key in keys)
+    assert ("name_pair_key", "postal_key") in keys and ("name_pair_key",) in keys
+    fields_used = {
+        field for key in keys for column in key for field in DERIVED_FIELDS.get(column, (column,))
+    }
+    assert fields_used <= set(NAMES_AND_BIRTH)
+
+
+def test_the_names_in_either_order_need_both_names():
+    keys = choose_blocking_keys(("first_name_key", "birth_date", "postal_key"), {}, 1000)
+    assert not any("name_pair_key" in key for key in keys)
 
 
 def test_a_key_over_the_budget_is_left_out():
     records = 1_000_000
     counts = {key: 1_000 for key in CANDIDATE_BLOCKING_KEYS}
-    counts[("first_name_key", "last_name_key")] = 50 * records
+    counts[("name_pair_key",)] = 50 * records
     keys = choose_blocking_keys(NAMES_AND_BIRTH, counts, records, max_pairs_per_record=20)
-    assert ("first_name_key", "last_name_key") not in keys
+    assert ("name_pair_key",) not in keys
     assert ("last_name_key", "birth_date") in keys
     small = choose_blocking_keys(
-        NAMES_AND_BIRTH, {**counts, ("first_name_key", "last_name_key"): MIN_PAIR_BUDGET}, 1000
+        NAMES_AND_BIRTH, {**counts, ("name_pair_key",): MIN_PAIR_BUDGET}, 1000
     )
-    assert ("first_name_key", "last_name_key") in small
+    assert ("name_pair_key",) in small
 
 
 def test_the_library_default_is_the_projects_var():

@@ -59,3 +59,16 @@ def test_an_email_is_kept_only_where_its_records_are_known_to_be_one_person(
         )
     emails = connection.sql(f"select distinct email from ({features_sql('records', 20)})")
     assert emails.fetchall() == [("inbox@example.com" if kept else None,)]
+
+
+def test_the_name_pair_is_both_names_in_either_order():
+    connection = _records(INPUT_COLUMNS)
+    connection.execute("delete from records")
+    connection.executemany(
+        "insert into records (record_key, first_name_key, last_name_key) values (?, ?, ?)",
+        [["a", "anna", "muller"], ["b", "muller", "anna"], ["c", "anna", None], ["d", None, "x"]],
+    )
+    pairs = connection.sql(f"select record_key, name_pair_key from ({features_sql('records', 20)})")
+    assert [value for _, value in pairs.order("record_key").fetchall()] == [
+        "anna|muller", "anna|muller", None, None,
+    ]  # fmt: skip

@@ -96,6 +96,19 @@ def test_shipped_model_treats_disagreeing_identity_as_strong_evidence(shipped):
     assert prior_weight + household + surname + first + birth < -5
 
 
+def test_training_leaves_the_surnames_swap_level_weighing_nothing(shipped):
+    # Its m and u are fixed (settings.WEIGHS_NOTHING): EM, u sampling and the u correction
+    # must not move them, or a swap counts twice.
+    (level,) = [
+        level
+        for comparison in shipped["splink_settings"]["comparisons"]
+        if comparison["output_column_name"] == "last_name"
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts") == "swapped with the other name"
+    ]
+    assert level["m_probability"] == level["u_probability"] == 0.5
+
+
 def test_the_trained_model_can_be_written_for_spark(shipped):
     spark = settings_for_dialect(shipped, "spark")
     assert (

@@ -131,6 +131,9 @@ def test_swapped_names_still_link(scored):
     assert probability(scored, "crm:anna", "crm:anna-swapped") > 0.99
     pair = scored.loc[("crm:anna", "crm:anna-swapped")]
     assert pair["first_name_level"] == pair["last_name_level"] == "swapped with the other name"
+    # The swap is one piece of evidence about both names: it weighs once, in the first name.
+    assert pair["first_name_match_weight"] > 0
+    assert pair["last_name_match_weight"] == 0
 
 
 def test_crm_contact_links_to_her_billing_account(scored):

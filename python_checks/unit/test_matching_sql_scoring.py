@@ -87,6 +87,14 @@ def records() -> pd.DataFrame:
                email=email, birth_date=None)
         for key, number, first, email in inboxes
     ]  # fmt: skip
+    # Names entered into each other's fields, nothing else shared but the place: only the
+    # names in either order (name_pair_key) and the postcode bring them together.
+    rows += [
+        {"record_key": "crm:chloe1", "first_name_key": "chloe", "last_name_key": "mclaine",
+         "street_address": "1 appel crescent", "postal_code": "3199", "city": "milly milly"},
+        {"record_key": "crm:chloe2", "first_name_key": "mclaine", "last_name_key": "chloe",
+         "street_address": "9 appel crescent", "postal_code": "3199", "city": "milly milly"},
+    ]  # fmt: skip
     frame = pd.DataFrame([standardized(row) for row in rows])
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
     return frame
@@ -149,6 +157,9 @@ def test_duckdb_sql_scores_as_splink_does(fabricated, model_name):
     )
     assert scored.loc[("crm:long1", "crm:long2"), "first_name_level"] == "one typo"
     assert not scored.index.isin([("crm:info00", "crm:info01")]).any()
+    assert scored.loc[("crm:chloe1", "crm:chloe2"), "first_name_level"] == (
+        "swapped with the other name"
+    )
     email_levels = scored["email_level"]
     if model_name != "without_email":
         assert email_levels[("crm:marie1", "crm:marie2")] == "exact"
