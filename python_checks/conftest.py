@@ -48,9 +48,10 @@ def postgres_env() -> dict[str, str]:
 
 
 # --- Spreading the tests over `make test`'s xdist workers (-n 3 --dist loadfile) ---------------
-# A work unit runs whole on one worker: a test file, except that the files sharing one
-# session-wide build are one unit (that build is made once, not once per worker), and each
-# build made by a module-scoped fixture parameter is a unit of its own with the tests using it.
+# A work unit runs whole on one worker: a test file, except that each build made by a
+# module-scoped fixture parameter is a unit of its own with the tests using it, and the files
+# or parameters sharing one session-wide build are one unit (that build is made once, not once
+# per worker).
 # (pytest-xdist's own xdist_group marks do not reach its scheduler under pytest 9.)
 SHARED_BUILDS = {
     # The `generated` fixture (integration/conftest.py).
@@ -84,13 +85,17 @@ SHARED_BUILDS = {
         "python_checks/integration/test_report_warehouse.py",
         "python_checks/integration/test_report_browser.py",
     ),
+    # febrl_build (integration/conftest.py): FEBRL2's link layout, built once on DuckDB.
+    "febrl2-link": (
+        "python_checks/integration/test_febrl.py[febrl2-link]",
+        "python_checks/integration/test_postgres_other_data.py",
+    ),
 }
 # Files whose builds are module-scoped fixture parameters: each parameter is a unit of its own.
 # The parameter is the first so many '-'-separated parts of a test's id.
 PER_PARAMETER = {
     "python_checks/integration/test_generator_scenarios.py": 1,  # without_email
     "python_checks/integration/test_febrl.py": 2,  # febrl2-dedup
-    "python_checks/integration/test_postgres_other_data.py": 1,  # company_exports
 }
 # The units that take longest (measured with --durations=0), started first so that short units
 # fill the end of the workers' runs; any other unit follows in collection order.
@@ -108,13 +113,14 @@ SLOWEST_FIRST = (
 def work_unit(nodeid: str) -> str:
     """The work unit of a test, by its node id."""
     path = nodeid.split("::")[0]
-    for unit, paths in SHARED_BUILDS.items():
-        if path in paths:
-            return unit
+    own = path
     if path in PER_PARAMETER and nodeid.endswith("]"):
         parts = nodeid.rsplit("[", 1)[1].rstrip("]").split("-")
-        return f"{path}[{'-'.join(parts[: PER_PARAMETER[path]])}]"
-    return path
+        own = f"{path}[{'-'.join(parts[: PER_PARAMETER[path]])}]"
+    for unit, members in SHARED_BUILDS.items():
+        if own in members or path in members:
+            return unit
+    return own
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

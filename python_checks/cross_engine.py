@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -121,7 +123,7 @@ def _rows_equal(left: tuple, right: tuple) -> bool:
 
 
 def node_statuses(work_dir: Path) -> dict[str, str]:
-    """Node → status in the run_results of the PostgreSQL build made in work_dir."""
+    """Node → status in the run_results of the build made in work_dir (either engine)."""
     results_file = work_dir / "target" / "run_results.json"
     results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
     return {result["unique_id"]: result["status"] for result in results}
@@ -153,7 +155,11 @@ def differing_tables(
 ) -> dict[str, list[tuple[tuple, tuple]]]:
     """Each compared table whose rows differ between the DuckDB build and the PostgreSQL build
     made in postgres_dir into `schema` (CRM_PG_SCHEMA), with its first differing rows."""
-    tests_run = [node for node in node_statuses(postgres_dir) if "test." in node]
+    # The tests both builds ran: a build may leave the tests of the SQL to `make dbt-test`.
+    on_duckdb = node_statuses(duck.warehouse.parent)
+    tests_run = [
+        node for node in node_statuses(postgres_dir) if "test." in node and node in on_duckdb
+    ]
     differences = {}
     with connect_postgres(environment) as postgres:
         for duck_schema, table in compared_tables(duck):
@@ -199,3 +205,29 @@ def _select(schema: str, table: str, columns: list[str], tests_run: list[str]) -
         where = f" where test_unique_id in ({listed})"
     names = ", ".join(f'"{name}"' for name in columns)
     return f'select {names} from "{schema}"."{table}"{where}'
+
+
+def read_off_both_engines(
+    duck: DbtRun, environment: Mapping[str, str], schema: str, out_dir: Path
+) -> dict[tuple[str, str], str]:
+    """What people read off each engine's warehouse: the headline and the merge files a steward
+    hands back to the CRM, by (engine, what): printed text, and each file's content."""
+    postgres_env = {**os.environ, **environment, "CRM_PG_SCHEMA": schema}
+    written = {}
+    for engine, target, env in (
+        ("postgres", ["--target", "postgres"], postgres_env),
+        ("duckdb", ["--warehouse", str(duck.warehouse)], None),
+    ):
+        out = out_dir / engine
+        for module, arguments in (
+            ("headline", target),
+            ("merge_export", [*target, "--out", str(out)]),
+        ):
+            printed = subprocess.run(
+                [sys.executable, "-m", f"crm_quality.{module}", *arguments],
+                cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            written[engine, module] = printed.replace(str(out), "OUT")
+        for path in sorted(out.iterdir()):
+            written[engine, path.name] = path.read_text(encoding="utf-8")
+    return written

@@ -1,66 +1,34 @@
-"""Data other than the usual generated mix, built on DuckDB and on PostgreSQL: the same marts.
+"""Data no one here wrote, built on DuckDB and on PostgreSQL: the same marts.
 
-test_postgres_build.py compares the engines on the generator's contract files. These cases take
-the paths that data never reaches: FEBRL2 (data no one here wrote: no e-mail, no phone, so the
-matching model compares fewer fields), and a CRM exported the way companies hold it
-(Salesforce contacts and leads with conversions and recycle-bin rows, a HubSpot export, a
-German newsletter list) for East Asian and German people without birth dates.
+test_postgres_build.py compares the engines on the generator's contract files, and
+test_relation_sources.py on a CRM exported the way companies hold it (Salesforce contacts and
+leads, a HubSpot export, a German newsletter list) read partly from warehouse tables. FEBRL2
+takes the paths that data never reaches: no e-mail, no phone, so the matching model compares
+fewer fields. Its DuckDB build is test_febrl.py's (integration/conftest.py, febrl_build).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from crm_quality.external.febrl import write_raw
 from python_checks import cross_engine
-from python_checks.dbt_runner import REPO_ROOT, generate_demo, run_dbt
+from python_checks.integration.conftest import FEBRL_NOT_UNDER_TEST
 
 pytestmark = pytest.mark.integration
 
-# The monitors judge a dataset's completeness (FEBRL has no e-mail or phone by design): the
-# same on both engines, but a failing monitor is not what these builds are for.
-MONITORS = [
-    "--exclude",
-    "test_name:null_rate_at_most",
-    "test_name:shortage_rate_at_most",
-    "test_name:defect_rate_at_most",
-]
-SOURCES_LAYOUT = [
-    "--layout", "sources", "--leads", "150", "--countries", "CN,JP,KR,DE",
-    "--without", "birth_date",
-]  # fmt: skip
-# Case → (how its raw directory is written, a query of what the case exercises, which must
-# return true on both engines).
-CASES = {
-    "febrl2": (
-        lambda raw: write_raw("2", "link", raw),
-        "select not is_compared from fct_matching_fields where field_name = 'email'",
-    ),
-    "company_exports": (
-        lambda raw: generate_demo(raw, people=600, seed=11, extra_args=SOURCES_LAYOUT),
-        "select count(*) > 0 from customer_xref where link_type = 'converted_lead'",
-    ),
-}
+SCHEMA = "febrl2"  # CRM_PG_SCHEMA: the build's own schemas
+# What FEBRL2 exercises, true on both engines: e-mail is not compared.
+EXERCISED = "select not is_compared from fct_matching_fields where field_name = 'email'"
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
-def builds(request, tmp_path_factory, postgres_env) -> dict:
-    write, exercised = CASES[request.param]
-    root = tmp_path_factory.mktemp(request.param)
-    write(root / "raw")
-    duck = run_dbt(["build", *MONITORS], root / "raw", root / "duckdb", sql_tests=True)
-    schema = request.param  # CRM_PG_SCHEMA: each case builds its own schemas
+@pytest.fixture(scope="module")
+def builds(febrl_build, tmp_path_factory, postgres_env) -> dict:
+    raw, duck = febrl_build("2", "link")
+    root = tmp_path_factory.mktemp("febrl2_postgres")
     postgres = cross_engine.build_on_postgres(
-        ["build", *MONITORS], root / "raw", root / "postgres", postgres_env, schema=schema
+        ["build", *FEBRL_NOT_UNDER_TEST], raw, root / "postgres", postgres_env, schema=SCHEMA
     )
-    return {
-        "root": root, "duckdb": duck, "postgres": postgres, "env": postgres_env,
-        "schema": schema, "exercised": exercised,
-    }  # fmt: skip
+    return {"root": root, "duckdb": duck, "postgres": postgres, "env": postgres_env}
 
 
 def test_both_builds_pass_every_test(builds) -> None:
@@ -71,42 +39,23 @@ def test_both_builds_pass_every_test(builds) -> None:
             if status not in ("success", "pass", "warn", "no-op")} == {}  # fmt: skip
 
 
-def test_the_case_takes_its_paths_on_both_engines(builds) -> None:
-    assert builds["duckdb"].scalar(builds["exercised"]) is True
+def test_the_data_takes_its_paths_on_both_engines(builds) -> None:
+    assert builds["duckdb"].scalar(EXERCISED) is True
     with cross_engine.connect_postgres(builds["env"]) as postgres:
-        postgres.execute(f"set search_path to {builds['schema']}")
-        assert postgres.execute(builds["exercised"]).fetchone()[0] is True
+        postgres.execute(f"set search_path to {SCHEMA}")
+        assert postgres.execute(EXERCISED).fetchone()[0] is True
 
 
 def test_every_mart_is_identical_on_both_engines(builds) -> None:
     differences = cross_engine.differing_tables(
-        builds["duckdb"], builds["env"], builds["root"] / "postgres", schema=builds["schema"]
+        builds["duckdb"], builds["env"], builds["root"] / "postgres", schema=SCHEMA
     )
     assert differences == {}
 
 
 def test_headline_and_merge_files_read_alike_from_both_engines(builds, tmp_path) -> None:
-    """What people read off the warehouse, in the same order: the headline, and the merge
-    files a steward hands back to the CRM (Salesforce's mixed-case ids sort by code point)."""
-    postgres_env = {**os.environ, **builds["env"], "CRM_PG_SCHEMA": builds["schema"]}
-    warehouse = ["--warehouse", str(builds["duckdb"].warehouse)]
-    written = {}
-    for engine, target, env in (
-        ("postgres", ["--target", "postgres"], postgres_env),
-        ("duckdb", warehouse, None),
-    ):
-        out = tmp_path / engine
-        for module, arguments in (
-            ("headline", target),
-            ("merge_export", [*target, "--out", str(out)]),
-        ):
-            printed = subprocess.run(
-                [sys.executable, "-m", f"crm_quality.{module}", *arguments],
-                cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
-            ).stdout  # fmt: skip
-            written[engine, module] = printed.replace(str(out), "OUT")
-        for path in sorted(out.iterdir()):
-            written[engine, path.name] = path.read_text(encoding="utf-8")
+    """What people read off the warehouse, in the same order."""
+    written = cross_engine.read_off_both_engines(builds["duckdb"], builds["env"], SCHEMA, tmp_path)
     for (engine, name), text in written.items():
         if engine == "duckdb":
             assert written["postgres", name] == text, name

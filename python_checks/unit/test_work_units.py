@@ -52,4 +52,12 @@ def test_other_files_are_their_own_unit_and_parametrized_builds_split():
     assert work_unit(f"{scenarios}::test_b[without_phone]") != f"{scenarios}[without_email]"
     febrl = "python_checks/integration/test_febrl.py"
     assert work_unit(f"{febrl}::test_a[febrl2-dedup]") == f"{febrl}[febrl2-dedup]"
-    assert work_unit(f"{febrl}::test_a[febrl2-link]") == f"{febrl}[febrl2-link]"
+    assert work_unit(f"{febrl}::test_a[febrl1-link]") == f"{febrl}[febrl1-link]"
+
+
+def test_a_shared_parameter_joins_the_files_reading_its_build():
+    febrl = "python_checks/integration/test_febrl.py"
+    postgres = "python_checks/integration/test_postgres_other_data.py"
+    assert work_unit(f"{febrl}::test_a[febrl2-link]") == "febrl2-link"
+    assert work_unit(f"{postgres}::test_b") == "febrl2-link"
+    assert work_unit(f"{febrl}::test_a[febrl2-dedup]") != "febrl2-link"
