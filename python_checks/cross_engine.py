@@ -129,6 +129,24 @@ def node_statuses(work_dir: Path) -> dict[str, str]:
     return {result["unique_id"]: result["status"] for result in results}
 
 
+def unpassed(work_dir: Path) -> dict[str, str]:
+    """Node → status of every node of the build made in work_dir that did not succeed or pass
+    (a warning passes)."""
+    passing = ("success", "pass", "warn", "no-op")
+    return {
+        node: status for node, status in node_statuses(work_dir).items() if status not in passing
+    }
+
+
+def on_both_engines(
+    duck: DbtRun, environment: Mapping[str, str], schema: str, sql: str
+) -> tuple[object, object]:
+    """The first value `sql` returns on the DuckDB build and in the PostgreSQL build's `schema`."""
+    with connect_postgres(environment) as postgres:
+        postgres.execute(f"set search_path to {schema}")
+        return duck.scalar(sql), postgres.execute(sql).fetchone()[0]
+
+
 def restricted_marts() -> list[str]:
     """The marts dbt_project.yml puts in the restricted schema (they hold personal data)."""
     project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
@@ -207,11 +225,26 @@ def _select(schema: str, table: str, columns: list[str], tests_run: list[str]) -
     return f'select {names} from "{schema}"."{table}"{where}'
 
 
-def read_off_both_engines(
+def read_off_differences(
+    duck: DbtRun, environment: Mapping[str, str], schema: str, out_dir: Path
+) -> tuple[list[str], list[str]]:
+    """What people read off the warehouse, the headline and the merge files a steward hands
+    back to the CRM, read off each engine: (what PostgreSQL gives differently or not at all,
+    what it gives)."""
+    written = _read_off_both_engines(duck, environment, schema, out_dir)
+    differing = [
+        name
+        for (engine, name), text in written.items()
+        if engine == "duckdb" and written.get(("postgres", name)) != text
+    ]
+    return differing, sorted(name for engine, name in written if engine == "postgres")
+
+
+def _read_off_both_engines(
     duck: DbtRun, environment: Mapping[str, str], schema: str, out_dir: Path
 ) -> dict[tuple[str, str], str]:
-    """What people read off each engine's warehouse: the headline and the merge files a steward
-    hands back to the CRM, by (engine, what): printed text, and each file's content."""
+    """By (engine, what): the printed text of the headline and the merge export, and each
+    written file's content."""
     postgres_env = {**os.environ, **environment, "CRM_PG_SCHEMA": schema}
     written = {}
     for engine, target, env in (

@@ -156,7 +156,7 @@ def test_the_audit_schema_holds_the_rows_the_latest_build_stored(history):
     assert audit - {"fct_test_failures_history"} == kept
 
 
-def tested(history: HistoryBuilds) -> list:
+def builds_running_tests(history: HistoryBuilds) -> list:
     """The builds that ran the data tests (UNTESTED_SEEDS ran none)."""
     return [build for build in history.builds if build.seed not in UNTESTED_SEEDS]
 
@@ -174,7 +174,7 @@ def test_monitors_keep_their_measured_value_in_every_build(history):
         where results.test_name = 'monitor_crm_defect_rate'
         """
     )
-    assert len(rows) == len(tested(history))
+    assert len(rows) == len(builds_running_tests(history))
     for _run_id, status, measured, warn_pct, error_pct, mart_value in rows:
         assert status == "pass"
         assert measured == pytest.approx(mart_value, abs=1e-4)
@@ -183,7 +183,10 @@ def test_monitors_keep_their_measured_value_in_every_build(history):
         "select count(*), count(measured_pct) from fct_test_results_history where is_monitor"
     )[0]
     # Twelve monitors a build; the match-precision one measures nothing without review labels.
-    assert monitors == (12 * len(tested(history)), 11 * len(tested(history)))
+    assert monitors == (
+        12 * len(builds_running_tests(history)),
+        11 * len(builds_running_tests(history)),
+    )
 
 
 def test_null_rate_monitor_measures_the_golden_records(history):
@@ -245,7 +248,9 @@ def test_anomaly_test_warns_on_the_latest_build_only(history):
         order by run_started_at
         """
     )
-    assert [status for _, status, _ in statuses[:-1]] == ["pass"] * (len(tested(history)) - 1)
+    assert [status for _, status, _ in statuses[:-1]] == ["pass"] * (
+        len(builds_running_tests(history)) - 1
+    )
     run_id, status, failures = statuses[-1]
     anomalies = history.query(
         "select count(*) from mart_quality_anomalies where is_latest_build and is_anomaly"
