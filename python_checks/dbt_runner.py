@@ -136,16 +136,17 @@ def dbt_process(
     path) and dbt_project.yml's env vars (CRM_DECLARED_DIR) are as before; a full parse takes
     about 10 s of each build. So dbt sees every work directory through one path per test
     process (a symlink, pointed at work_dir for this run; a process runs one dbt at a time),
-    and starts from the process's latest saved parse.
+    and starts from the process's latest saved parse with the same vars.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     stage = _point_stage_at(work_dir)
     environment = dbt_environment(raw_dir, stage, stage / "warehouse.duckdb")
-    saved_parse = work_dir / "target" / PARTIAL_PARSE_FILE
-    if _LATEST_PARSE and _LATEST_PARSE.exists() and not saved_parse.exists():
-        saved_parse.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_LATEST_PARSE, saved_parse)
     variables_json = json.dumps({"as_of_date": AS_OF_DATE, **(variables or {})})
+    saved_parse = work_dir / "target" / PARTIAL_PARSE_FILE
+    latest = _LATEST_PARSES.get(variables_json)
+    if latest and latest.exists() and not saved_parse.exists():
+        saved_parse.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(latest, saved_parse)
     if is_whole_build(command):
         built = run_build(
             raw_dir,
@@ -159,7 +160,7 @@ def dbt_process(
             environment=environment,
             publishing=False,
         )
-        _remember_parse(saved_parse)
+        _remember_parse(variables_json, saved_parse)
         return subprocess.CompletedProcess(command, built.returncode, built.output, "")
     if command[0] in LOADING_COMMANDS:
         try:
@@ -179,7 +180,7 @@ def dbt_process(
         environment,
     )
     completed = subprocess.CompletedProcess(command, invocation.returncode, invocation.output, "")
-    _remember_parse(saved_parse)
+    _remember_parse(variables_json, saved_parse)
     return completed
 
 
@@ -192,13 +193,14 @@ def is_whole_build(command: list[str]) -> bool:
 # dbt commands that build models, so the raw tables are loaded first (as make does).
 LOADING_COMMANDS = ("build", "run")
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
-_LATEST_PARSE: Path | None = None
+# This process's latest saved parse for each vars: dbt parses in full when the vars differ
+# from its saved parse's, so a build with vars of its own would cost the next default build one.
+_LATEST_PARSES: dict[str, Path] = {}
 
 
-def _remember_parse(saved_parse: Path) -> None:
-    global _LATEST_PARSE
+def _remember_parse(variables_json: str, saved_parse: Path) -> None:
     if saved_parse.exists():
-        _LATEST_PARSE = saved_parse
+        _LATEST_PARSES[variables_json] = saved_parse
 
 
 def _point_stage_at(work_dir: Path) -> Path:

@@ -27,6 +27,25 @@ def test_a_new_work_directory_starts_from_the_previous_parse(tmp_path):
     assert (tmp_path / "second" / "target" / "manifest.json").exists()
 
 
+def test_a_run_with_vars_of_its_own_leaves_the_others_their_parse(tmp_path):
+    """dbt parses in full when the vars differ from its saved parse's: a build with vars of its
+    own must not cost the next build with the usual vars a full parse."""
+    raw = REPO_ROOT / "data" / "demo"
+    other_vars = {"review_sample_size": 7}
+    runs = {
+        name: run_dbt(["parse"], raw, tmp_path / name, variables)
+        for name, variables in [
+            ("usual", None),
+            ("other", other_vars),
+            ("usual_again", None),
+            ("other_again", other_vars),
+        ]
+    }
+    assert all(run.returncode == 0 for run in runs.values())
+    assert FULL_PARSE not in runs["usual_again"].output, runs["usual_again"].output[-4000:]
+    assert FULL_PARSE not in runs["other_again"].output, runs["other_again"].output[-4000:]
+
+
 def open_files_under(directory: Path) -> list[str]:
     """The files under `directory` this process holds open."""
     opened = []
