@@ -103,12 +103,12 @@ test: setup
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
 	$(MAKE) --no-print-directory pytest
 
+# sqlfluff on two processes: its parse and layout rules take 2 CPU minutes on one core, which
+# otherwise idled the other once make test's dbt-test ended (its first phase 96 s, not 130).
 lint: setup
 	$(VENV)/bin/ruff check crm_quality python_checks models benchmarks
 	$(VENV)/bin/ruff format --check crm_quality python_checks models benchmarks
 	@mkdir -p target
-	# Two processes: sqlfluff's parse and layout rules take 2 CPU minutes on one core, which
-	# otherwise idled the other once make test's dbt-test ended (its first phase 96 s, not 130).
 	CRM_DUCKDB_PATH=target/lint.duckdb $(VENV)/bin/sqlfluff lint models tests --processes 2
 
 dbt-test: setup
