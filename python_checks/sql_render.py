@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -95,14 +96,22 @@ def run_models(selection: str, target: str = "duckdb", environment: dict | None 
     """`dbt run --select selection` on `target`, reading whatever tables its refs name there
     (on DuckDB, in render_duckdb_path()): for a model whose SQL runs queries while it compiles,
     which compiled_sql cannot capture."""
+    _run(["run", "--select", selection], target, environment)
+
+
+def load_seeds(seeds: Sequence[str], target: str = "duckdb", environment: dict | None = None):
+    """`dbt seed --select seeds` on `target` (on DuckDB, into render_duckdb_path()), as a build
+    loads them, on the parse compiled_sql uses."""
+    _run(["seed", "--select", *seeds], target, environment)
+
+
+def _run(command: list[str], target: str, environment: dict | None) -> None:
     extra = dict(environment or {})
     manifest = _manifest(target, tuple(sorted(extra.items())))
     with _environment(target, extra):
-        result = dbtRunner(manifest=manifest).invoke(
-            ["run", "--select", selection, *_arguments(target)]
-        )
+        result = dbtRunner(manifest=manifest).invoke([*command, *_arguments(target)])
     if not result.success:
         messages = [node.message for node in getattr(result.result, "results", [])]
         raise RuntimeError(
-            f"dbt run of {selection!r} on {target!r} failed: {result.exception or messages}"
+            f"dbt {' '.join(command)} on {target!r} failed: {result.exception or messages}"
         )

@@ -9,9 +9,6 @@ uses the same loaded tables.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -20,10 +17,11 @@ import pandas as pd
 import psycopg
 import pytest
 
+from crm_quality.connect import duckdb_profile_config
 from crm_quality.standardize import names
 from crm_quality.standardize.frame import Lookups
 from crm_quality.standardize.unicode_table import rows as unicode_rows
-from python_checks.sql_render import compiled_sql
+from python_checks.sql_render import compiled_sql, load_seeds, render_duckdb_path
 from python_checks.sql_standardize_corpus import (
     EDGE_CASES,
     FIELDS,
@@ -38,18 +36,6 @@ from python_checks.sql_standardize_corpus import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _seed(target: str, environment: dict[str, str]) -> None:
-    """Load the seeds the macros read with `dbt seed`."""
-    completed = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "seed", "--select", *SEEDS,
-         "--target", target, "--project-dir", str(REPO_ROOT), "--quiet"],
-        env={**os.environ, "DBT_PROFILES_DIR": str(REPO_ROOT),
-             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **environment},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, set[str]]:
     return generator_corpus(tmp_path_factory.mktemp("corpus"), seeds=(7, 11, 23), people=2000)
@@ -57,9 +43,15 @@ def corpus(tmp_path_factory) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def duckdb_connection(tmp_path_factory):
-    # sql_render compiles ref() to the database "render" (its DuckDB file's name).
+    """The seeds as `dbt seed` loaded them, in a file of the module's own: sql_render compiles
+    ref() to the database "render" (its DuckDB file's name), and other tests use its file."""
     path = tmp_path_factory.mktemp("duckdb") / "render.duckdb"
-    _seed("duckdb", {"CRM_DUCKDB_PATH": str(path), "CRM_DBT_TARGET": "duckdb"})
+    load_seeds(SEEDS)
+    with duckdb.connect(str(render_duckdb_path()), config=duckdb_profile_config()) as loaded:
+        loaded.execute(f"attach '{path}' as module_copy")
+        for seed in SEEDS:
+            loaded.execute(f"create table module_copy.main.{seed} as select * from main.{seed}")
+        loaded.execute("detach module_copy")
     connection = duckdb.connect(str(path))
     yield connection
     connection.close()
