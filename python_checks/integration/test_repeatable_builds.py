@@ -28,6 +28,8 @@ MARTS = (
     "fct_missing_customers",
     "customer_xref",
     "dim_customers",
+    # Ids issued and retired: a rebuild of the same input issues and retires none.
+    "customer_id_map",
 )
 XREF = "select record_key, customer_id from customer_xref"
 CUSTOMERS = "select * from dim_customers order by customer_id"
@@ -110,3 +112,7 @@ def test_rebuilding_the_same_input_gives_identical_marts(rebuilds):
     assert rebuilds.again.returncode == 0, rebuilds.again.output[-4000:]
     assert snapshot(rebuilds.again.warehouse) == rebuilds.fresh_marts
     assert all(rebuilds.fresh_marts[mart] for mart in MARTS)
+    # customer_id_map rows: issued_customer_id, customer_id, is_current, issued_at, retired_at.
+    assert all(row[2] for row in rebuilds.fresh_marts["customer_id_map"]), (
+        "a first build retires nothing"
+    )
