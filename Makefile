@@ -25,10 +25,6 @@ BUILD_VARS = {as_of_date: $(if $(BUILD_AS_OF),"$(BUILD_AS_OF)",null)$(if $(VARS)
 DEMO_PEOPLE := 3000
 DEMO_SEED := 42
 TEST_DIR := target/test-data
-# Declares the sources of raw directory $(1) to dbt (lineage and docs) in $(2), and points dbt
-# there: put before a dbt command on the same shell line.
-declare_sources = $(PY) -m crm_quality.ingest declare --raw-dir $(1) --out $(2) >/dev/null && \
-	export CRM_DECLARED_DIR=$(2) &&
 # The warehouse engine: duckdb (an embedded file, the default) or postgres (profiles.yml).
 TARGET ?= duckdb
 export CRM_DBT_TARGET := $(TARGET)
@@ -58,7 +54,6 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 # A warehouse the headline cannot read (a server down, nothing published yet) stops there, in
 # one line: the report and the failing tests would read the same warehouse.
 RUN_RESULTS = $(TARGET_DIR)/run_results.json
-PUBLISH = $(PY) -m crm_quality.publish
 # One build (its phases and the training step):
 # $(call run_build,RAW_DIR,WAREHOUSE,TARGET_PATH,VARS[,-- MORE DBT ARGS])
 run_build = $(PY) -m crm_quality.build --raw-dir $(1) --warehouse $(2) --target $(TARGET) \
@@ -89,12 +84,10 @@ declare: setup
 .PHONY: reset-anomaly-baseline
 reset-anomaly-baseline: setup
 	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
-	@rm -f $(RUN_RESULTS)
-	$(call declare_sources,$(CRM_RAW_DIR),$(TARGET_DIR)/declared) \
-	working=$$($(PUBLISH) prepare $(CRM_DUCKDB_PATH)) && \
-	CRM_DUCKDB_PATH=$$working $(DBT) run-operation reset_anomaly_baseline --args '{metric: "$(METRIC)", breakdown_value: "$(BREAKDOWN_VALUE)"$(if $(BREAKDOWN),$(comma) breakdown: "$(BREAKDOWN)")$(if $(REASON),$(comma) reason: "$(REASON)")}' && \
-	CRM_DUCKDB_PATH=$$working $(DBT) run --select mart_quality_anomalies && \
-	$(PUBLISH) publish $(CRM_DUCKDB_PATH) --run-results $(RUN_RESULTS)
+	$(PY) -m crm_quality.anomaly_reset --metric '$(METRIC)' --breakdown-value '$(BREAKDOWN_VALUE)' \
+		$(if $(BREAKDOWN),--breakdown '$(BREAKDOWN)') $(if $(REASON),--reason '$(REASON)') \
+		--raw-dir $(CRM_RAW_DIR) --target $(TARGET) --warehouse $(CRM_DUCKDB_PATH) \
+		--vars '$(BUILD_VARS)' --target-path $(TARGET_DIR)
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 # Lint and the dbt build are independent and each keeps one core busy: they run side by side

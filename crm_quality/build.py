@@ -46,7 +46,7 @@ import psycopg
 
 from crm_quality import dbt_in_process, publish
 from crm_quality.connect import postgres_connection
-from crm_quality.dbt_in_process import environ
+from crm_quality.dbt_in_process import at_project_root, environ
 from crm_quality.ingest import RawInputError
 from crm_quality.ingest.dbt_declarations import write_dbt_declarations
 from crm_quality.ingest.raw_tables import load_into_duckdb, load_into_postgres, warehouse_catalog
@@ -61,7 +61,6 @@ from crm_quality.matching.train_step import (
 )
 from crm_quality.warehouse_roles import MissingRolesError, require_roles
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 # The models the training step reads; the first selection is them and their ancestors.
 TRAINING_INPUTS = ("build_settings", "int_person_records_standardized", "int_review_labels_latest")
 # The dbt selections of a whole build: training's inputs, what is built beside training, the rest.
@@ -198,11 +197,6 @@ def failed_nodes(run_results: dict) -> list[str]:
     ]
 
 
-def _at_root(path: Path) -> Path:
-    """A path as dbt (running in the project directory) reads it."""
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
 def _prepare(
     target: str, warehouse: Path | None, publishing: bool, target_path: Path, live: str
 ) -> Path | str | None:
@@ -215,10 +209,10 @@ def _prepare(
     if not publishing:
         return warehouse
     if target == "duckdb":
-        return publish.prepare(_at_root(warehouse))
+        return publish.prepare(at_project_root(warehouse))
     from crm_quality import publish_postgres  # only the postgres target needs psycopg
 
-    manifest_path = _at_root(target_path) / "manifest.json"
+    manifest_path = at_project_root(target_path) / "manifest.json"
     manifest = (
         json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else None
     )
@@ -237,7 +231,7 @@ def _publish(
         incomplete = publish_postgres.publish(live, run_results, publish_postgres.DROP_WAIT_SECONDS)
         kept, kept_build = f"schema {live}", publish_postgres.building_schema(live)
     else:
-        incomplete = publish.publish(_at_root(warehouse), run_results)
+        incomplete = publish.publish(at_project_root(warehouse), run_results)
         kept, kept_build = str(warehouse), str(publish.working_path(warehouse))
     if not incomplete:
         return ""
@@ -250,7 +244,7 @@ def _publish(
 
 def _load(raw_dir: Path, target: str, working: Path | None) -> None:
     labels = os.environ.get("CRM_LABELS") or None  # a steward's review labels, when kept
-    labels = labels and _at_root(Path(labels))
+    labels = labels and at_project_root(Path(labels))
     if target == "postgres":
         load_into_postgres(raw_dir, os.environ.get("CRM_PG_SCHEMA", "main"), labels)
     else:
@@ -347,7 +341,7 @@ def run_build(
     dbt_args = build_arguments(dbt_args, sql_tests)
     live = environment.get("CRM_PG_SCHEMA", "main")  # the schema BI reads, on PostgreSQL
     declared_dir = declared_dir or target_path / "declared"
-    run_results = _at_root(target_path) / "run_results.json"
+    run_results = at_project_root(target_path) / "run_results.json"
     run_results.unlink(missing_ok=True)
     result = BuildResult(1, "", warehouse, run_results)
     clock = time.time()
@@ -375,8 +369,9 @@ def run_build(
         elif working is not None:
             dbt_env["CRM_DUCKDB_PATH"] = str(working)
         lap("prepare")
-        with environ(dbt_env), warehouse_catalog(target, working and _at_root(working)) as catalog:
-            write_dbt_declarations(_at_root(raw_dir), _at_root(declared_dir), catalog)
+        working_file = working and at_project_root(working)
+        with environ(dbt_env), warehouse_catalog(target, working_file) as catalog:
+            write_dbt_declarations(at_project_root(raw_dir), at_project_root(declared_dir), catalog)
     except (
         RawInputError,
         publish.PublishError,
@@ -397,7 +392,7 @@ def run_build(
     try:
         parsed = _parse_beside_load(
             lambda: dbt_in_process.invoke(["parse", *common], dbt_env),
-            lambda: _load(_at_root(raw_dir), target, working and _at_root(working)),
+            lambda: _load(at_project_root(raw_dir), target, working and at_project_root(working)),
             dbt_env,
             result.phases,
         )
@@ -433,7 +428,7 @@ def run_build(
         try:
             step, beside = _train_beside(
                 lambda: dbt_build(beside_training_selection(dbt_args)),
-                lambda: open_warehouse(target, working and _at_root(working)),
+                lambda: open_warehouse(target, working and at_project_root(working)),
                 dbt_env,
                 result.phases,
             )
@@ -473,16 +468,7 @@ def run_build(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw-dir", type=Path, default=os.environ.get("CRM_RAW_DIR", "data/demo"))
-    parser.add_argument(
-        "--warehouse",
-        type=Path,
-        default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
-        help="the DuckDB warehouse file (duckdb target)",
-    )
-    parser.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
-    parser.add_argument("--vars", default="{}", help="dbt vars, as YAML")
-    parser.add_argument("--target-path", type=Path, default=Path("target"))
+    dbt_in_process.add_project_arguments(parser)
     parser.add_argument("--log-path", type=Path, help="dbt's log directory")
     parser.add_argument("--no-publish", action="store_true", help="build the file in place")
     parser.add_argument(

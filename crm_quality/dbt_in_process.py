@@ -13,6 +13,7 @@ holds no file of the command, as if dbt had run in a process of its own.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import io
 import logging
@@ -108,6 +109,26 @@ def _invoke(
         # Raised before dbt's logging started, so nothing printed them (the dbt CLI does).
         output.write(f"error: {outcome.exception}\n")
     return Invocation(outcome.success, output.getvalue(), outcome.result, outcome.exception)
+
+
+def add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of a command that runs dbt on a raw directory's warehouse (a build, a
+    reset), with make's defaults."""
+    parser.add_argument("--raw-dir", type=Path, default=os.environ.get("CRM_RAW_DIR", "data/demo"))
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=os.environ.get("CRM_DUCKDB_PATH", "warehouse/crm_quality.duckdb"),
+        help="the DuckDB warehouse file (duckdb target)",
+    )
+    parser.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb")
+    parser.add_argument("--vars", default="{}", help="dbt vars, as YAML")
+    parser.add_argument("--target-path", type=Path, default=Path("target"))
+
+
+def at_project_root(path: Path) -> Path:
+    """A path as dbt, running in the project directory, reads it."""
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 @contextmanager
