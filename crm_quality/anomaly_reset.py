@@ -97,12 +97,22 @@ def reset_anomaly_baseline(
     ):
         invocation = dbt_in_process.invoke([*command, *common], dbt_env, manifest, echo)
         if not invocation.success:
-            kept = f"{warehouse} is as it was" if warehouse else "the next build applies a reset"
-            print(f"`dbt {command[0]}` failed; {kept}.", file=sys.stderr)
+            print(_failure(command[0], warehouse), file=sys.stderr)
             return 1
         if manifest is None:
             manifest = invocation.result  # the parse's, for the commands after it
     return _published(warehouse, run_results, echo) if warehouse else 0
+
+
+def _failure(command: str, warehouse: Path | None) -> str:
+    """What a failed dbt command left: on PostgreSQL the reset stays once its operation ran."""
+    if warehouse is None and command == "run":
+        return (
+            "The reset is recorded, but `dbt run` of mart_quality_anomalies failed: the next "
+            "build judges the series afresh."
+        )
+    kept = f"; {warehouse} is as it was" if warehouse else ""
+    return f"Nothing reset: `dbt {command}` failed{kept}."
 
 
 def _published(warehouse: Path, run_results: Path, echo: TextIO) -> int:

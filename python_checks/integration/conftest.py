@@ -20,14 +20,16 @@ REVIEW_PEOPLE = 1500
 REVIEW_SEED = 20261202
 # Not the default (200): the sample's size must come from the build's vars.
 REVIEW_SAMPLE_SIZE = 120
-# The monitors judge a CRM's completeness (FEBRL has no e-mail or phone by design) and its
-# shortage (FEBRL2's CRM holds a tenth of the customers): not what FEBRL's builds are for.
-FEBRL_NOT_UNDER_TEST = [
-    "--exclude",
+# The monitors of the data's rates: null rates, the shortage and the defect rates. Builds of
+# data made to breach them (bad input, a lead-heavy CRM, a company's exports without birth
+# dates) leave them out: a failing monitor is not what those builds are for.
+RATE_MONITORS = (
     "test_name:null_rate_at_most",
     "test_name:shortage_rate_at_most",
     "test_name:defect_rate_at_most",
-]
+)
+# FEBRL has no e-mail or phone by design, and FEBRL2's CRM holds a tenth of the customers.
+FEBRL_NOT_UNDER_TEST = ["--exclude", *RATE_MONITORS]
 
 
 @pytest.fixture(scope="module")

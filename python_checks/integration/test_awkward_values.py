@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from python_checks.dbt_runner import DbtRun, run_dbt
-from python_checks.integration.test_bad_input import QUALITY_MONITORS, write_raw
+from python_checks.integration.conftest import RATE_MONITORS
+from python_checks.integration.test_bad_input import write_raw
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +63,7 @@ def _raw(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> DbtRun:
     root = tmp_path_factory.mktemp("awkward_values")
-    run = run_dbt(["build", "--exclude", *QUALITY_MONITORS], _raw(root), root / "build")
+    run = run_dbt(["build", "--exclude", *RATE_MONITORS], _raw(root), root / "build")
     assert run.returncode == 0, run.output[-4000:]
     return run
 

@@ -9,19 +9,13 @@ import pytest
 from crm_quality.ingest import RAW_CONTRACT
 from crm_quality.standardize.names import name_key, standardize_name
 from python_checks.dbt_runner import DbtRun, run_dbt
+from python_checks.integration.conftest import RATE_MONITORS
 
 pytestmark = pytest.mark.integration
 
 LONG_VALUE = "A" * 100_000
 # Beyond ASCII, so it takes the per-character lookups (split by number, not beside the text).
 LONG_NON_ASCII_VALUE = "müller-lüdenscheidt " * 6_000
-# A dozen deliberately broken rows breach every quality monitor by design; these builds are
-# about handling bad input, so the monitors are left out.
-QUALITY_MONITORS = (
-    "test_name:defect_rate_at_most",
-    "test_name:shortage_rate_at_most",
-    "test_name:null_rate_at_most",
-)
 CRM_ROWS = [
     b"C1,web_form,Ren\xe9,M\xfcller,rene@example.de,+49 30 1234567,Hauptstr 1,Berlin,10115,DE,"
     b"1980-01-01,,2020-01-01,2025-01-01",  # Latin-1 bytes in a UTF-8 file
@@ -79,7 +73,7 @@ def bad_build(tmp_path_factory) -> DbtRun:
     write_raw(raw, "crm_contacts", CRM_ROWS, bom=True, crlf=True)
     write_raw(raw, "billing_customers", BILLING_ROWS, crlf=True)
     write_raw(raw, "orders", ORDER_ROWS)
-    run = run_dbt(["build", "--exclude", *QUALITY_MONITORS], raw, root / "build")
+    run = run_dbt(["build", "--exclude", *RATE_MONITORS], raw, root / "build")
     assert run.returncode == 0, run.output[-4000:]
     return run
 

@@ -9,15 +9,11 @@ import pytest
 
 from crm_quality.ingest import RAW_CONTRACT
 from python_checks.dbt_runner import DbtRun, run_dbt
+from python_checks.integration.conftest import RATE_MONITORS
 from python_checks.unit.fixtures.ingest.raw_dir import SALESFORCE_REPORT_FOOTER
 
 pytestmark = pytest.mark.integration
 
-QUALITY_MONITORS = (
-    "test_name:defect_rate_at_most",
-    "test_name:shortage_rate_at_most",
-    "test_name:null_rate_at_most",
-)
 SOURCES_YML = """\
 crm:
   - {name: salesforce_contacts, file: Contact.csv, preset: salesforce_contact}
@@ -81,7 +77,7 @@ def bad_build(tmp_path_factory) -> DbtRun:
         (raw / f"{name}.csv").write_text(
             "\n".join([",".join(RAW_CONTRACT[name]), *rows]) + "\n", encoding="utf-8"
         )
-    run = run_dbt(["build", "--exclude", *QUALITY_MONITORS], raw, root / "build")
+    run = run_dbt(["build", "--exclude", *RATE_MONITORS], raw, root / "build")
     assert run.returncode == 0, run.output[-4000:]
     return run
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from python_checks.dbt_runner import DbtRun, run_dbt
-from python_checks.integration.test_bad_input import QUALITY_MONITORS, write_raw
+from python_checks.integration.conftest import RATE_MONITORS
+from python_checks.integration.test_bad_input import write_raw
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +52,7 @@ def lead_heavy_build(tmp_path_factory) -> DbtRun:
     write_raw(raw, "billing_customers", [BILLING_CUSTOMER])
     write_raw(raw, "orders", [b"O1,A1,2026-05-01,10.50,EUR"])
     # One customer who is not in the CRM breaches the shortage monitor by design.
-    run = run_dbt(["build", "--exclude", *QUALITY_MONITORS], raw, root / "build")
+    run = run_dbt(["build", "--exclude", *RATE_MONITORS], raw, root / "build")
     assert run.returncode == 0, run.output[-4000:]
     return run
 

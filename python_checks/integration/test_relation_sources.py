@@ -28,6 +28,7 @@ from crm_quality.ingest.declared import SOURCES_FILE, declared_sources
 from crm_quality.ingest.raw_tables import warehouse_catalog
 from python_checks import cross_engine
 from python_checks.dbt_runner import DbtRun, dbt_environment, generate_demo, run_dbt
+from python_checks.integration.conftest import RATE_MONITORS
 
 pytestmark = pytest.mark.integration
 
@@ -43,14 +44,8 @@ COMPANY_EXPORTS = [
     "--layout", "sources", "--leads", "150", "--countries", "CN,JP,KR,DE",
     "--without", "birth_date",
 ]  # fmt: skip
-# The monitors judge a CRM's completeness (no birth dates here): the same on both engines, but
-# a failing monitor is not what these builds are for.
-MONITORS = [
-    "--exclude",
-    "test_name:null_rate_at_most",
-    "test_name:shortage_rate_at_most",
-    "test_name:defect_rate_at_most",
-]
+# A company's exports without birth dates breach the rate monitors: not what these builds are for.
+BUILD = ["build", "--exclude", *RATE_MONITORS]
 # The aggregate marts BI reads, compared whole.
 MARTS = ("mart_customer_shortage", "mart_defect_rate")
 # Columns naming the build itself (its id, its clock).
@@ -120,13 +115,13 @@ def builds(tmp_path_factory, postgres_env) -> dict:
     generate_demo(root / "files", people=600, seed=11, extra_args=COMPANY_EXPORTS)
     relations = with_relations(root / "files", root / "relations")
     # The reference figures: the relation builds run the data tests on the same rows.
-    reference = ["build", *MONITORS, "--exclude-resource-type", "test", "unit_test"]
+    reference = [*BUILD, "--exclude-resource-type", "test", "unit_test"]
     from_files = run_dbt(reference, root / "files", root / "duckdb-files")
     land_in_duckdb(root / "files", root / "duckdb-relations" / "warehouse.duckdb")
-    from_relations = run_dbt(["build", *MONITORS], relations, root / "duckdb-relations")
+    from_relations = run_dbt(BUILD, relations, root / "duckdb-relations")
     land_in_postgres(root / "files", postgres_env)
     on_postgres = cross_engine.build_on_postgres(
-        ["build", *MONITORS], relations, root / "postgres", postgres_env, schema=POSTGRES_SCHEMA
+        BUILD, relations, root / "postgres", postgres_env, schema=POSTGRES_SCHEMA
     )
     return {
         "root": root,
