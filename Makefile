@@ -82,12 +82,18 @@ declare: setup
 ## baseline, leaving every other series alone (docs/monitoring.md), e.g.
 ##   make reset-anomaly-baseline METRIC=defect_rate_pct BREAKDOWN_VALUE=crm/all/completeness/missing/email
 .PHONY: reset-anomaly-baseline
+# The series and the reason reach the command through the environment, unexpanded, so any text
+# (a quote in "didn't", a $) stays as written.
+reset-anomaly-baseline: export CRM_RESET_METRIC = $(value METRIC)
+reset-anomaly-baseline: export CRM_RESET_BREAKDOWN_VALUE = $(value BREAKDOWN_VALUE)
+reset-anomaly-baseline: export CRM_RESET_BREAKDOWN = $(value BREAKDOWN)
+reset-anomaly-baseline: export CRM_RESET_REASON = $(value REASON)
 reset-anomaly-baseline: setup
 	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
-	$(PY) -m crm_quality.anomaly_reset --metric '$(METRIC)' --breakdown-value '$(BREAKDOWN_VALUE)' \
-		$(if $(BREAKDOWN),--breakdown '$(BREAKDOWN)') $(if $(REASON),--reason '$(REASON)') \
-		--raw-dir $(CRM_RAW_DIR) --target $(TARGET) --warehouse $(CRM_DUCKDB_PATH) \
-		--vars '$(BUILD_VARS)' --target-path $(TARGET_DIR)
+	$(PY) -m crm_quality.anomaly_reset --metric "$$CRM_RESET_METRIC" \
+		--breakdown-value "$$CRM_RESET_BREAKDOWN_VALUE" --breakdown "$$CRM_RESET_BREAKDOWN" \
+		--reason "$$CRM_RESET_REASON" --raw-dir $(CRM_RAW_DIR) --target $(TARGET) \
+		--warehouse $(CRM_DUCKDB_PATH) --vars '$(BUILD_VARS)' --target-path $(TARGET_DIR)
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 # Lint and the dbt build are independent and each keeps one core busy: they run side by side

@@ -138,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reason", help="why the new level is accepted (kept with the reset)")
     dbt_in_process.add_project_arguments(parser)
     args = parser.parse_args(argv)
-    series = Series(args.metric, args.breakdown_value, args.breakdown, args.reason)
+    # An empty breakdown or reason is none given (make passes every one).
+    series = Series(args.metric, args.breakdown_value, args.breakdown or None, args.reason or None)
     return reset_anomaly_baseline(
         series,
         raw_dir=args.raw_dir,
