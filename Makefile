@@ -56,19 +56,19 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 RUN_RESULTS = $(TARGET_DIR)/run_results.json
 # One build (its phases and the training step):
 # $(call run_build,RAW_DIR,WAREHOUSE,TARGET_PATH,VARS[,-- MORE DBT ARGS])
-run_build = $(PY) -m crm_quality.build --raw-dir $(1) --warehouse $(2) --target $(TARGET) \
-	--target-path $(3) --vars '$(4)' $(5)
+run_build = $(PY) -m crm_quality.build --raw-dir "$(1)" --warehouse "$(2)" --target $(TARGET) \
+	--target-path "$(3)" --vars '$(4)' $(5)
 # The published warehouse the headline and the report read.
-PUBLISHED = --target $(TARGET) $(if $(filter duckdb,$(TARGET)),--warehouse $(CRM_DUCKDB_PATH))
+PUBLISHED = --target $(TARGET) $(if $(filter duckdb,$(TARGET)),--warehouse "$$CRM_DUCKDB_PATH")
 build: setup
-	@mkdir -p $(dir $(CRM_DUCKDB_PATH))
+	@mkdir -p "$$(dirname "$$CRM_DUCKDB_PATH")"
 	status=0; \
-	$(call run_build,$(CRM_RAW_DIR),$(CRM_DUCKDB_PATH),$(TARGET_DIR),$(BUILD_VARS)) || status=$$?; \
-	if [ $(TARGET) = postgres ] || [ -f $(CRM_DUCKDB_PATH) ]; then \
+	$(call run_build,$$CRM_RAW_DIR,$$CRM_DUCKDB_PATH,$(TARGET_DIR),$(BUILD_VARS)) || status=$$?; \
+	if [ $(TARGET) = postgres ] || [ -f "$$CRM_DUCKDB_PATH" ]; then \
 		if $(PY) -m crm_quality.headline $(PUBLISHED); then \
-			$(PY) -m crm_quality.report $(PUBLISHED) --out $(REPORT) || status=1; \
+			$(PY) -m crm_quality.report $(PUBLISHED) --out "$(REPORT)" || status=1; \
 			if [ $$status -ne 0 ]; then \
-				$(PY) -m crm_quality.headline $(PUBLISHED) --failing-tests $(RUN_RESULTS) >&2; \
+				$(PY) -m crm_quality.headline $(PUBLISHED) --failing-tests "$(RUN_RESULTS)" >&2; \
 			fi; \
 		else status=1; fi; \
 	fi; exit $$status
@@ -76,7 +76,7 @@ build: setup
 ## declare: declare CRM_RAW_DIR's sources (sources.yml) to dbt, for its lineage and docs;
 ## `make build` does it before building.
 declare: setup
-	$(PY) -m crm_quality.ingest declare --raw-dir $(CRM_RAW_DIR) --out $(TARGET_DIR)/declared
+	$(PY) -m crm_quality.ingest declare --raw-dir "$$CRM_RAW_DIR" --out "$(TARGET_DIR)/declared"
 
 ## reset-anomaly-baseline: accept one series' newest build as the start of its new anomaly
 ## baseline, leaving every other series alone (docs/monitoring.md), e.g.
@@ -92,8 +92,8 @@ reset-anomaly-baseline: setup
 	$(if $(and $(METRIC),$(BREAKDOWN_VALUE)),,$(error Give METRIC=… and BREAKDOWN_VALUE=… (BREAKDOWN=… and REASON=… optional)))
 	$(PY) -m crm_quality.anomaly_reset --metric "$$CRM_RESET_METRIC" \
 		--breakdown-value "$$CRM_RESET_BREAKDOWN_VALUE" --breakdown "$$CRM_RESET_BREAKDOWN" \
-		--reason "$$CRM_RESET_REASON" --raw-dir $(CRM_RAW_DIR) --target $(TARGET) \
-		--warehouse $(CRM_DUCKDB_PATH) --vars '$(BUILD_VARS)' --target-path $(TARGET_DIR)
+		--reason "$$CRM_RESET_REASON" --raw-dir "$$CRM_RAW_DIR" --target $(TARGET) \
+		--warehouse "$$CRM_DUCKDB_PATH" --vars '$(BUILD_VARS)' --target-path "$(TARGET_DIR)"
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 # Lint and the dbt build are independent and each keeps one core busy: they run side by side
@@ -129,7 +129,7 @@ pytest: setup
 REVIEW_OUT ?= reviews/pairs_to_review.csv
 .PHONY: review-sample
 review-sample: setup
-	$(PY) -m crm_quality.review sample $(PUBLISHED) --out $(REVIEW_OUT)
+	$(PY) -m crm_quality.review sample $(PUBLISHED) --out "$(REVIEW_OUT)"
 
 ## merge-export: write the published warehouse's merge suggestions (fct_merge_suggestions) as
 ## files for the CRM into $(EXPORT_DIR)/: Salesforce, HubSpot and a generic CSV. Suggestions for a
@@ -137,7 +137,7 @@ review-sample: setup
 EXPORT_DIR ?= exports
 .PHONY: merge-export
 merge-export: setup
-	$(PY) -m crm_quality.merge_export $(PUBLISHED) --out $(EXPORT_DIR)
+	$(PY) -m crm_quality.merge_export $(PUBLISHED) --out "$(EXPORT_DIR)"
 
 ## phone-metadata: regenerate the phone seeds (seeds/phone_*.csv) from the pinned phonenumbers'
 ## metadata; run after upgrading phonenumbers and commit the seeds.
@@ -189,7 +189,7 @@ train-model: setup
 		--as-of $(DEMO_AS_OF) --out $(ER_DIR)/train/raw)
 	$(call run_build,$(or $(TRAIN_RAW_DIR),$(ER_DIR)/train/raw),$(ER_DIR)/train/warehouse.duckdb,$(ER_DIR)/train/target,{as_of_date: "$(DEMO_AS_OF)"},--training-inputs-only --no-publish -- --exclude-resource-type test unit_test)
 	$(PY) -m crm_quality.matching train --warehouse $(ER_DIR)/train/warehouse.duckdb --out $(ER_MODEL) \
-		$(if $(CRM_LABELS),--labels $(CRM_LABELS))
+		$(if $(CRM_LABELS),--labels "$(CRM_LABELS)")
 
 ## accuracy: generated people and FEBRL (1, 2 tested; 3, 4 held out): P/R/F1, shortage, duplicates -> benchmarks/accuracy.md
 # FEBRL has no e-mail or phone by design: the monitors that judge a CRM's completeness and its

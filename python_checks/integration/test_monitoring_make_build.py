@@ -58,8 +58,9 @@ def test_build_judges_other_data_against_today_or_as_of(tmp_path):
 
 @pytest.fixture(scope="module")
 def failing_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    """`make build` on 300 generated people with a shortage threshold the data breaks."""
-    root = tmp_path_factory.mktemp("make-build")
+    """`make build` on 300 generated people with a shortage threshold the data breaks; every
+    path has a space in it, as a user's folder may."""
+    root = tmp_path_factory.mktemp("make build")
     generate_demo(root / "raw", people=300, seed=3)
     env = {
         **os.environ,

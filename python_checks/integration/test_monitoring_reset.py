@@ -63,7 +63,7 @@ def history_rows() -> list[tuple]:
 
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
 def warehouse(request, tmp_path_factory) -> Warehouse:
-    root = tmp_path_factory.mktemp(f"reset-{request.param}")
+    root = tmp_path_factory.mktemp(f"reset {request.param}")  # a space, as in a user's folder
     raw_dir, work_dir = root / "raw", root / "build"
     generate_demo(raw_dir, people=40, seed=5)
     work_dir.mkdir()
