@@ -21,7 +21,10 @@ BUILD_AS_OF = $(or $(AS_OF),$(if $(filter $(abspath data/demo),$(abspath $(CRM_R
 # More vars for `make build`, as YAML mapping entries: VARS='monitor_shortage_rate_pct: {warn: 5, error: 10}'
 VARS ?=
 comma := ,
-BUILD_VARS = {as_of_date: $(if $(BUILD_AS_OF),"$(BUILD_AS_OF)",null)$(if $(VARS),$(comma) $(VARS))}
+# VARS as written: unexpanded, so a $ in a value stays.
+BUILD_VARS = {as_of_date: $(if $(BUILD_AS_OF),"$(BUILD_AS_OF)",null)$(if $(value VARS),$(comma) $(value VARS))}
+# $(1) as one shell word, whatever it holds: in single quotes, each ' in it written '\''.
+shell_word = '$(subst ','\'',$(1))'
 DEMO_PEOPLE := 3000
 DEMO_SEED := 42
 TEST_DIR := target/test-data
@@ -57,7 +60,7 @@ RUN_RESULTS = $(TARGET_DIR)/run_results.json
 # One build (its phases and the training step):
 # $(call run_build,RAW_DIR,WAREHOUSE,TARGET_PATH,VARS[,-- MORE DBT ARGS])
 run_build = $(PY) -m crm_quality.build --raw-dir "$(1)" --warehouse "$(2)" --target $(TARGET) \
-	--target-path "$(3)" --vars '$(4)' $(5)
+	--target-path "$(3)" --vars $(call shell_word,$(4)) $(5)
 # The published warehouse the headline and the report read.
 PUBLISHED = --target $(TARGET) $(if $(filter duckdb,$(TARGET)),--warehouse "$$CRM_DUCKDB_PATH")
 build: setup
@@ -93,7 +96,8 @@ reset-anomaly-baseline: setup
 	$(PY) -m crm_quality.anomaly_reset --metric "$$CRM_RESET_METRIC" \
 		--breakdown-value "$$CRM_RESET_BREAKDOWN_VALUE" --breakdown "$$CRM_RESET_BREAKDOWN" \
 		--reason "$$CRM_RESET_REASON" --raw-dir "$$CRM_RAW_DIR" --target $(TARGET) \
-		--warehouse "$$CRM_DUCKDB_PATH" --vars '$(BUILD_VARS)' --target-path "$(TARGET_DIR)"
+		--warehouse "$$CRM_DUCKDB_PATH" --vars $(call shell_word,$(BUILD_VARS)) \
+		--target-path "$(TARGET_DIR)"
 
 ## test: set up, lint, dbt build and tests on generated test data, then pytest.
 # Lint and the dbt build are independent and each keeps one core busy: they run side by side

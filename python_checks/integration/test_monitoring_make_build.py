@@ -5,7 +5,7 @@ per failing test."""
 from __future__ import annotations
 
 import os
-import re
+import shlex
 import socket
 import subprocess
 from datetime import date, timedelta
@@ -38,7 +38,9 @@ def dbt_build_vars(*arguments: str) -> str:
     """The --vars that `make build` would hand dbt through crm_quality.build (a dry run)."""
     dry_run = make("--dry-run", "build", *arguments)
     assert dry_run.returncode == 0, dry_run.stderr
-    return re.search(r"-m crm_quality\.build .* --vars '([^']*)'", dry_run.stdout).group(1)
+    line = next(line for line in dry_run.stdout.splitlines() if "-m crm_quality.build" in line)
+    words = shlex.split(line.removesuffix("\\"))  # as the shell reads the command
+    return words[words.index("--vars") + 1]
 
 
 def test_build_judges_demo_data_against_the_demo_date():
@@ -54,6 +56,12 @@ def test_build_judges_other_data_against_today_or_as_of(tmp_path):
         '{as_of_date: "2026-01-31"}'
     )
     assert dbt_build_vars("AS_OF=2026-01-31") == '{as_of_date: "2026-01-31"}'
+
+
+def test_vars_reach_dbt_as_written():
+    """A value with quotes, spaces and a $ (a model kept in a user's folder) is one argument."""
+    given = "er_model_path: '/Users/me/CRM models/$HOME''s.json', x: \"$(Y)\""
+    assert dbt_build_vars(f"VARS={given}") == '{as_of_date: "2026-06-30", ' + given + "}"
 
 
 @pytest.fixture(scope="module")
