@@ -14,6 +14,14 @@
         {%- endif -%}
         {%- set configured = configured[key] -%}
     {%- endif -%}
+    {#- A mapping given with --vars replaces the default whole: a key left out is missing. -#}
+    {%- for name, given in [('warn', warn_pct), ('error', error_pct)]
+        if given is none and (configured is not mapping or name not in configured) %}
+        {{ exceptions.raise_compiler_error(
+            "Var " ~ var_name ~ (" entry '" ~ key ~ "'" if key is not none else "") ~ " has no '"
+            ~ name ~ "' threshold: give {warn: <pct>, error: <pct>} (it is " ~ configured ~ ")"
+        ) }}
+    {%- endfor -%}
     {{ return({
         'warn_pct': warn_pct if warn_pct is not none else configured['warn'],
         'error_pct': error_pct if error_pct is not none else configured['error'],

@@ -93,11 +93,3 @@ def test_extra_column_is_ignored(tmp_path, copy_demo):
     run = run_dbt(["run", "--select", "+stg_billing__customers"], raw, tmp_path / "build")
     assert run.returncode == 0, run.output[-4000:]
     assert run.scalar("select count(*) from stg_billing__customers") == len(lines) - 1
-
-
-def test_a_date_var_that_is_no_date_stops_the_build_naming_it(tmp_path, contract_files):
-    """A day February lacks: the form is right, the calendar is not."""
-    run = run_dbt(["build"], contract_files, tmp_path / "build", {"as_of_date": "2026-02-30"})
-    assert run.returncode != 0
-    assert "The var as_of_date is '2026-02-30': give a date as YYYY-MM-DD" in run.output
-    assert "START sql" not in run.output  # before any model
