@@ -20,9 +20,6 @@
 -- by the run-operation reset_anomaly_baseline) starts its baseline over from a given build; the
 -- builds before it keep their judgement.
 {%- set rebaseline_builds = var('anomaly_rebaseline_builds') | int %}
-{%- if rebaseline_builds < 1 %}
-    {{ exceptions.raise_compiler_error("var anomaly_rebaseline_builds must be at least 1, got " ~ rebaseline_builds) }}
-{%- endif %}
 with recursive
 
 history as (
