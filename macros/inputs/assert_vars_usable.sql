@@ -10,12 +10,11 @@
         {% set problems = [] %}
         {% set numbers = {} %}
         {% for name, spec in var_contract().items() %}
-            {% set value = var(name) %}
-            {% set problem = var_problem(value, spec) %}
+            {% set problem = var_contract_breach(name) %}
             {% if problem %}
-                {% do problems.append('The var ' ~ name ~ ' is ' ~ var_shown(value) ~ ': ' ~ problem) %}
+                {% do problems.append(problem) %}
             {% elif spec.kind in ('integer', 'number') %}
-                {% do numbers.update({name: var_as_number(value, spec.kind == 'integer')}) %}
+                {% do numbers.update({name: var_as_number(var(name), spec.kind == 'integer')}) %}
             {% endif %}
         {% endfor %}
         {% for smaller, larger, why in var_orderings()
@@ -30,6 +29,23 @@
         {% endif %}
     {% endif %}
     select 1
+{% endmacro %}
+
+{#- The var `name`, stopping with what is wrong when it breaks its contract: for vars dbt reads
+    while it parses, before assert_vars_usable runs (a test's severity). -#}
+{% macro checked_var(name) %}
+    {% set problem = var_contract_breach(name) %}
+    {% if problem %}
+        {{ exceptions.raise_compiler_error(problem) }}
+    {% endif %}
+    {{ return(var(name)) }}
+{% endmacro %}
+
+{#- 'The var <name> is <value>: <what to give>' when the var breaks its contract; '' if not. -#}
+{% macro var_contract_breach(name) %}
+    {% set value = var(name) %}
+    {% set problem = var_problem(value, var_contract()[name]) %}
+    {{ return(('The var ' ~ name ~ ' is ' ~ var_shown(value) ~ ': ' ~ problem) if problem else '') }}
 {% endmacro %}
 
 {#- What is wrong with `value` for a var of contract `spec`, as what to give instead; '' if nothing. -#}

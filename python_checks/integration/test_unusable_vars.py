@@ -69,3 +69,10 @@ def test_vars_that_break_their_contract_stop_the_build_naming_each(tmp_path):
         assert line in run.output, name
     assert "er_min_fill_rate" not in run.output
     assert "START sql" not in run.output  # before any model
+
+
+def test_a_var_dbt_reads_while_parsing_names_itself_too(tmp_path):
+    """A test's severity is read when dbt parses, before the on-run-start check runs."""
+    run = run_dbt(["parse"], DEMO, tmp_path / "build", {"anomaly_test_severity": "fatal"})
+    assert run.returncode != 0
+    assert "The var anomaly_test_severity is 'fatal': give one of: warn, error" in run.output
