@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import random
 
 import pandas as pd
 import pytest
 from splink import DuckDBAPI, Linker
 from splink.internals.settings import Settings
 
+from crm_quality.demo.pools import STREETS as STREET_NAMES
 from crm_quality.matching import similarity_lookups
 from crm_quality.matching.similarity_lookups import (
     Lookup,
@@ -126,3 +128,62 @@ def test_every_pair_gets_the_similarities_and_levels_the_functions_give(
         via_lookups = levels(lookups.records, lookups.joins, lookups.columns, lookups.expressions)
     assert len(direct) > 400_000
     pd.testing.assert_frame_equal(direct, via_lookups)
+
+
+def _bounded_pairs(values: list[str], threshold: float) -> pd.DataFrame:
+    """Every ordered pair of `values`: its Jaro-Winkler similarity and whether the bound lets it
+    through (jaro_bound_sql on the columns _numbered_sql gives the records)."""
+    db_api = DuckDBAPI()
+    table = db_api.register(pd.DataFrame({"id": range(len(values)), "v": values}))
+    records = f"({similarity_lookups._numbered_sql(table.physical_name, {}, ['v'])})"
+    bound = similarity_lookups.jaro_bound_sql("v", "v", threshold)
+    sql = (
+        f"select l.v as a, r.v as b, jaro_winkler_similarity(l.v, r.v) as similarity, {bound}"
+        f" as passes from {records} as l cross join {records} as r"
+    )
+    return db_api._execute_sql_against_backend(sql).df()
+
+
+def _awkward_values(count: int) -> list[str]:
+    """Streets, their typos and near misses, repeated letters, non-Latin scripts, empty text."""
+    rng = random.Random(11)
+    streets = ["hauptstrasse", "bahnhofstr", "am ring", "rue de la paix", "müllerweg", "ул ленина"]
+    streets += ["大街", "aaaaab", "abababab", "", "x", "main st", "mainst", "niam st"]
+    values = list(streets)
+    while len(values) < count:
+        base = list(rng.choice(streets) or "ab")
+        for _ in range(rng.randint(0, 3)):
+            position = rng.randrange(len(base))
+            edit = rng.choice(["drop", "swap", "letter"])
+            if edit == "drop" and len(base) > 1:
+                del base[position]
+            elif edit == "swap" and position + 1 < len(base):
+                base[position], base[position + 1] = base[position + 1], base[position]
+            else:
+                base[position] = rng.choice("aeiounrstlümлд大 ")
+        values.append("".join(base) + rng.choice(["", "", " 1", " 12a"]))
+    return values
+
+
+@pytest.mark.parametrize("threshold", [0.7, 0.88, 0.9, 0.95])
+def test_the_jaro_bound_never_stops_a_pair_that_reaches_the_threshold(threshold):
+    pairs = _bounded_pairs(_awkward_values(400), threshold)
+    reaching = pairs[pairs.similarity >= threshold]
+    assert len(reaching) > 1_000  # near misses and typos, not only identical values
+    stopped = reaching[reaching.passes != True]  # noqa: E712 (null counts as stopped)
+    assert stopped.empty, stopped.head(10)
+
+
+def test_the_jaro_bound_stops_most_pairs_of_different_streets():
+    # Street keys as features.py writes them: lower case, no spaces, with house numbers.
+    streets = [
+        f"{name.lower().replace(' ', '')}{number}"
+        for names in STREET_NAMES.values()
+        for name in names
+        for number in (1, 17)
+    ]
+    pairs = _bounded_pairs(streets, 0.9)
+    different = pairs[pairs.similarity < 0.9]
+    assert (different.passes == False).mean() > 0.5  # noqa: E712
+    # A threshold Winkler's boost alone can reach has no bound.
+    assert similarity_lookups.jaro_bound_sql("v", "v", 0.4) is None
