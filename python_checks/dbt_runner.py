@@ -151,6 +151,7 @@ def dbt_process(
         built = run_build(
             raw_dir,
             warehouse=stage / "warehouse.duckdb",
+            target=TARGET,
             variables=variables_json,
             target_path=work_dir / "target",
             log_path=work_dir / "logs",
@@ -167,9 +168,13 @@ def dbt_process(
             load_into_duckdb(raw_dir, work_dir / "warehouse.duckdb")
         except (RawInputError, duckdb.Error) as error:  # as `make build` reports it, before dbt
             return subprocess.CompletedProcess(command, 1, "", f"error: {error}\n")
+    # The build names its target, and dbt parses in full when the named target differs from its
+    # saved parse's (none named is another): so every command names it.
+    named_target = [] if "--target" in command else ["--target", TARGET]
     invocation = dbt_in_process.invoke(
         [
             *command,
+            *named_target,
             "--vars",
             variables_json,
             "--target-path",
@@ -190,6 +195,7 @@ def is_whole_build(command: list[str]) -> bool:
     return command[0] == "build" and not {"--select", "-s", "--selector"} & set(command)
 
 
+TARGET = "duckdb"
 # dbt commands that build models, so the raw tables are loaded first (as make does).
 LOADING_COMMANDS = ("build", "run")
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
