@@ -3,13 +3,14 @@ dbt commands run inside the test process leave nothing of theirs behind."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from python_checks.dbt_runner import REPO_ROOT, run_dbt
+from python_checks.dbt_runner import REPO_ROOT, generate_demo, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +45,19 @@ def test_a_run_with_vars_of_its_own_leaves_the_others_their_parse(tmp_path):
     assert all(run.returncode == 0 for run in runs.values())
     assert FULL_PARSE not in runs["usual_again"].output, runs["usual_again"].output[-4000:]
     assert FULL_PARSE not in runs["other_again"].output, runs["other_again"].output[-4000:]
+
+
+def test_a_layout_seen_before_starts_from_its_own_parse(tmp_path):
+    """Raw directories of another layout (other declared sources) make dbt parse some sixty
+    files again: a run goes back to a parse of its own layout when the process has one."""
+    generated = tmp_path / "generated"
+    generate_demo(generated, people=50, seed=1)
+    layouts = [("generated", generated), ("demo", REPO_ROOT / "data" / "demo")]
+    for name, raw in [*layouts, ("generated_again", generated)]:
+        run = run_dbt(["parse"], raw, tmp_path / name)
+        assert run.returncode == 0, run.output[-4000:]
+    perf = json.loads((tmp_path / "generated_again" / "target" / "perf_info.json").read_text())
+    assert perf["parsed_path_count"] == 0
 
 
 def open_files_under(directory: Path) -> list[str]:
