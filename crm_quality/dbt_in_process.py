@@ -74,7 +74,7 @@ def invoke(
     """`dbt <args>` in the project directory with `environment` as a dbt process's; its
     printed lines are returned, and written to `echo` as dbt prints them when given. With
     `manifest`, dbt does not parse."""
-    with collecting_less(), unlogged_events_skipped():
+    with collecting_less(), event_messages_deferred(), unlogged_events_skipped():
         return _invoke(args, environment, manifest, echo)
 
 
@@ -167,6 +167,59 @@ def unlogged_events_skipped() -> Iterator[None]:
         yield
     finally:
         EventManager.fire_event = fire_event
+
+
+@contextmanager
+def event_messages_deferred() -> Iterator[None]:
+    """Meanwhile, a dbt event builds its protobuf message when first read, not when made.
+    dbt makes each event with its message (protobuf parsing, some 175 µs) before firing it,
+    and unlogged_events_skipped then drops most unread: a test build of 2,000 people, logging
+    to file at warn, made 6,845 events and read 607, 1.2 CPU seconds of messages against 0.13.
+    An event made meanwhile and read later still builds its message then."""
+    from dbt_common.events.base_types import BaseEvent
+
+    _read_builds_the_message(BaseEvent)
+    build_message = BaseEvent.__init__
+
+    def defer(event, *args, **kwargs):
+        object.__setattr__(event, _DEFERRED, (build_message, args, kwargs))
+
+    BaseEvent.__init__ = defer
+    try:
+        yield
+    finally:
+        BaseEvent.__init__ = build_message
+
+
+# The attribute holding a deferred event's constructor and arguments until its message is read.
+_DEFERRED = "_crm_quality_deferred"
+
+
+def _read_builds_the_message(event_class: type) -> None:
+    """An event's attributes live in its message (dbt's __getattr__ and __setattr__ pass them
+    on): make both build a deferred message first. Once per process; harmless on events made
+    outside event_messages_deferred, which have their message from the start."""
+    if getattr(event_class, "_crm_quality_reads_build", False):
+        return
+    get, set_ = event_class.__getattr__, event_class.__setattr__
+
+    def built(event) -> None:
+        deferred = event.__dict__.pop(_DEFERRED, None)
+        if deferred is not None:
+            build_message, args, kwargs = deferred
+            build_message(event, *args, **kwargs)
+
+    def getattr_(event, key):
+        built(event)
+        return get(event, key)
+
+    def setattr_(event, key, value):
+        built(event)
+        set_(event, key, value)
+
+    event_class.__getattr__ = getattr_
+    event_class.__setattr__ = setattr_
+    event_class._crm_quality_reads_build = True
 
 
 def logged(manager: object, event: object, level: object | None = None) -> bool:

@@ -17,6 +17,7 @@ from crm_quality.dbt_in_process import (
     Invocation,
     collecting_less,
     environ,
+    event_messages_deferred,
     invoke,
     unlogged_events_skipped,
 )
@@ -217,3 +218,34 @@ def test_events_no_logger_writes_are_dropped_before_they_become_messages():
         manager.fire_event(Note(msg="a query"), level=EventLevel.DEBUG)
     manager.fire_event(Note(msg="a node started"))  # after: dbt's own fire_event again
     assert built == [("a query", "debug"), ("a node started", "info")]
+
+
+def test_an_event_builds_its_message_when_first_read_even_after():
+    from dbt_common.events.types import Note
+
+    with event_messages_deferred():
+        read_meanwhile, read_after, written = (Note(msg=text) for text in ("a", "b", "c"))
+        assert "pb_msg" not in vars(read_meanwhile)
+        assert read_meanwhile.msg == "a"
+    assert "pb_msg" not in vars(read_after)
+    assert read_after.msg == "b"
+    written.msg = "c, changed"
+    assert written.pb_msg.msg == "c, changed"
+    assert Note(msg="made outside").msg == "made outside"
+
+
+def test_an_event_no_logger_writes_never_builds_its_message():
+    """The point of deferring: a dropped event's message is never built."""
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.logger import LoggerConfig
+    from dbt_common.events.types import Note
+
+    manager = EventManager()
+    manager.add_logger(LoggerConfig(name="crm_quality_test_warn", level=EventLevel.WARN))
+    with event_messages_deferred(), unlogged_events_skipped():
+        dropped, kept = Note(msg="a query"), Note(msg="a deprecation")
+        manager.fire_event(dropped, level=EventLevel.DEBUG)
+        manager.fire_event(kept, level=EventLevel.WARN)
+    assert "pb_msg" not in vars(dropped)
+    assert "pb_msg" in vars(kept)
