@@ -74,7 +74,12 @@ def invoke(
     """`dbt <args>` in the project directory with `environment` as a dbt process's; its
     printed lines are returned, and written to `echo` as dbt prints them when given. With
     `manifest`, dbt does not parse."""
-    with collecting_less(), event_messages_deferred(), unlogged_events_skipped():
+    with (
+        collecting_less(),
+        templates_compiled_once(),
+        event_messages_deferred(),
+        unlogged_events_skipped(),
+    ):
         return _invoke(args, environment, manifest, echo)
 
 
@@ -167,6 +172,47 @@ def unlogged_events_skipped() -> Iterator[None]:
         yield
     finally:
         EventManager.fire_event = fire_event
+
+
+@contextmanager
+def templates_compiled_once() -> Iterator[None]:
+    """Meanwhile, Jinja compiles each template source once per process. dbt makes a new Jinja
+    environment for every node it renders and compiles the node's code there again: its
+    data tests share a few sources (`{{ test_not_null(**_dbt_generic_test_kwargs) }}`), and
+    every build of a process the same models. The compiled code depends only on the source and
+    on the environment's class, extensions and syntax settings, which are the key."""
+    import jinja2
+
+    compile_ = jinja2.Environment.compile
+
+    def compile_once(environment, source, name=None, filename=None, raw=False, defer_init=False):
+        if not isinstance(source, str):  # an already parsed template
+            return compile_(environment, source, name, filename, raw, defer_init)
+        key = (
+            type(environment),
+            tuple(environment.extensions),
+            tuple(getattr(environment, setting) for setting in JINJA_SYNTAX_SETTINGS),
+            source, name, filename, raw, defer_init,
+        )  # fmt: skip
+        if key not in _COMPILED:
+            _COMPILED[key] = compile_(environment, source, name, filename, raw, defer_init)
+        return _COMPILED[key]
+
+    jinja2.Environment.compile = compile_once
+    try:
+        yield
+    finally:
+        jinja2.Environment.compile = compile_
+
+
+# The Environment settings that change what Jinja compiles a source into.
+JINJA_SYNTAX_SETTINGS = (
+    "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+    "comment_start_string", "comment_end_string", "line_statement_prefix",
+    "line_comment_prefix", "trim_blocks", "lstrip_blocks", "newline_sequence",
+    "keep_trailing_newline", "optimized", "finalize", "autoescape", "is_async",
+)  # fmt: skip
+_COMPILED: dict[tuple, object] = {}
 
 
 @contextmanager

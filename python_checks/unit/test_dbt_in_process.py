@@ -19,6 +19,7 @@ from crm_quality.dbt_in_process import (
     environ,
     event_messages_deferred,
     invoke,
+    templates_compiled_once,
     unlogged_events_skipped,
 )
 
@@ -249,3 +250,20 @@ def test_an_event_no_logger_writes_never_builds_its_message():
         manager.fire_event(kept, level=EventLevel.WARN)
     assert "pb_msg" not in vars(dropped)
     assert "pb_msg" in vars(kept)
+
+
+def test_a_template_source_is_compiled_once_for_every_environment_alike():
+    """dbt makes a new Jinja environment for each node it renders: a source compiled in one
+    is not compiled again in the next, unless the environment compiles otherwise (dbt's
+    native environment, its own code generator)."""
+    from dbt_common.clients.jinja import get_template
+
+    source = "{{ 1 + 1 }} {% do [].append(1) %}rendered"
+    with templates_compiled_once():
+        first, second = (get_template(source, {}) for _ in range(2))
+        native = get_template(source, {}, native=True)
+    assert first.root_render_func.__code__ is second.root_render_func.__code__
+    assert native.root_render_func.__code__ is not first.root_render_func.__code__
+    assert second.render({}) == "2 rendered"
+    after = get_template(source, {})
+    assert after.root_render_func.__code__ is not first.root_render_func.__code__
