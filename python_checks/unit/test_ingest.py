@@ -147,6 +147,56 @@ def test_rows_of_only_delimiters_are_blank_lines_not_records(tmp_path, body, fas
     assert list(rows["_row_number"]) == [1, 2]  # numbered as if the blank rows were not there
 
 
+# Cells a blank row may hold (BLANK's characters, empty) and cells that make a row a record,
+# some of them starting with a blank character.
+BLANKISH_CELLS = ["", " ", "\t", "\xa0", "\n", " \xa0 "]
+TEXT_CELLS = ["x", "é", "\xa0x", " y", "\t\xa0z", '"', "0"]
+
+
+def quoted_csv(rows: list[list[str]]) -> bytes:
+    body = "".join(
+        ",".join('"' + cell.replace('"', '""') + '"' for cell in row) + "\n"
+        for row in [COLUMNS, *rows]
+    )
+    return body.encode("utf-8")
+
+
+def cells_of(frame: pd.DataFrame) -> list[list[str]]:
+    """The contract columns' values, a null as an empty cell."""
+    return [
+        [value if isinstance(value, str) else "" for value in row] for row in frame[COLUMNS].values
+    ]
+
+
+@pytest.mark.parametrize(
+    "last_rows",
+    [
+        [["\xa0", "", ""]],  # blank whatever its first character
+        [["", "\xa0x", ""]],  # a record whose first field is blank
+        [[" ", "", "y"], ["\t", " ", "\r\n"]],
+        [["\xa0x", "", ""], ["", "", ""]],  # a first field starting blank, then text
+    ],
+)
+def test_fast_reader_tells_blank_rows_by_every_field(tmp_path, last_rows):
+    rows = [["1", "a", "x"], *last_rows]
+    got = load_raw_file(duckdb.connect(), write(tmp_path, quoted_csv(rows)), COLUMNS)
+    assert isinstance(got, duckdb.DuckDBPyRelation)  # nothing blank between records
+    assert cells_of(got.df()) == [row for row in rows if not is_blank_row(row)]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(BLANKISH_CELLS + TEXT_CELLS), min_size=3, max_size=3),
+        max_size=8,
+    )
+)
+def test_any_blank_rows_are_no_records_on_either_reader(tmp_path_factory, rows):
+    path = write(tmp_path_factory.mktemp("blank"), quoted_csv(rows))
+    got = load_raw_file(duckdb.connect(), path, COLUMNS)
+    frame = got.df() if isinstance(got, duckdb.DuckDBPyRelation) else got
+    assert cells_of(frame) == [row for row in rows if not is_blank_row(row)]
+
+
 REPORT_HEADER = '"Contact ID","First Name","Last Name","Mailing Street"'
 REPORT_ROWS = [
     '"0031","Anna","Schmidt","Hauptstr. 1\nHinterhaus"',
