@@ -32,6 +32,7 @@ from splink.internals.unique_id_concat import _composite_unique_id_from_nodes_sq
 from splink.internals.vertically_concatenate import enqueue_df_concat
 
 from crm_quality.matching.similarity_lookups import looked_up
+from crm_quality.matching.threads import build_sides_as_written, thread_count
 
 # Splink's defaults (estimate_u_values): the levels' minimum count, chunks, probe's share.
 MIN_COUNT_PER_LEVEL = 100
@@ -175,20 +176,30 @@ def _level_counts(training: Linker, sample: str, chunks: int) -> list[dict[str, 
         additional_columns_to_retain=[],
     )
     gammas = [comparison._gamma_column_name for comparison in settings.comparisons]
+    # The sample is small (one storage block), and DuckDB reads one block on one thread: each
+    # thread takes its own share of the left records, in a branch of its own. The counts are
+    # integers, the same however the pairs are split.
+    parts = thread_count(db_api)
+    left_hash = db_api.sql_dialect.hash_function_expression(
+        _composite_unique_id_from_nodes_sql(uid_columns, "l")
+    )
     with looked_up(db_api, sample, vector_columns) as lookups:
-        pairs_sql = f"""
-        select
-            {_composite_unique_id_from_nodes_sql(uid_columns, "l")} as join_key_l,
-            {_composite_unique_id_from_nodes_sql(uid_columns, "r")} as join_key_r,
-            {", ".join([*blocking, *lookups.columns])},
-            '0' as match_key,
-            (abs({right_hash}) % {chunks}) + 1 as chunk,
-            (abs({right_hash}) % {chunks * PROBE_MULTIPLIER}) + 1 = 1 as in_probe
-        from {lookups.records} as l
-        inner join {lookups.records} as r on (1=1)
-        {" ".join(lookups.joins)}
-        {where}
-        """
+        pairs_sql = " union all ".join(
+            f"""
+            select
+                {_composite_unique_id_from_nodes_sql(uid_columns, "l")} as join_key_l,
+                {_composite_unique_id_from_nodes_sql(uid_columns, "r")} as join_key_r,
+                {", ".join([*blocking, *lookups.columns])},
+                '0' as match_key,
+                (abs({right_hash}) % {chunks}) + 1 as chunk,
+                (abs({right_hash}) % {chunks * PROBE_MULTIPLIER}) + 1 = 1 as in_probe
+            from {lookups.records} as l
+            inner join {lookups.records} as r on (1=1)
+            {" ".join(lookups.joins)}
+            {where}{f" and abs({left_hash}) % {parts} = {part}" if parts > 1 else ""}
+            """
+            for part in range(parts)
+        )
         pipeline = CTEPipeline()
         pipeline.enqueue_sql(pairs_sql, "__splink__blocked_id_pairs")
         pipeline.enqueue_sql(
@@ -201,7 +212,8 @@ def _level_counts(training: Linker, sample: str, chunks: int) -> list[dict[str, 
             f"from __splink__df_comparison_vectors group by chunk, in_probe, {', '.join(gammas)}",
             "__splink__u_level_counts",
         )
-        counts = db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        with build_sides_as_written(db_api):
+            counts = db_api.sql_pipeline_to_splink_dataframe(pipeline)
     try:
         return counts.as_record_list()
     finally:

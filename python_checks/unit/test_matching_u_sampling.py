@@ -59,6 +59,28 @@ def test_u_is_splinks_to_the_last_bit(records_and_settings, max_pairs, min_count
     assert model(ours) == model(splinks)
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_u_is_the_same_however_many_threads_share_the_pairs(records_and_settings, threads):
+    """Each thread compares its own share of the pairs: the counts, and u, are Splink's."""
+    records, settings = records_and_settings
+
+    def linker(threads: int | None = None) -> Linker:
+        db_api = DuckDBAPI()
+        if threads:
+            db_api.duckdb_con.execute(f"set threads = {threads}")
+        return Linker(db_api.register(records), settings, log_level=logging.WARNING)
+
+    splinks = linker()
+    splinks.training.estimate_u_using_random_sampling(max_pairs=2e5, seed=7)
+    ours = linker(threads)
+    estimate_u(ours, 2e5, 7)
+
+    assert u_values(ours) == u_values(splinks)
+    connection = ours._db_api.duckdb_con
+    assert connection.execute("select current_setting('threads')").fetchall()[0][0] == threads
+    assert connection.execute("select current_setting('disabled_optimizers')").fetchall() == [("",)]
+
+
 def test_the_probe_alone_counts_when_every_level_reaches_the_minimum_there():
     # (chunk, in probe, level, pairs); the probe's pairs belong to chunk 1.
     rows = [(1, True, 0, 150), (1, True, 1, 120), (1, False, 0, 900), (2, False, 1, 40)]
