@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -60,21 +61,43 @@ def _decode_utf8_line(raw: bytes) -> tuple[str, list[str]]:
         return _clean(text, ["non_utf8_bytes_decoded_as_latin1"])
 
 
-def physical_lines(data: bytes, encoding: str) -> list[tuple[str, list[str]]]:
+class Line(NamedTuple):
+    """A physical line of a file: its text, the repairs decoding it needed, and whether a
+    carriage return preceded its line feed (a quoted value spanning lines keeps its breaks as
+    written, as the fast reader does)."""
+
+    text: str
+    issues: list[str]
+    crlf: bool
+
+
+def physical_lines(data: bytes, encoding: str) -> list[Line]:
     """The file's lines as text, each with the repairs decoding it needed.
 
     UTF-8 files are decoded line by line, so one stray Latin-1 line is repaired and flagged;
     a file in a known other encoding is decoded once, whole.
     """
     if encoding in ("utf-8", "utf-8-sig"):
-        lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
-        decoded = [_decode_utf8_line(raw.removesuffix(b"\r")) for raw in lines]
+        raw_lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+        decoded = [
+            Line(*_decode_utf8_line(raw.removesuffix(b"\r")), raw.endswith(b"\r"))
+            for raw in raw_lines
+        ]
     else:
         text = decode(data, encoding)
-        decoded = [_clean(line.removesuffix("\r"), []) for line in text.split("\n")]
-    if decoded and decoded[-1][0] == "":
+        decoded = [
+            Line(*_clean(line.removesuffix("\r"), []), line.endswith("\r"))
+            for line in text.split("\n")
+        ]
+    if decoded and decoded[-1].text == "":
         decoded.pop()
     return decoded
+
+
+def _joined(lines: Sequence[Line]) -> str:
+    """The text of a record spanning `lines`, each line break as the file wrote it."""
+    breaks = ["\r\n" if line.crlf else "\n" for line in lines[:-1]]
+    return "".join(line.text + end for line, end in zip(lines, [*breaks, ""], strict=True))
 
 
 def _record_span(lines: list[str], start: int) -> int:
@@ -165,7 +188,7 @@ def read_raw_csv(
         raise RawInputError(f"raw input file {path.name!r} not found in {str(path.parent)!r}")
     data = path.read_bytes()
     decoded = physical_lines(data, encoding or detect_encoding(data))
-    texts = [text for text, _ in decoded]
+    texts = [line.text for line in decoded]
     if not texts:
         raise RawInputError(f"raw input file {path.name!r} is empty (no header row)")
     delimiter = delimiter or detect_delimiter(texts[0])
@@ -184,7 +207,7 @@ def read_raw_csv(
     index = 0
     while index < len(lines):
         span = _record_span(lines, index)
-        text = "\n".join(lines[index : index + max(span, 1)])
+        text = _joined(decoded[index + 1 : index + 1 + max(span, 1)])
         fields = _parse_record(text, delimiter) if span else None
         if not text.strip() or (fields is not None and is_blank_row(fields)):
             index += max(span, 1)
@@ -205,7 +228,7 @@ def read_raw_csv(
             reason = "unbalanced quotes"
         span = max(span, 1)
         issues = sorted(
-            {issue for _, found in decoded[index + 1 : index + 1 + span] for issue in found}
+            {issue for line in decoded[index + 1 : index + 1 + span] for issue in line.issues}
         )
         row: dict[str, object] = {
             "_row_number": len(rows) + 1,
