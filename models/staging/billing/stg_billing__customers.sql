@@ -4,7 +4,7 @@
 {{ declared_source_lineage('billing') }}
 with
 
-source as (
+source as {{ inlined_cte() }} (
 
     select * from {{ ref('base_billing__customers') }}
     where not _is_quarantined

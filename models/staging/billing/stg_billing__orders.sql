@@ -4,7 +4,7 @@
 {{ declared_source_lineage('orders') }}
 with
 
-source as (
+source as {{ inlined_cte() }} (
 
     select * from {{ ref('base_billing__orders') }}
     where not _is_quarantined

@@ -9,7 +9,7 @@
 {{ declared_source_lineage('crm') }}
 with
 
-source as (
+source as {{ inlined_cte() }} (
 
     select * from {{ ref('base_crm__contacts') }}
     where not _is_quarantined
