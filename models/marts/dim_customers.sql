@@ -32,7 +32,7 @@
                          'postal_code', 'country'] %}
 with
 
-records as (
+records as {{ inlined_cte() }} (
 
     select * from {{ ref('int_person_records_judged') }}
 

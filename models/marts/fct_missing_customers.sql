@@ -13,7 +13,7 @@ customers as (
 
 ),
 
-records as (
+records as {{ inlined_cte() }} (
 
     select * from {{ ref('int_person_records_resolved') }}
 
