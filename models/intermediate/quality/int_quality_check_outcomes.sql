@@ -8,8 +8,9 @@
 {%- set checks = quality_checks() %}
 {%- set systems = checks | map(attribute='source_system') | unique | list %}
 with
+{#- Inlined: each system's branch reads only its own rows of a check model. #}
 {% for relation, model in check_models.items() %}
-{{ relation }} as (
+{{ relation }} as {{ inlined_cte() }} (
 
     select * from {{ ref(model) }}
 

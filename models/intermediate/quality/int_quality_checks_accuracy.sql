@@ -5,13 +5,13 @@
 -- judged for its customer's country (judged_phone).
 with
 
-records as (
+records as {{ inlined_cte() }} (
 
     select * from {{ ref('int_person_records_judged') }}
 
 ),
 
-crm_records as (
+crm_records as {{ inlined_cte() }} (
 
     select * from records
     where source_system = 'crm'
