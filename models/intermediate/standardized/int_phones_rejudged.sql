@@ -15,7 +15,7 @@
 {%- endif %}
 with
 
-records as (
+records as {{ inlined_cte() }} (
 
     select * from {{ records_relation }}
 
