@@ -5,7 +5,7 @@
 -- source's date_order (sources.yml).
 with
 
-orders as (
+orders as {{ inlined_cte() }} (
 
     select * from {{ ref('stg_billing__orders') }}
 
