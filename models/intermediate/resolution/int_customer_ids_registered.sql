@@ -74,25 +74,32 @@ current_records as (
 
 ),
 
--- Every record of this build or of the registry, with both sides: the one join on the key
--- that every rule below reads (a join per rule took twice the CPU at a million records).
-keyed as (
+-- This build's records with their registry row, and the registry's rows whose key this build
+-- lacks: two joins on the key that every rule below reads (a join per rule took twice the CPU
+-- at a million records). On a first build the registry is empty and both joins fold away.
+current_registered as (
 
     select
-        coalesce(current_records.record_key, registered.record_key) as record_key,
-        current_records.record_key is not null as is_current,
+        current_records.record_key,
         current_records.record_fingerprint,
         current_records.cluster_id,
         current_records.cluster_size,
         coalesce(registered.is_present, false) as was_present,
-        registered.record_fingerprint as registered_fingerprint,
         registered.customer_id as registered_customer_id,
         registered.customer_number as registered_customer_number,
-        registered.first_seen_at,
-        registered.last_seen_at
+        registered.first_seen_at
 
     from current_records
-    full outer join registered on current_records.record_key = registered.record_key
+    left join registered on current_records.record_key = registered.record_key
+
+),
+
+registered_gone as (
+
+    select registered.*
+    from registered
+    left join current_records on registered.record_key = current_records.record_key
+    where current_records.record_key is null
 
 ),
 
@@ -101,16 +108,16 @@ keyed as (
 gone_keys as (
 
     select
-        registered_fingerprint as record_fingerprint,
-        registered_customer_id as customer_id,
-        registered_customer_number as customer_number,
+        record_fingerprint,
+        customer_id,
+        customer_number,
         row_number() over (
-            partition by registered_fingerprint
+            partition by record_fingerprint
             order by {{ code_point_order('record_key') }}
         ) as copy_number
 
-    from keyed
-    where not is_current and was_present
+    from registered_gone
+    where is_present
 
 ),
 
@@ -124,10 +131,9 @@ new_keys as (
             order by {{ code_point_order('record_key') }}
         ) as copy_number
 
-    from keyed
+    from current_registered
     where
-        is_current
-        and not was_present
+        not was_present
         and record_fingerprint in (select gone_keys.record_fingerprint from gone_keys)
 
 ),
@@ -151,23 +157,22 @@ matched_by_content as (
 current_previous as (
 
     select
-        keyed.record_key,
-        keyed.record_fingerprint,
-        keyed.cluster_id,
-        keyed.cluster_size,
-        keyed.first_seen_at,
+        current_registered.record_key,
+        current_registered.record_fingerprint,
+        current_registered.cluster_id,
+        current_registered.cluster_size,
+        current_registered.first_seen_at,
         case
-            when keyed.was_present then keyed.registered_customer_id
+            when current_registered.was_present then current_registered.registered_customer_id
             else matched_by_content.previous_customer_id
         end as previous_customer_id,
         case
-            when keyed.was_present then keyed.registered_customer_number
+            when current_registered.was_present then current_registered.registered_customer_number
             else matched_by_content.previous_customer_number
         end as previous_customer_number
 
-    from keyed
-    left join matched_by_content on keyed.record_key = matched_by_content.record_key
-    where keyed.is_current
+    from current_registered
+    left join matched_by_content on current_registered.record_key = matched_by_content.record_key
 
 ),
 
@@ -312,19 +317,18 @@ present_rows as (
 absent_rows as (
 
     select
-        keyed.record_key,
-        keyed.registered_fingerprint as record_fingerprint,
-        keyed.registered_customer_id as customer_id,
-        keyed.registered_customer_number as customer_number,
-        case when keyed.was_present then keyed.registered_customer_id end as previous_customer_id,
+        registered_gone.record_key,
+        registered_gone.record_fingerprint,
+        registered_gone.customer_id,
+        registered_gone.customer_number,
+        case when registered_gone.is_present then registered_gone.customer_id end as previous_customer_id,
         false as is_present,
-        keyed.first_seen_at,
-        keyed.last_seen_at,
+        registered_gone.first_seen_at,
+        registered_gone.last_seen_at,
         issued_now.last_issued_customer_number
 
-    from keyed
+    from registered_gone
     cross join issued_now
-    where not keyed.is_current
 
 ),
 
