@@ -39,12 +39,15 @@ REPORT := reports/data_quality_report.html
 
 setup: $(STAMP)
 
+# pip byte-compiles what it installs one file at a time: 32 of its 48 s here. compileall does it
+# on every core, leaving out the packages' own test suites, which nothing imports (16 s).
 $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install --quiet --no-compile -r requirements.txt
+	$(PY) -m pip install --quiet --no-compile --no-deps -r requirements-nodeps.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m compileall -q -j 0 -x '/tests?/' "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 	touch $(STAMP)
 
 ## build: set up, build the whole warehouse (the shipped demo data unless CRM_RAW_DIR says
