@@ -4,11 +4,9 @@ The records u is estimated on repeat their names: at a million contacts the 3,25
 sampled make 5.3 million pairs but hold 407 first names. A level's
 `jaro_winkler_similarity("first_name_key_l", "first_name_key_r")` then runs 5.3 million times
 on 166,000 distinct arguments. Here each such call runs once per pair of distinct values, into
-one list ordered by the two values' numbers, and each pair reads the list at its position; the
-comparisons' SQL reads that column where it called the function. A position costs an index where
-a table keyed by the numbers cost a hash join per lookup (the joins took 40 % of u's query at
-2,000 people). The same function on the same arguments gives the same value, so every level,
-and u, is unchanged (test_matching_u_sampling.py).
+a table keyed by the two values' numbers, and each pair looks it up; the comparisons' SQL reads
+the looked-up column where it called the function. The same function on the same arguments
+gives the same value, so every level, and u, is unchanged (test_matching_u_sampling.py).
 
 A Jaro-Winkler threshold on a column too varied to look up (the street) runs on every pair,
 about 40 % of the pairs' query. There a bound goes first (`jaro_bound_sql`): from each value's
@@ -187,10 +185,7 @@ def looked_up(db_api: Any, records: str, expressions: Sequence[str]) -> Iterator
         for lookup in lookups:
             tables.append(_run(db_api, _lookup_sql(lookup, ids), lookup.name))
             result.joins.append(_pair_join_sql(lookup, tables[-1].physical_name))
-            result.columns += [
-                f"{lookup.name}.{f}[{_pair_position_sql(lookup)}] as {lookup.column(f)}"
-                for f in lookup.functions
-            ]
+            result.columns += [f"{lookup.name}.{f} as {lookup.column(f)}" for f in lookup.functions]
         result.columns += [f"{bounds[key]} as {name}" for key, name in names.items()]
         yield result
     finally:
@@ -241,23 +236,15 @@ def _characters_sql(value: str) -> str:
 
 
 def _lookup_sql(lookup: Lookup, ids: Mapping[str, str]) -> str:
-    """One row: per function, a list of its value for every pair of a left and a right value,
-    at the position _pair_position_sql computes for the pair."""
+    """Every pair of a left and a right value, keyed as _pair_join_sql keys the pairs."""
     calls = ", ".join(f"{f}(lefts.value, rights.value) as {f}" for f in lookup.functions)
-    lists = ", ".join(f"list({f} order by pair_key) as {f}" for f in lookup.functions)
     return (
-        f"select {lists} from (select lefts.value_id * {lookup.right_values} + rights.value_id "
-        f"as pair_key, {calls} from {ids[lookup.left]} as lefts "
-        f"cross join {ids[lookup.right]} as rights)"
+        f"select lefts.value_id * {lookup.right_values} + rights.value_id as pair_key, {calls} "
+        f"from {ids[lookup.left]} as lefts cross join {ids[lookup.right]} as rights"
     )
 
 
 def _pair_join_sql(lookup: Lookup, table: str) -> str:
-    """The one-row join that brings a pair (records l and r) its looked-up similarities."""
-    return f"cross join {table} as {lookup.name}"
-
-
-def _pair_position_sql(lookup: Lookup) -> str:
-    """The pair's position in its lookup's lists (1-based), null when either value is."""
-    left, right = f'l."{lookup.left}_value_id"', f'r."{lookup.right}_value_id"'
-    return f"{left} * {lookup.right_values} + {right} + 1"
+    """The join that brings a pair (records l and r) its looked-up similarities."""
+    key = f'l."{lookup.left}_value_id" * {lookup.right_values} + r."{lookup.right}_value_id"'
+    return f"left join {table} as {lookup.name} on {lookup.name}.pair_key = {key}"
